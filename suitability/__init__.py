@@ -1,0 +1,53 @@
+"""suitability: a pre-consultation screening aid for facial mesotherapy and its alternatives.
+
+It helps a person see which treatments may be worth discussing with a qualified practitioner and
+what must be reviewed first. It is not medical advice and makes no diagnosis.
+
+The public API is what ``__all__`` names; every other module is internal.
+"""
+
+from __future__ import annotations
+
+import sys
+
+if not ((3, 10) <= sys.version_info[:2] <= (3, 12)):  # pragma: no cover - checked at start-up
+    raise SystemExit(
+        "suitability needs Python 3.10, 3.11 or 3.12 (durable-rules 2.0.28 does not import on "
+        f"{sys.version_info.major}.{sys.version_info.minor})."
+    )
+
+from .answers import Answers, answers_schema, read_answers_file, validate_answers
+from .errors import (
+    AnswersError,
+    Problem,
+    QuestionnaireError,
+    RulesError,
+    StorageError,
+    SuitabilityError,
+)
+from .questionnaire import (
+    Question,
+    Questionnaire,
+    default_questionnaire,
+    load_questionnaire,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Answers",
+    "AnswersError",
+    "Problem",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireError",
+    "RulesError",
+    "StorageError",
+    "SuitabilityError",
+    "__version__",
+    "answers_schema",
+    "default_questionnaire",
+    "load_questionnaire",
+    "read_answers_file",
+    "validate_answers",
+]

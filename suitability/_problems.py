@@ -1,0 +1,101 @@
+"""Turns locations and pydantic errors into the project's one-line problem messages."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._yaml import Positions
+from .errors import Problem
+
+
+def format_loc(loc: Sequence[str | int]) -> str:
+    """``('sections', 2, 'questions', 4, 'show_if')`` -> ``sections[2].questions[4].show_if``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def count(problems: Sequence[object], word: str = "problem") -> str:
+    """``1 problem`` / ``3 problems``."""
+    return f"{len(problems)} {word}{'s' if len(problems) != 1 else ''}"
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the nearest option, or an empty string."""
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def show_value(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+}
+
+
+def pydantic_problems(
+    exc: ValidationError,
+    *,
+    source: str,
+    positions: Positions | None = None,
+    prefix: Sequence[str | int] = (),
+    known_keys: Iterable[str] = (),
+) -> list[Problem]:
+    """One problem per pydantic error, located by its ``loc`` and, when known, its line."""
+    keys = sorted(set(known_keys))
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: list[str | int] = [*prefix, *(p for p in err["loc"] if not _is_union_tag(p))]
+        kind = err["type"]
+        given = err.get("input")
+        line = positions.line(loc) if positions else None
+        if kind == "extra_forbidden":
+            key = str(loc.pop()) if loc else "?"
+            message = f"unknown key '{key}'{did_you_mean(key, keys)}"
+        elif kind == "missing":
+            key = str(loc.pop()) if loc else "?"
+            message = f"missing required key '{key}'"
+        elif kind in _TYPE_WORDS:
+            message = f"expected {_TYPE_WORDS[kind]}, got {show_value(given)}"
+        elif kind == "value_error":
+            message = str(err.get("ctx", {}).get("error", err["msg"]))
+        else:
+            text = err["msg"]
+            message = text[0].lower() + text[1:]
+            if given is not None and not isinstance(given, (dict, list)):
+                message += f", got {show_value(given)}"
+        problems.append(Problem(format_loc(loc), message, kind, source, line))
+    return problems
+
+
+def _is_union_tag(part: str | int) -> bool:
+    # pydantic puts the union member's type name into loc, e.g. 'list[str]' or 'int':
+    # it says nothing to a person editing a file.
+    return isinstance(part, str) and (
+        "[" in part or part in {"str", "int", "float", "bool", "function-after"}
+    )

@@ -1,0 +1,153 @@
+"""The ``suitability`` command: loads, asks, assesses, renders and saves; never a traceback.
+
+Exit codes: 0 success; 1 invalid input (every problem listed); 2 usage error or no terminal;
+70 internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from ._problems import count
+from .errors import Problem, SuitabilityError
+
+if TYPE_CHECKING:
+    from .questionnaire import Questionnaire
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+def _print_problems(problems: Sequence[Problem], *, label: str = "error") -> None:
+    for problem in problems:
+        print(f"{label}: {problem}", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .questionnaire import check_questionnaire, default_questionnaire_path
+
+    files = [Path(f) for f in args.files] or [default_questionnaire_path()]
+    worst = EXIT_OK
+    for path in files:
+        if _is_answers_file(path):
+            worst = max(worst, _validate_answers_file(path, args.questionnaire))
+            continue
+        model, errors, warnings = check_questionnaire(path)
+        _print_problems(warnings, label="warning")
+        if errors:
+            _print_problems(errors)
+            print(f"{path}: {count(errors)}", file=sys.stderr)
+            worst = EXIT_INVALID
+        elif model is not None:
+            questions = len(model.questions)
+            print(
+                f"{path}: ok - '{model.title}' version {model.version}, "
+                f"{len(model.sections)} sections, {questions} questions"
+                + (f", {len(warnings)} warnings" if warnings else "")
+            )
+    return worst
+
+
+def _questionnaire(path: str | None) -> Questionnaire:
+    from .questionnaire import default_questionnaire, load_questionnaire
+
+    return load_questionnaire(path) if path else default_questionnaire()
+
+
+def _is_answers_file(path: Path) -> bool:
+    """Answers files hold an `answers:` mapping at the top; questionnaires never do."""
+    try:
+        head = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return any(
+        line.startswith(("answers:", '"answers"', '  "answers"')) for line in head.splitlines()
+    )
+
+
+def _validate_answers_file(path: Path, questionnaire_path: str | None) -> int:
+    from .answers import read_answers_file
+    from .errors import AnswersError
+
+    questionnaire = _questionnaire(questionnaire_path)
+    try:
+        answers = read_answers_file(path, questionnaire)
+    except AnswersError as exc:
+        _print_problems(exc.problems)
+        print(f"{path}: {count(exc.problems)}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{path}: ok - {len(answers.values)} answers to '{questionnaire.id}'")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .answers import answers_schema
+
+    schema = answers_schema(_questionnaire(args.questionnaire))
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="suitability",
+        description=(
+            "Pre-consultation screening for facial mesotherapy and its alternatives. "
+            "A screening aid, not medical advice."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"suitability {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "validate", help="check questionnaire or answers files; exit 1 listing every problem"
+    )
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="questionnaire or answers files (default: shipped)"
+    )
+    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire for answers files")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of an answers file")
+    p.add_argument("questionnaire", nargs="?", metavar="QUESTIONNAIRE")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.func(args)
+        return code
+    except SuitabilityError as exc:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            _print_problems(problems)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: one clear line, never a traceback
+        print(
+            f"internal error: {type(exc).__name__}: {exc}. Please report this; "
+            "no answers were sent anywhere.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

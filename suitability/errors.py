@@ -1,0 +1,83 @@
+"""The project's exceptions: one root, one subclass per stage.
+
+    SuitabilityError
+    ├── QuestionnaireError   a questionnaire file or model is malformed
+    ├── AnswersError         answers do not fit their questionnaire (or the file is unreadable)
+    ├── RulesError           the rule set is inconsistent, or a rule failed while assessing
+    └── StorageError         a result or record could not be written safely
+
+Errors of the libraries underneath (YAML, pydantic, durable-rules, the file system) are
+translated where they occur, so callers only ever catch these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AnswersError",
+    "Problem",
+    "QuestionnaireError",
+    "RulesError",
+    "StorageError",
+    "SuitabilityError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input: where it is and what is wrong.
+
+    ``source`` names the file (or input) and ``location`` the path inside it, such as
+    ``sections[2].questions[4].show_if``; ``line`` is the 1-based line when known.
+    """
+
+    location: str
+    message: str
+    code: str
+    source: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.source, self.location) if p]
+        where = ": ".join(parts)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.line is not None:
+            text += f" [line {self.line}]"
+        return text
+
+
+class SuitabilityError(Exception):
+    """Root of every error this library raises."""
+
+
+class _ProblemError(SuitabilityError):
+    """An error that carries every problem found, reported together."""
+
+    def __init__(
+        self,
+        problems: list[Problem],
+        warnings: list[Problem] | None = None,
+        summary: str | None = None,
+    ) -> None:
+        self.problems = list(problems)
+        self.warnings = list(warnings or [])
+        count = len(self.problems)
+        head = summary or f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class QuestionnaireError(_ProblemError):
+    """A questionnaire is malformed: every problem is listed in ``problems``."""
+
+
+class AnswersError(_ProblemError):
+    """Answers do not fit their questionnaire: every problem is listed in ``problems``."""
+
+
+class RulesError(SuitabilityError):
+    """The rule set is inconsistent with a questionnaire, or a rule failed during an assessment."""
+
+
+class StorageError(SuitabilityError):
+    """A file could not be written safely (it exists already, or the disk refused)."""

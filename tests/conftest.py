@@ -1,0 +1,30 @@
+"""Shared fixtures: the shipped questionnaire and a helper that writes inline YAML to a file."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from suitability import Questionnaire, default_questionnaire
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.*"))
+QUESTIONNAIRES = sorted((ROOT / "questionnaires").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    return default_questionnaire()
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
+    def write(text: str, name: str = "form.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
