@@ -17,6 +17,7 @@ if not ((3, 10) <= sys.version_info[:2] <= (3, 12)):  # pragma: no cover - check
     )
 
 from .answers import Answers, answers_schema, read_answers_file, validate_answers
+from .assessment import Assessment, Flag, Reason, TreatmentVerdict, Verdict, assess
 from .errors import (
     AnswersError,
     Problem,
@@ -37,15 +38,21 @@ __version__ = "0.1.0"
 __all__ = [
     "Answers",
     "AnswersError",
+    "Assessment",
+    "Flag",
     "Problem",
     "Question",
     "Questionnaire",
     "QuestionnaireError",
+    "Reason",
     "RulesError",
     "StorageError",
     "SuitabilityError",
+    "TreatmentVerdict",
+    "Verdict",
     "__version__",
     "answers_schema",
+    "assess",
     "default_questionnaire",
     "load_questionnaire",
     "read_answers_file",

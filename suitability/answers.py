@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ._problems import count, did_you_mean, show_value
 from ._yaml import parse_yaml
@@ -56,6 +56,9 @@ class Answers(BaseModel):
         default=None, description="The day the answers were given; dates are read relative to it."
     )
     values: dict[str, AnswerValue] = Field(default_factory=dict, alias="answers")
+    # The content hash of the questionnaire these answers were validated against, so that
+    # assessing validated answers does not validate them again.
+    _validated_for: str | None = PrivateAttr(default=None)
 
     def get(self, question_id: str) -> AnswerValue | None:
         return self.values.get(question_id)
@@ -92,6 +95,10 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | 
         if value in q.special_values:
             return value, None
         return None, f"'{value}' is not offered here; expected {_expected(q)}"
+    result = _normalise_known(q, value)
+    if result is not _INVALID:
+        return result, None  # type: ignore[return-value]
+    # Only now build the message: the happy path never pays for it.
     wrong = f"expected {_expected(q)}, got {show_value(value)}"
     if q.type == "yes_no":
         if isinstance(value, bool):
@@ -125,6 +132,30 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | 
     if len(value) > limit:
         return None, f"expected at most {limit} characters, got {len(value)}"
     return value, None
+
+
+_INVALID = object()
+
+
+def _normalise_known(q: Question, value: Any) -> object:
+    """The fast path: a value already in normal form, or ``_INVALID`` to take the slow path."""
+    kind = q.type
+    if kind in ("yes_no", "single_choice"):
+        return value if isinstance(value, str) and value in q.choice_ids else _INVALID
+    if kind == "multiple_choice":
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, str) and v in q.choice_ids for v in value)
+            and len(set(value)) == len(value)
+            and (len(value) == 1 or q.exclusive_choice not in value)
+        ):
+            return list(value)
+        return _INVALID
+    if kind in ("integer", "days") and type(value) is int:
+        assert q.min is not None and q.max is not None
+        return value if q.min <= value <= q.max else _INVALID
+    return _INVALID
 
 
 def _normalise_multi(q: Question, value: Any, wrong: str) -> tuple[list[str] | None, str | None]:
@@ -207,6 +238,12 @@ def validate_answers(
     must be answered (not sure / prefer not to say count as answers). Raises AnswersError with
     every problem.
     """
+    if (
+        isinstance(data, Answers)
+        and not complete
+        and data._validated_for == questionnaire.content_hash
+    ):
+        return data
     problems: list[Problem] = []
 
     def bad(location: str, message: str, code: str) -> None:
@@ -284,12 +321,14 @@ def validate_answers(
             summary=f"{head}{count(problems)} in the answers",
         )
     version = header.get("questionnaire_version")
-    return Answers(
+    result = Answers(
         questionnaire=questionnaire.id,
         questionnaire_version=str(version) if version is not None else questionnaire.version,
         answered_on=answered_on,
         values=values,
     )
+    result._validated_for = questionnaire.content_hash
+    return result
 
 
 def _describe_condition(q: Question, questionnaire: Questionnaire) -> str:

@@ -18,6 +18,9 @@ from ._problems import count
 from .errors import Problem, SuitabilityError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .answers import Answers
     from .questionnaire import Questionnaire
 
 EXIT_OK = 0
@@ -97,6 +100,47 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
+    from .answers import read_answers_file
+
+    if path == "-":
+        return read_answers_file("-", questionnaire, text=sys.stdin.read())
+    return read_answers_file(path, questionnaire)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from .assessment import assess
+
+    questionnaire = _questionnaire(args.questionnaire)
+    answers = _read_answers(args.file, questionnaire)
+    assessment = assess(answers, questionnaire)
+    if args.format == "json":
+        sys.stdout.write(assessment.to_json())
+    elif args.format == "markdown":
+        from .render import to_markdown
+
+        sys.stdout.write(to_markdown(assessment, questionnaire, answers))
+    else:
+        from .render import print_assessment
+
+        print_assessment(assessment, questionnaire, _console())
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .render import rules_catalogue
+
+    sys.stdout.write(rules_catalogue(args.format))
+    return EXIT_OK
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    # rich honours NO_COLOR itself; colour only repeats what the words say.
+    return Console(highlight=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="suitability",
@@ -120,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of an answers file")
     p.add_argument("questionnaire", nargs="?", metavar="QUESTIONNAIRE")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.set_defaults(func=cmd_rules)
     return parser
 
 

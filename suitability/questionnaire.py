@@ -182,15 +182,15 @@ class Question(BaseModel):
         default=None, description="Offer 'prefer not to say' (default: safety)."
     )
 
-    @property
+    @cached_property
     def offers_not_sure(self) -> bool:
         return self.safety if self.not_sure is None else self.not_sure
 
-    @property
+    @cached_property
     def offers_prefer_not_to_say(self) -> bool:
         return self.safety if self.prefer_not_to_say is None else self.prefer_not_to_say
 
-    @property
+    @cached_property
     def special_values(self) -> tuple[str, ...]:
         """The non-answers this question accepts, in display order."""
         out = []
@@ -200,13 +200,13 @@ class Question(BaseModel):
             out.append(PREFER_NOT_TO_SAY)
         return tuple(out)
 
-    @property
+    @cached_property
     def choice_ids(self) -> tuple[str, ...]:
         if self.type == "yes_no":
             return YES_NO_CHOICES
         return tuple(c.id for c in self.choices or ())
 
-    @property
+    @cached_property
     def exclusive_choice(self) -> str | None:
         for choice in self.choices or ():
             if choice.exclusive:

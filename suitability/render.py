@@ -1,0 +1,289 @@
+"""Renders an assessment for people: Markdown (reports, handouts), terminal text (rich), HTML.
+
+Meaning never depends on colour: every verdict is written out in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .answers import Answers, display_value
+from .assessment import Assessment, TreatmentVerdict
+from .questionnaire import Questionnaire
+from .rules.catalogue import DERIVATIONS, RULES, RULESET_ID, RULESET_VERSION, TREATMENTS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+VERDICT_WORDS = {
+    "worth_discussing": "Worth discussing",
+    "discuss_with_caution": "Discuss with caution",
+    "avoid_until_reviewed": "Not advisable until a practitioner reviews it",
+    "not_relevant": "Not relevant to your goals",
+}
+VERDICT_STYLE = {
+    "worth_discussing": "green",
+    "discuss_with_caution": "yellow",
+    "avoid_until_reviewed": "red",
+    "not_relevant": "dim",
+}
+EFFECT_WORDS = {"relevant": "goal", "caution": "caution", "avoid": "review first"}
+
+QUESTIONS_TO_ASK = (
+    "What are your qualifications, and how often do you perform this treatment?",
+    "Which of the points in this screening matter for me, and how would you plan around them?",
+    "What exactly will be injected or applied, and what is in it?",
+    "What side effects are common, how long do they last, and whom do I contact if something "
+    "worries me?",
+    "How many sessions are usual, how long do results last, and what does the whole course cost?",
+    "What aftercare do you recommend?",
+)
+
+
+def _answers_line(verdict_reason: Any, questionnaire: Questionnaire) -> str:
+    parts = []
+    for used in verdict_reason.answers:
+        q = questionnaire.by_id.get(used.question)
+        if q is None:
+            continue
+        value = display_value(q, used.answer) if used.answer is not None else "(no answer)"
+        parts.append(f"{q.label} - {value}")
+    return "; ".join(parts)
+
+
+def _headline_order(assessment: Assessment) -> list[TreatmentVerdict]:
+    rank = {
+        "worth_discussing": 0,
+        "discuss_with_caution": 1,
+        "avoid_until_reviewed": 2,
+        "not_relevant": 3,
+    }
+    return sorted(
+        assessment.verdicts.values(), key=lambda v: (rank[v.verdict], TREATMENTS.index(v.treatment))
+    )
+
+
+def to_markdown(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answers: Answers | None = None,
+    *,
+    handout: bool = False,
+) -> str:
+    """The assessment as Markdown; with ``handout=True``, a document to bring to a consultation
+    (the answers that mattered, the assessment, and questions to ask)."""
+    out: list[str] = []
+    add = out.append
+    add("# Pre-consultation screening" + (": notes for my consultation" if handout else ""))
+    add("")
+    add(f"> {assessment.disclaimer}")
+    add("")
+    if assessment.as_of:
+        add(f"Answers given on {assessment.as_of.isoformat()}.")
+        add("")
+    add("## Summary")
+    add("")
+    add("| Treatment | Screening result |")
+    add("| --- | --- |")
+    for v in _headline_order(assessment):
+        add(f"| {v.name} | {VERDICT_WORDS[v.verdict]} |")
+    add("")
+    if assessment.flags:
+        add("## To mention to the practitioner")
+        add("")
+        for flag in assessment.flags:
+            add(f"- **{flag.title}.** {flag.mention}")
+            if flag.id == "c_unanswered_safety":
+                for used in flag.answers:
+                    q = questionnaire.by_id[used.question]
+                    add(f"  - {q.label} ({display_value(q, used.answer)})")
+        add("")
+    add("## Each treatment")
+    add("")
+    for v in _headline_order(assessment):
+        add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
+        add("")
+        add(v.summary)
+        add("")
+        shown = [r for r in v.reasons if v.verdict != "not_relevant" or r.effect != "relevant"]
+        if shown:
+            add("Why:")
+            add("")
+            for r in shown:
+                add(f"- *{EFFECT_WORDS[r.effect]}* - **{r.title}.** {r.text}")
+                line = _answers_line(r, questionnaire) if r.effect != "relevant" else ""
+                if line:
+                    add(f"  Your answer: {line}.")
+                add(f"  (rule `{r.rule}`; source: {r.source})")
+            add("")
+        if v.verdict != "not_relevant":
+            add(f"- Typical recovery: {v.downtime}")
+            add(f"- When results show: {v.results}")
+            add(f"- Before an event: {v.event_gap}")
+            add("")
+    meso = assessment.mesotherapy_expectations
+    if assessment.verdicts["mesotherapy"].verdict != "not_relevant" or handout:
+        add("## What to expect from mesotherapy")
+        add("")
+        add("Common side effects and how long they last:")
+        add("")
+        for effect in meso.side_effects:
+            add(f"- {effect.name}: {effect.how_long}. {effect.note}")
+        add("")
+        add("Aftercare:")
+        add("")
+        for item in meso.aftercare:
+            add(f"- {item}")
+        add("")
+        add("Results:")
+        add("")
+        for item in meso.results_timeline:
+            add(f"- {item}")
+        add("")
+        add(meso.evidence_note)
+        add("")
+        add("Choosing a provider:")
+        add("")
+        for item in meso.choosing_a_provider:
+            add(f"- {item}")
+        add("")
+    if handout:
+        if answers is not None:
+            add("## My answers that mattered")
+            add("")
+            for line in _mattering_answers(assessment, questionnaire, answers):
+                add(f"- {line}")
+            notes = answers.values.get("notes")
+            if isinstance(notes, str) and notes.strip():
+                add("")
+                add(f"My notes for the practitioner: {notes.strip()}")
+            add("")
+        add("## Questions to ask the practitioner")
+        add("")
+        for question in QUESTIONS_TO_ASK:
+            add(f"- {question}")
+        add("")
+    add("---")
+    add("")
+    add(
+        f"Questionnaire {assessment.questionnaire.id} {assessment.questionnaire.version} "
+        f"({assessment.questionnaire.content_hash}); rules {assessment.rules.id} "
+        f"{assessment.rules.version} ({assessment.rules.content_hash})."
+    )
+    return "\n".join(out) + "\n"
+
+
+def _mattering_answers(
+    assessment: Assessment, questionnaire: Questionnaire, answers: Answers
+) -> Iterable[str]:
+    """Goals, plus every answer a reason or flag used, in questionnaire order."""
+    used: set[str] = {"goals"}
+    for v in assessment.verdicts.values():
+        for r in v.reasons:
+            used.update(a.question for a in r.answers)
+    for flag in assessment.flags:
+        used.update(a.question for a in flag.answers)
+    for q in questionnaire.questions:
+        if q.id in used and q.type != "text":
+            yield f"{q.label} **{display_value(q, answers.values.get(q.id))}**"
+
+
+def to_html(markdown_text: str, title: str = "Pre-consultation screening") -> str:
+    """A self-contained HTML page (no external assets) from the Markdown form."""
+    from html import escape
+
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark").enable("table").render(markdown_text)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
+        "padding:0 1rem;line-height:1.5}table{border-collapse:collapse}"
+        "td,th{border:1px solid #999;padding:.3rem .6rem;text-align:left}"
+        "blockquote{border-left:4px solid #999;margin-left:0;padding-left:1rem}"
+        "@media print{body{margin:0}}</style>\n</head>\n<body>\n"
+        f"{body}</body>\n</html>\n"
+    )
+
+
+def print_assessment(
+    assessment: Assessment, questionnaire: Questionnaire, console: Console
+) -> None:
+    """The assessment in the terminal: verdicts in words (colour only repeats them)."""
+    from rich.markdown import Markdown
+
+    console.print(Markdown(to_markdown(assessment, questionnaire)))
+
+
+# --------------------------------------------------------------------------- rule catalogue
+
+
+def rules_catalogue(fmt: str) -> str:
+    """The rule set for a clinician to review: text, markdown or json."""
+    import json
+
+    if fmt == "json":
+        data: dict[str, Any] = {
+            "id": RULESET_ID,
+            "version": RULESET_VERSION,
+            "treatments": list(TREATMENTS),
+            "rules": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "kind": r.kind,
+                    "effect": r.effect,
+                    "treatments": {t: r.cells[t] for t in TREATMENTS},
+                    "reads": list(r.reads),
+                    "rationale": r.rationale,
+                    "mention": r.mention,
+                    "source": r.source,
+                }
+                for r in RULES
+            ],
+            "derivations": [
+                {
+                    "id": d.id,
+                    "asserts": d.name,
+                    "detail": d.detail,
+                    "reads": list(d.reads),
+                    "note": d.note,
+                }
+                for d in DERIVATIONS
+            ],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    short = ["MESO", "BTX", "FILL", "PEEL", "LASER", "MN", "ULT"]
+    if fmt == "markdown":
+        lines = [
+            f"# Rule set {RULESET_ID} {RULESET_VERSION}",
+            "",
+            "Cells: I goal served, C discuss with caution, A avoid until reviewed, N no bearing.",
+            "",
+            "| id | title | " + " | ".join(short) + " | reads | rationale | source |",
+            "| --- | --- | " + " | ".join("---" for _ in short) + " | --- | --- | --- |",
+        ]
+        for r in RULES:
+            cells = " | ".join(r.cells[t] for t in TREATMENTS)
+            reads = ", ".join(r.reads)
+            lines.append(
+                f"| `{r.id}` | {r.title} | {cells} | {reads} | {r.rationale} | {r.source} |"
+            )
+        lines += ["", "## Derived facts", ""]
+        for d in DERIVATIONS:
+            lines.append(
+                f"- `{d.id}` asserts `{d.name}`{f' ({d.detail})' if d.detail else ''}: {d.note}"
+            )
+        return "\n".join(lines) + "\n"
+    lines = [f"Rule set {RULESET_ID} {RULESET_VERSION}", "columns: " + " ".join(short), ""]
+    for r in RULES:
+        cells = " ".join(f"{r.cells[t]:<5}" for t in TREATMENTS)
+        lines.append(f"{r.id:<34} {cells} {r.title}")
+        lines.append(f"{'':<34} why: {r.rationale}")
+        lines.append(f"{'':<34} source: {r.source}")
+    lines += ["", "Derived facts:"]
+    for d in DERIVATIONS:
+        lines.append(f"{d.id:<34} {d.note}")
+    return "\n".join(lines) + "\n"

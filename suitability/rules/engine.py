@@ -1,0 +1,203 @@
+"""The durable-rules engine behind :func:`suitability.assess`, with its traps made invisible.
+
+durable-rules 2.0.28 keeps at most 1024 live sessions per ruleset (then corrupts itself), stores
+exceptions raised inside actions in the session state instead of raising them, raises
+``MessageNotHandledException`` for a fact no rule matches (and, for a batch, drops the actions of
+the facts that did match), keeps a process-global registry of ruleset names, and has no locks.
+So this wrapper:
+
+- builds the ruleset once per process from the catalogue, under a unique name, without a
+  ``Host`` (whose timer threads call into the unlocked C engine);
+- serialises every call with one lock; batch work uses processes, each with its own engine;
+- gives every assessment a fresh session id and always deletes its state in ``finally``;
+- asserts facts one at a time, and gives every kind of fact a catch-all rule: measured here,
+  deleting a session whose fact matched no rule aborts the whole process (intermittently),
+  while never deleting it runs into the 1024-session limit;
+- records which rules fired with the project's own stable ids, and turns any exception inside
+  an action (caught by us, or found in the session state) into :class:`RulesError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import RulesError
+from .catalogue import DERIVATIONS, RULES, Derivation, Derived, Rule
+
+__all__ = ["Engine", "Hit", "get_engine"]
+
+_names = itertools.count()
+_SEEN = "_seen"
+
+
+def _noop(c: Any) -> None:
+    """The catch-all rule's action: nothing to record."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that fired: its id and, for per-question rules, the question it fired for."""
+
+    rule: str
+    question: str | None = None
+
+
+def _condition(triggers: Iterable[Any]) -> dict[str, Any]:
+    tests = [t.durable() for t in triggers]
+    return {"m": tests[0] if len(tests) == 1 else {"$or": tests}}
+
+
+class Engine:
+    """One durable-rules ruleset built from a rule catalogue; thread-safe, leaves no state."""
+
+    def __init__(
+        self,
+        rules: Iterable[Rule] = RULES,
+        derivations: Iterable[Derivation] = DERIVATIONS,
+    ) -> None:
+        from durable.engine import MessageNotHandledException, MessageObservedException, Ruleset
+
+        self._not_handled: type[Exception] = MessageNotHandledException
+        self._observed: type[Exception] = MessageObservedException
+        self.rules = tuple(rules)
+        self.derivations = tuple(derivations)
+        self._check_chaining()
+        self._lock = threading.Lock()
+        self._sessions = itertools.count(1)
+        self._hits: list[Hit] = []
+        self._failures: list[str] = []
+        self.definition = self._definition()
+        self.name = f"suitability_{next(_names)}"
+        # Registration mutates the dicts it is given: pass a copy, keep ours for `bare` runs.
+        self._ruleset = Ruleset(self.name, None, self._with_actions(copy.deepcopy(self.definition)))
+
+    # ------------------------------------------------------------------ building
+
+    def _check_chaining(self) -> None:
+        consumed = {(r.when.name, r.when.detail) for r in self.rules if isinstance(r.when, Derived)}
+        for d in self.derivations:
+            if (d.name, d.detail) not in consumed:
+                raise RulesError(f"derivation {d.id} asserts '{d.name}', which no rule reads")
+
+    def _definition(self) -> dict[str, Any]:
+        """The ruleset in durable-rules' JSON format; `run` is filled in by `_with_actions`."""
+        # Every input fact is handled by at least this rule, so its session can be deleted.
+        out: dict[str, Any] = {
+            _SEEN: {"all": [{"m": {"$or": [{"t": "answers"}, {"t": "unknown"}]}}]}
+        }
+        for d in self.derivations:
+            out[d.id] = {"all": [_condition(d.when)]}
+        for r in self.rules:
+            out[r.id] = {"all": [_condition([r.when])]}
+        return out
+
+    def _with_actions(self, definition: dict[str, Any]) -> dict[str, Any]:
+        definition[_SEEN]["run"] = _noop
+        for d in self.derivations:
+            definition[d.id]["run"] = self._derive_action(d)
+        for r in self.rules:
+            definition[r.id]["run"] = self._record_action(r.id)
+        return definition
+
+    def _derive_action(self, d: Derivation) -> Callable[[Any], None]:
+        fact: dict[str, Any] = {"t": "derived", "name": d.name, "via": d.id}
+        if d.detail is not None:
+            fact["detail"] = d.detail
+
+        def action(c: Any) -> None:
+            try:
+                self._record(d.id, None)
+                c.assert_fact(dict(fact))
+            except self._not_handled:
+                pass  # checked at build time that a rule reads every derived fact
+            except self._observed:
+                pass  # derived already: two branches of an "any of" matched the same answers
+            except Exception as exc:
+                self._failures.append(f"derivation {d.id}: {type(exc).__name__}: {exc}")
+                raise
+
+        return action
+
+    def _record_action(self, rule_id: str) -> Callable[[Any], None]:
+        def action(c: Any) -> None:
+            try:
+                question = c.m["question"] if c.m["t"] == "unknown" else None
+                self._record(rule_id, question)
+            except Exception as exc:
+                self._failures.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+                raise
+
+        return action
+
+    def _record(self, rule_id: str, question: str | None) -> None:
+        self._hits.append(Hit(rule_id, question))
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, answers_fact: Mapping[str, Any], unknown: Iterable[str] = ()) -> list[Hit]:
+        """Asserts the answers fact and one fact per unknown safety question in a fresh session;
+        returns every rule and derivation that fired, in firing order."""
+        with self._lock:
+            sid = str(next(self._sessions))
+            self._hits = []
+            self._failures = []
+            try:
+                facts = [{**answers_fact, "t": "answers", "sid": sid}]
+                facts += [{"t": "unknown", "question": q, "sid": sid} for q in unknown]
+                for fact in facts:
+                    self._assert(fact)
+            finally:
+                try:
+                    self._ruleset.delete_state(sid)
+                except Exception as exc:  # pragma: no cover - the C engine refused to clean up
+                    raise RulesError(
+                        f"the rules engine could not clear session {sid}: {exc}"
+                    ) from exc
+            if self._failures:
+                raise RulesError(
+                    "a rule failed during the assessment: " + "; ".join(self._failures)
+                )
+            return list(self._hits)
+
+    def _assert(self, fact: dict[str, Any]) -> None:
+        outcome: dict[str, Any] = {}
+
+        def complete(error: Any, state: Any) -> None:
+            outcome["error"] = error
+            outcome["state"] = state
+
+        try:
+            handle = self._ruleset.assert_fact(fact)
+        except self._not_handled:
+            return  # no rule reads this fact: a legitimate outcome
+        except Exception as exc:
+            raise RulesError(f"the rules engine rejected a fact: {exc}") from exc
+        self._ruleset.do_actions(handle, complete)
+        error = outcome.get("error")
+        state = outcome.get("state") or {}
+        if error:
+            raise RulesError(f"the rules engine failed: {error}")
+        if isinstance(state, dict) and state.get("exception"):
+            detail = "; ".join(self._failures) or str(state["exception"]).split(", traceback")[0]
+            self._failures.clear()
+            raise RulesError(f"a rule failed during the assessment: {detail}")
+
+
+_ENGINE: dict[str, Engine] = {}
+_ENGINE_LOCK = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The process's engine for the shipped rule set, created on first use."""
+    engine = _ENGINE.get("default")
+    if engine is None:
+        with _ENGINE_LOCK:
+            engine = _ENGINE.get("default")
+            if engine is None:
+                engine = _ENGINE["default"] = Engine()
+    return engine

@@ -1,0 +1,157 @@
+"""The engine wrapper hides durable-rules' traps: sessions never leak, action exceptions reach
+the caller, threads get the same results as sequential calls, output is byte-identical."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suitability import RulesError, assess, default_questionnaire, read_answers_file
+from suitability.assessment import build_fact
+from suitability.questionnaire import questionnaire_from_data
+from suitability.rules.engine import Engine, get_engine
+
+from .conftest import EXAMPLES, ROOT
+from .helpers import person
+
+
+@pytest.fixture(scope="module")
+def people() -> list[Any]:
+    q = default_questionnaire()
+    return [read_answers_file(p, q) for p in EXAMPLES]
+
+
+def test_5000_assessments_in_a_row__work_and_leave_no_state(people: list[Any]) -> None:
+    # Well past durable-rules' 1024 live-session limit: every session must be deleted.
+    first = [assess(p).to_json() for p in people]
+    for i in range(5000):
+        assess(people[i % len(people)])
+    assert [assess(p).to_json() for p in people] == first
+
+
+def test_concurrent_threads__give_the_same_results_as_sequential(people: list[Any]) -> None:
+    work = people * 40
+    sequential = [assess(p).to_json() for p in work]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(lambda p: assess(p).to_json(), work))
+    assert threaded == sequential
+
+
+def test_exception_inside_a_rule_action__reaches_the_caller_as_rules_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine()
+    q = default_questionnaire()
+    fact, unknown = build_fact(q, _validated(person(pregnant="yes")), _date())
+    assert any(h.rule == "c_pregnant" for h in engine.run(fact, unknown))
+
+    original = engine._record
+
+    def broken(rule_id: str, question: str | None) -> None:
+        if rule_id == "c_pregnant":
+            raise ZeroDivisionError("boom")
+        original(rule_id, question)
+
+    monkeypatch.setattr(engine, "_record", broken)
+    with pytest.raises(RulesError, match="rule c_pregnant: ZeroDivisionError: boom"):
+        engine.run(fact, unknown)
+    monkeypatch.setattr(engine, "_record", original)
+    # The failed session was cleaned up: the engine carries on normally.
+    assert any(h.rule == "c_pregnant" for h in engine.run(fact, unknown))
+
+
+def test_exception_inside_a_derivation__reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine()
+    q = default_questionnaire()
+    fact, unknown = build_fact(q, _validated(person(age=16)), _date())
+
+    def broken(rule_id: str, question: str | None) -> None:
+        raise RuntimeError(f"failed in {rule_id}")
+
+    monkeypatch.setattr(engine, "_record", broken)
+    with pytest.raises(RulesError, match="derivation d_age_under_18"):
+        engine.run(fact, unknown)
+
+
+def test_a_fact_no_rule_matches__is_a_legitimate_empty_result() -> None:
+    assert Engine().run({"nothing": "here"}) == []
+
+
+def test_sessions_whose_facts_match_nothing__are_deleted_without_crashing_the_process() -> None:
+    # durable-rules aborts the process when deleting such a session; run it in a child process
+    # so that a regression fails this test instead of killing the test run.
+    code = (
+        "from suitability.rules.engine import Engine\n"
+        "for _ in range(1500):\n"
+        "    engine = Engine()\n"
+        "    for _ in range(3):\n"
+        "        assert engine.run({'nothing': 'here'}) == []\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, "ok\n"), result.stderr[-500:]
+
+
+def test_engine__has_its_own_ruleset_name_each_time() -> None:
+    assert Engine().name != Engine().name != get_engine().name
+
+
+def test_same_answers__give_byte_identical_json_across_processes() -> None:
+    example = str(next(p for p in EXAMPLES if p.name.startswith("dana")))
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "suitability", "assess", example, "--format", "json"],
+            capture_output=True, text=True, cwd=ROOT, check=True,
+        ).stdout
+        for _ in range(2)
+    }  # fmt: skip
+    assert len(outputs) == 1
+    assert assess(read_answers_file(example, default_questionnaire())).to_json() in outputs
+
+
+def test_rule_reading_an_unknown_question__is_an_error_with_suggestion() -> None:
+    data = default_questionnaire().model_dump(mode="json", by_alias=True, exclude_none=True)
+    for section in data["sections"]:
+        for question in section["questions"]:
+            if question["id"] == "epilepsy":
+                question["id"] = "epilepsi"
+            if question["id"] == "skin_type":
+                question["choices"][4]["id"] = "type5"
+    broken = questionnaire_from_data(data, "clinic.yaml")
+    with pytest.raises(RulesError) as caught:
+        assess({}, broken)
+    message = str(caught.value)
+    assert "c_epilepsy reads unknown question 'epilepsy' (did you mean 'epilepsi'?)" in message
+    assert (
+        "d_fitzpatrick_iv_vi reads 'skin_type' = 'type_5', which is not one of its choices (did you mean 'type5'?)"
+        in message
+    )
+
+
+def _validated(data: dict[str, Any]) -> Any:
+    from suitability import validate_answers
+
+    return validate_answers(data, default_questionnaire())
+
+
+def _date() -> Any:
+    import datetime as dt
+
+    return dt.date(2026, 11, 20)
+
+
+def test_shipped_examples__all_assess(people: list[Any]) -> None:
+    for answers in people:
+        assert len(assess(answers).verdicts) == 7
+
+
+def test_examples_folder__exists_with_several_people() -> None:
+    assert len(EXAMPLES) >= 5
+    assert all(Path(p).stat().st_size > 0 for p in EXAMPLES)
