@@ -106,30 +106,44 @@ def to_markdown(
         add("")
         add(v.summary)
         add("")
-        shown = [r for r in v.reasons if v.verdict != "not_relevant" or r.effect != "relevant"]
-        if shown:
-            add("Why:")
-            add("")
-            for r in shown:
-                add(f"- *{EFFECT_WORDS[r.effect]}* - **{r.title}.** {r.text}")
-                line = _answers_line(r, questionnaire) if r.effect != "relevant" else ""
-                if line:
-                    add(f"  Your answer: {line}.")
-                add(f"  (rule `{r.rule}`; source: {r.source})")
-            add("")
+        groups = (
+            ("Serves your goals", "relevant"),
+            ("Review first", "avoid"),
+            ("Discuss with caution", "caution"),
+        )
+        for label, effect in groups:
+            titles = list(dict.fromkeys(r.title for r in v.reasons if r.effect == effect))
+            if titles and not (effect == "relevant" and v.verdict == "not_relevant"):
+                add(f"- {label}: {'; '.join(titles)}.")
         if v.verdict != "not_relevant":
             add(f"- Typical recovery: {v.downtime}")
             add(f"- When results show: {v.results}")
             add(f"- Before an event: {v.event_gap}")
-            add("")
+        add("")
+    details = _distinct_reasons(assessment)
+    if details:
+        add("## Why, in detail")
+        add("")
+        for reason, treatments in details:
+            names = (
+                "all seven treatments"
+                if len(treatments) == len(TREATMENTS)
+                else ", ".join(assessment.verdicts[t].name for t in treatments)
+            )
+            add(f"- **{reason.title}** ({EFFECT_WORDS[reason.effect]}: {names}). {reason.text}")
+            line = _answers_line(reason, questionnaire)
+            if line:
+                add(f"  Your answer: {line}.")
+            add(f"  Rule `{reason.rule}`; source: {reason.source}.")
+        add("")
     meso = assessment.mesotherapy_expectations
     if assessment.verdicts["mesotherapy"].verdict != "not_relevant" or handout:
         add("## What to expect from mesotherapy")
         add("")
         add("Common side effects and how long they last:")
         add("")
-        for effect in meso.side_effects:
-            add(f"- {effect.name}: {effect.how_long}. {effect.note}")
+        for side_effect in meso.side_effects:
+            add(f"- {side_effect.name}: {side_effect.how_long}. {side_effect.note}")
         add("")
         add("Aftercare:")
         add("")
@@ -172,6 +186,18 @@ def to_markdown(
         f"{assessment.rules.version} ({assessment.rules.content_hash})."
     )
     return "\n".join(out) + "\n"
+
+
+def _distinct_reasons(assessment: Assessment) -> list[tuple[Any, list[str]]]:
+    """Each non-goal reason once, with the treatments it applies to, in catalogue order."""
+    found: dict[tuple[str, str, str], tuple[Any, list[str]]] = {}
+    for treatment, verdict in assessment.verdicts.items():
+        for reason in verdict.reasons:
+            if reason.effect == "relevant":
+                continue
+            key = (reason.rule, reason.effect, reason.text)
+            found.setdefault(key, (reason, []))[1].append(treatment)
+    return list(found.values())
 
 
 def _mattering_answers(

@@ -1,0 +1,186 @@
+"""The driver loop, driven headlessly through real questionary prompts with a prompt_toolkit
+pipe input: a full walk, going back, review and edit, hidden answers dropped, validation at the
+prompt, and interrupts keeping every answer given so far."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from suitability import Questionnaire, assess
+from suitability.screen import BACK, Interrupted, Screening
+
+from .helpers import BASELINE
+from .screen_harness import CTRL_C, ENTER, EOF, keys_for, pick, scripted
+
+
+def walk(q: Questionnaire, values: dict[str, Any], *, skip: tuple[str, ...] = ()) -> list[str]:
+    """Keys answering every shown question with ``values``, then submitting at the review."""
+    keys: list[str] = []
+    given: dict[str, Any] = {}
+    for question in q.questions:
+        if not q.visible(question, given) or question.id in skip:
+            continue
+        if question.id in values:
+            keys.append(keys_for(question, values[question.id], has_history=bool(keys)))
+            given[question.id] = values[question.id]
+        else:
+            keys.append(ENTER)  # optional text left empty
+    return [*keys, ENTER]  # "Submit my answers" is the review's default
+
+
+PERSON = {**BASELINE, "goals": ["hydration_radiance", "fine_lines"], "isotretinoin": "past",
+          "isotretinoin_months": 8, "has_event": "yes", "event_date": "2026-12-01", "notes": "hello"}  # fmt: skip
+
+
+def test_full_walk__answers_every_question_and_submits(questionnaire: Questionnaire) -> None:
+    said: list[str] = []
+    saved: list[dict[str, Any]] = []
+    with scripted(walk(questionnaire, PERSON)) as prompter:
+        answers = Screening(questionnaire, prompter, said.append, on_change=saved.append).run()
+    assert answers.values == {k: PERSON[k] for k in answers.values}
+    assert set(answers.values) == set(PERSON)
+    assert prompter.messages[0] == "[About you - question 1 of about 35]\nHow old are you?"
+    assert "[Medicines and allergies - question 25 of about 36]" in prompter.messages[24]
+    assert prompter.messages[-1] == "Review your answers"
+    assert "\n== Your health ==" in said
+    assert saved[-1] == answers.values  # every change was handed over for autosaving
+    assert assess(answers).verdicts["mesotherapy"].verdict == "discuss_with_caution"
+
+
+def test_back__returns_to_the_previous_question_with_its_answer_kept(
+    questionnaire: Questionnaire,
+) -> None:
+    pregnant = questionnaire.by_id["pregnant"]
+    script = [
+        "40" + ENTER,
+        keys_for(questionnaire.by_id["goals"], ["volume"], has_history=True),
+        keys_for(pregnant, BACK, has_history=True),  # back from pregnancy to goals
+        keys_for(
+            questionnaire.by_id["goals"], ["volume", "laxity"], has_history=True, current=["volume"]
+        ),
+        keys_for(pregnant, "no", has_history=True),
+        CTRL_C,
+    ]
+    with scripted(script) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None).run()
+    # goals was asked again with its answer ticked: ticking "laxity" added to it
+    assert stopped.value.values == {"age": 40, "goals": ["volume", "laxity"], "pregnant": "no"}
+    assert [m.split("\n")[1] for m in prompter.messages[1:4]] == [
+        "What would you like to improve? Choose all that apply.",
+        "Are you pregnant, or might you be?",
+        "What would you like to improve? Choose all that apply.",
+    ]
+
+
+def test_review_and_edit__changes_an_answer_and_drops_answers_that_became_hidden(
+    questionnaire: Questionnaire,
+) -> None:
+    keys = walk(questionnaire, PERSON)[:-1]  # everything but the final submit
+    shown = [q for q in questionnaire.questions if q.id in PERSON]
+    iso_row = 1 + [q.id for q in shown].index("isotretinoin")
+    keys += [
+        pick(iso_row),  # review: change the isotretinoin answer ...
+        keys_for(questionnaire.by_id["isotretinoin"], "never", has_history=True, current="past"),
+        ENTER,  # ... then submit
+    ]
+    with scripted(keys) as prompter:
+        answers = Screening(questionnaire, prompter, lambda _t: None).run()
+    assert answers.values["isotretinoin"] == "never"
+    assert "isotretinoin_months" not in answers.values  # now hidden: dropped
+
+
+def test_newly_shown_question__is_asked_after_an_edit(questionnaire: Questionnaire) -> None:
+    person = {**PERSON, "has_event": "no"}
+    person.pop("event_date")
+    keys = walk(questionnaire, person)[:-1]
+    shown = [q for q in questionnaire.questions if q.id in person]
+    keys += [
+        pick(1 + [q.id for q in shown].index("has_event")),
+        keys_for(questionnaire.by_id["has_event"], "yes", has_history=True, current="no"),
+        "2027-02-01" + ENTER,  # the event date is now asked
+        ENTER,
+    ]
+    with scripted(keys) as prompter:
+        answers = Screening(questionnaire, prompter, lambda _t: None).run()
+    assert answers.values["event_date"] == "2027-02-01"
+
+
+def test_validation_at_the_prompt__uses_the_questionnaire_message(
+    questionnaire: Questionnaire,
+) -> None:
+    screening = Screening(questionnaire, None, lambda _t: None)  # type: ignore[arg-type]
+    captured: dict[str, Any] = {}
+
+    class Capture:
+        def text(self, message: str, default: str, validate: Any, instruction: str) -> str:
+            captured["results"] = [validate(x) for x in ("abc", "5", "", "not sure", "?", "44")]
+            captured["instruction"] = instruction
+            return "44"
+
+    screening.prompter = Capture()  # type: ignore[assignment]
+    assert screening._ask(questionnaire.by_id["age"]) == 44
+    assert captured["results"] == [
+        "expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say'), got 'abc'",
+        "expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say'), got '5'",
+        "This question needs an answer (or 'not sure' / 'prefer not to say').",
+        True,
+        True,
+        True,
+    ]
+    assert captured["instruction"] == "(years, ? for help, 'not sure' or 'prefer not to say')"
+
+
+def test_typed_validation_error__keeps_the_prompt_open_until_fixed(
+    questionnaire: Questionnaire,
+) -> None:
+    with (
+        scripted(["abc" + ENTER + "\x7f" * 3 + "33" + ENTER, CTRL_C]) as prompter,
+        pytest.raises(Interrupted) as stopped,
+    ):
+        Screening(questionnaire, prompter, lambda _t: None).run()
+    assert stopped.value.values == {"age": 33}
+
+
+def test_help__is_shown_on_request(questionnaire: Questionnaire) -> None:
+    said: list[str] = []
+    with scripted(["?" + ENTER, "29" + ENTER, CTRL_C]) as prompter, pytest.raises(Interrupted):
+        Screening(questionnaire, prompter, said.append).run()
+    assert questionnaire.by_id["age"].help in said
+
+
+@pytest.mark.parametrize("key", [CTRL_C, EOF])
+def test_interrupt__keeps_every_answer_so_far(questionnaire: Questionnaire, key: str) -> None:
+    keys = [*walk(questionnaire, PERSON)[:6], key]
+    saved: list[dict[str, Any]] = []
+    with scripted(keys) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None, on_change=saved.append).run()
+    assert list(stopped.value.values) == [
+        "age",
+        "goals",
+        "pregnant",
+        "breastfeeding",
+        "trying_to_conceive",
+        "skin_now",
+    ]
+    assert saved[-1] == stopped.value.values
+
+
+def test_resume__starts_at_the_first_unanswered_question(questionnaire: Questionnaire) -> None:
+    earlier = {"age": 50, "goals": ["laxity"], "pregnant": "no"}
+    with scripted([CTRL_C]) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None, values=earlier).run()
+    assert prompter.messages == [
+        "[Pregnancy and breastfeeding - question 4 of about 35]\nAre you breastfeeding?"
+    ]
+    assert stopped.value.values == earlier
+
+
+def test_special_answers__offered_on_safety_questions(questionnaire: Questionnaire) -> None:
+    with scripted([CTRL_C]) as prompter, pytest.raises(Interrupted):
+        Screening(
+            questionnaire, prompter, lambda _t: None, values={"age": 30, "goals": ["volume"]}
+        ).run()
+    titles = [t for t, _ in prompter.last_choices]
+    assert titles[:4] == ["Yes", "No", "Not sure", "Prefer not to say"]
