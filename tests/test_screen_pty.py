@@ -146,7 +146,9 @@ def test_screen_without_a_terminal__points_to_assess_and_exits_2() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_closed_terminal__saves_the_answers_so_far(tmp_path: Path, questionnaire: Questionnaire) -> None:
+def test_closed_terminal__saves_the_answers_so_far(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
     import signal
 
     child = spawn(["screen"], tmp_path)
