@@ -171,9 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
     p.set_defaults(func=cmd_assess)
 
+    from ._cli_batch import add_command as add_batch
     from ._cli_screen import add_commands
 
     add_commands(sub)
+    add_batch(sub)
 
     p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")

@@ -1,0 +1,352 @@
+"""Batch screening: many records (JSON Lines or CSV) assessed on every core, in input order,
+in constant memory, with bad records set aside instead of stopping the run.
+
+Records are read lazily and sent to worker processes in chunks; at most a few chunks per worker
+are in flight at once, so memory does not grow with the input. Each worker process has its own
+rules engine (durable-rules is not thread-safe and its registry is process-global).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import SuitabilityError
+from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire, load_questionnaire
+
+__all__ = ["BatchSummary", "assess_chunk", "read_records", "run_batch"]
+
+# A record as read: (line number, raw JSON text) for JSON Lines, or (line number, parsed
+# mapping) for CSV; parsing JSON happens in the workers, where it runs in parallel.
+Record = tuple[int, Any]
+CHUNK = 250
+
+
+@dataclass
+class BatchSummary:
+    done: int = 0
+    failed: int = 0
+    interrupted: bool = False
+    error_lines: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.done + self.failed
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Record]:
+    reader = csv.reader(handle)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield 1, _CsvError(f"unreadable CSV header: {exc}")
+        return
+    multi = {q.id for q in questionnaire.questions if q.type == "multiple_choice"}
+    width = len(header)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, _CsvError(f"malformed CSV: {exc}")
+            continue
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            yield line, _CsvError(f"expected {width} columns as in the header, found {len(row)}")
+            continue
+        record: dict[str, Any] = {"answers": {}}
+        for name, cell in zip(header, row, strict=True):
+            value = cell.strip()
+            if name in ("id", "answered_on"):
+                if value:
+                    record[name] = value
+            elif value:
+                if name in multi and value not in SPECIAL_VALUES:
+                    record["answers"][name] = [v.strip() for v in value.split(";") if v.strip()]
+                else:
+                    record["answers"][name] = value
+        yield line, record
+
+
+class _CsvError:
+    """A CSV row that could not be read; it travels to the errors file like any bad record."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _jsonl_records(handle: IO[str]) -> Iterator[Record]:
+    for number, line in enumerate(handle, start=1):
+        if line.strip():
+            yield number, line
+
+
+def read_records(handle: IO[str], fmt: str, questionnaire: Questionnaire) -> Iterator[Record]:
+    """Records from ``handle`` (``jsonl`` or ``csv``), lazily, with their line numbers."""
+    if fmt == "csv":
+        return _csv_records(handle, questionnaire)
+    return _jsonl_records(handle)
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --------------------------------------------------------------------------- assessing
+
+_WORKER: dict[str, Questionnaire] = {}
+
+
+def _init_worker(questionnaire_path: str | None, spool: str) -> None:
+    """Runs once in each worker process: its own questionnaire and engine; Ctrl-C is left to
+    the parent, which stops the pool cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _SPOOL["dir"] = spool
+    _WORKER["q"] = (
+        load_questionnaire(questionnaire_path) if questionnaire_path else default_questionnaire()
+    )
+
+
+def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
+    """Assesses a chunk of records; each becomes (ok, one JSON line of output or of error)."""
+    from .assessment import assess
+
+    questionnaire = _WORKER.get("q") or default_questionnaire()
+    out: list[tuple[bool, str]] = []
+    for line, raw in chunk:
+        record_id: Any = None
+        try:
+            if isinstance(raw, _CsvError):
+                raise _RecordError([raw.message])
+            data = _parse_json_record(raw) if isinstance(raw, str) else raw
+            record_id = data.get("id")
+            _check_record(data)
+            answers = {k: v for k, v in data.items() if k in ("answers", "answered_on")}
+            answers.setdefault("answers", {})
+            result = assess(answers, questionnaire)
+            shown_id = json.dumps(record_id if record_id is not None else line, ensure_ascii=False)
+            # pydantic's own serialiser is several times faster than model_dump + json.dumps.
+            out.append((True, f'{{"id": {shown_id}, "assessment": {result.model_dump_json()}}}'))
+        except _RecordError as exc:
+            out.append((False, _error_line(line, record_id, exc.messages)))
+        except SuitabilityError as exc:
+            problems = getattr(exc, "problems", None)
+            messages = [str(p) for p in problems] if problems else [str(exc)]
+            out.append((False, _error_line(line, record_id, messages)))
+        except Exception as exc:  # one broken record never stops the run
+            out.append(
+                (
+                    False,
+                    _error_line(line, record_id, [f"internal error: {type(exc).__name__}: {exc}"]),
+                )
+            )
+    return out
+
+
+class _RecordError(Exception):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _parse_json_record(raw: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise _RecordError([f"malformed JSON at column {exc.colno}: {exc.msg}"]) from None
+    if not isinstance(data, dict):
+        raise _RecordError(['expected an object such as {"id": "...", "answers": {...}}'])
+    return data
+
+
+def _check_record(data: dict[str, Any]) -> None:
+    unknown = set(data) - {"id", "answers", "answered_on"}
+    if unknown:
+        raise _RecordError(
+            [f"unknown key '{sorted(unknown)[0]}'; expected id, answers, answered_on"]
+        )
+    if not isinstance(data.get("answers", {}), dict):
+        raise _RecordError(["'answers' must be an object of question id to value"])
+
+
+def _error_line(line: int, record_id: Any, messages: list[str]) -> str:
+    return json.dumps({"line": line, "id": record_id, "problems": messages}, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_batch(
+    records: Iterable[Record],
+    write_ok: Callable[[str], None],
+    write_error: Callable[[str], None],
+    *,
+    workers: int,
+    questionnaire_path: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK,
+) -> BatchSummary:
+    """Assesses ``records`` and writes the result lines in input order: ``write_ok`` and
+    ``write_error`` receive text made of whole lines, each ending in a newline.
+
+    With ``workers`` > 1, chunks go to a pool of worker processes with a bounded number in
+    flight; with 1, everything runs in this process. KeyboardInterrupt stops the run cleanly:
+    everything written so far is complete lines, and the summary says how far it got.
+    """
+    summary = BatchSummary()
+    advance = progress or (lambda _n: None)
+
+    def emit(results: list[tuple[bool, str]]) -> None:
+        for ok, text in results:
+            if ok:
+                write_ok(text + "\n")
+                summary.done += 1
+            else:
+                write_error(text + "\n")
+                summary.failed += 1
+        advance(len(results))
+
+    chunks = _chunks(records, chunk_size)
+    with _stop_on_interrupt(summary):
+        if workers <= 1:
+            _init_parent(questionnaire_path)
+            for chunk in chunks:
+                emit(assess_chunk(chunk))
+                if summary.interrupted:
+                    break
+            return summary
+        return _run_pool(
+            chunks, summary, workers, questionnaire_path, write_ok, write_error, advance
+        )
+
+
+@contextlib.contextmanager
+def _stop_on_interrupt(summary: BatchSummary) -> Iterator[None]:
+    """Ctrl-C sets a flag that is checked between chunks, so a chunk's lines are never cut in
+    half: everything written stays whole lines."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: Any) -> None:
+        summary.interrupted = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run_pool(
+    chunks: Iterator[list[Record]],
+    summary: BatchSummary,
+    workers: int,
+    questionnaire_path: str | None,
+    write_ok: Callable[[str], None],
+    write_error: Callable[[str], None],
+    advance: Callable[[int], None],
+) -> BatchSummary:
+
+    import multiprocessing
+    import shutil
+    import tempfile
+
+    # Workers write each chunk's lines to private files and hand back only their names: the
+    # parent appends them in order instead of unpickling every assessment through a pipe.
+    spool = tempfile.mkdtemp(prefix="suitability-batch-")  # mode 0700
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(questionnaire_path, spool))
+    pending: deque[Any] = deque()
+    limit = workers * 3  # chunks in flight: enough to keep every core busy, bounded memory
+
+    def collect(spooled: tuple[str, int, int]) -> None:
+        path, done, failed = spooled
+        for suffix, write in ((".ok", write_ok), (".err", write_error)):
+            if (done if suffix == ".ok" else failed) == 0:
+                continue
+            spooled_file = Path(path + suffix)
+            write(spooled_file.read_text(encoding="utf-8"))
+            spooled_file.unlink()
+        summary.done += done
+        summary.failed += failed
+        advance(done + failed)
+
+    try:
+        for index, chunk in enumerate(chunks):
+            pending.append(pool.apply_async(spool_chunk, (index, chunk)))
+            while len(pending) >= limit and not summary.interrupted:
+                collect(pending.popleft().get())
+            if summary.interrupted:
+                break
+        while pending and not summary.interrupted:
+            collect(pending.popleft().get())
+        if summary.interrupted:
+            pool.terminate()
+        else:
+            pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        shutil.rmtree(spool, ignore_errors=True)
+    return summary
+
+
+def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int]:
+    """In a worker: assesses a chunk into a private file of ``+`` (result) and ``-`` (error)
+    lines; returns its path and the counts."""
+    results = assess_chunk(chunk)
+    path = str(Path(_SPOOL["dir"]) / f"{index:09d}")
+    counts = []
+    for suffix, wanted in ((".ok", True), (".err", False)):
+        lines = [text + "\n" for ok, text in results if ok is wanted]
+        counts.append(len(lines))
+        if lines:
+            fd = os.open(path + suffix, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("".join(lines))
+    return path, counts[0], counts[1]
+
+
+_SPOOL: dict[str, str] = {}
+
+
+def _init_parent(questionnaire_path: str | None) -> None:
+    _WORKER["q"] = (
+        load_questionnaire(questionnaire_path) if questionnaire_path else default_questionnaire()
+    )
+
+
+def open_input(path: str) -> IO[str]:
+    if path == "-":
+        import sys
+
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="")
+    return Path(path).open(encoding="utf-8", errors="replace", newline="")
