@@ -20,14 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from .answers import Answers, AnswerStatus, AnswerValue, validate_answers
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire
 from .rules.catalogue import (
+    ANY_NUMBER,
     DERIVATIONS,
     RULES,
     RULES_BY_ID,
     RULESET_ID,
     RULESET_VERSION,
+    SAFETY_UNKNOWN,
     TREATMENTS,
     UNANSWERED,
     Rule,
+    UnknownSafety,
+    fact_properties,
 )
 from .treatments import MESOTHERAPY, TREATMENT_INFO
 
@@ -223,36 +227,50 @@ def build_fact(
 
     Lists become ``q__choice: 1`` properties; numbers and dates (as days from ``as_of``) go into
     ``q__n`` so that comparisons never meet a string; a shown question with no answer becomes
-    ``"unanswered"``; a hidden question has no property at all.
+    ``"unanswered"``; a hidden question has no property at all. ``safety_unknown`` is 1 when a
+    safety question was answered not sure, declined or left unanswered. Only what some rule
+    tests is kept (see :func:`~suitability.rules.catalogue.fact_properties`).
     """
     fact: dict[str, Any] = {}
     unknown: list[str] = []
+    tested = _tested()
     values = answers.values
+
+    def put(prop: str, value: Any) -> None:
+        wanted = tested.get(prop)
+        if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
+            fact[prop] = value
+
     for q in questionnaire.questions:
         value = values.get(q.id)
+        state: Any = value
         if value is None:
             if not questionnaire.visible(q, values):
                 continue
-            fact[q.id] = UNANSWERED
+            state = UNANSWERED
         elif isinstance(value, list):
-            fact[q.id] = "answered"
             for choice in value:
-                fact[f"{q.id}__{choice}"] = 1
+                put(f"{q.id}__{choice}", 1)
         elif isinstance(value, str) and value in SPECIAL_VALUES:
-            fact[q.id] = value
+            pass
         elif q.type == "date" and isinstance(value, str):
-            fact[q.id] = "answered"
-            fact[f"{q.id}__n"] = (dt.date.fromisoformat(value) - as_of).days
+            put(f"{q.id}__n", (dt.date.fromisoformat(value) - as_of).days)
         elif isinstance(value, (int, float)):
-            fact[q.id] = "answered"
-            fact[f"{q.id}__n"] = value
+            put(f"{q.id}__n", value)
         elif q.type == "text":
             continue  # free text is never read by rules
-        else:
-            fact[q.id] = value
-        if q.safety and fact.get(q.id) in (UNANSWERED, *SPECIAL_VALUES):
+        if isinstance(state, str):
+            put(q.id, state)
+        if q.safety and state in (UNANSWERED, *SPECIAL_VALUES):
             unknown.append(q.id)
+    if unknown:
+        fact[SAFETY_UNKNOWN] = 1
     return fact, unknown
+
+
+@lru_cache(maxsize=1)
+def _tested() -> dict[str, frozenset[Any]]:
+    return fact_properties()
 
 
 # --------------------------------------------------------------------------- assess
@@ -261,6 +279,7 @@ def build_fact(
 def _used(
     questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
 ) -> list[dict[str, Any]]:
+    """The answers a rule read, as plain data for :class:`UsedAnswer`."""
     out = []
     for qid in ids:
         q = questionnaire.by_id.get(qid)
@@ -296,18 +315,29 @@ def assess(
     uses_dates = any(q.by_id[k].type == "date" for k in valid.values)
     as_of = valid.answered_on or dt.date.today()
     fact, unknown = build_fact(q, valid, as_of)
-    hits = get_engine().run(fact, unknown)
-    return _compose(q, valid, hits, as_of if uses_dates else valid.answered_on)
+    hits = get_engine().run(fact)
+    return _compose(q, valid, hits, unknown, as_of if uses_dates else valid.answered_on)
 
 
 def _compose(
-    q: Questionnaire, answers: Answers, hits: list[Any], as_of: dt.date | None
+    q: Questionnaire,
+    answers: Answers,
+    hits: list[Any],
+    unknown: list[str],
+    as_of: dt.date | None,
 ) -> Assessment:
     """Builds the assessment as plain data, validated once at the end (one pass in pydantic's
-    core is much cheaper than a model per reason)."""
-    fired: list[tuple[Rule, str | None]] = [
-        (RULES_BY_ID[h.rule], h.question) for h in hits if h.rule in RULES_BY_ID
-    ]
+    core is much cheaper than a model per reason). The unanswered-safety rule fires once; it
+    gives one reason per unknown safety question, naming it."""
+    fired: list[tuple[Rule, str | None]] = []
+    for h in hits:
+        rule = RULES_BY_ID.get(h.rule)
+        if rule is None:
+            continue  # a derivation: its effect is in the rules it fed
+        if isinstance(rule.when, UnknownSafety):
+            fired.extend((rule, question) for question in unknown)
+        else:
+            fired.append((rule, None))
     # Firing order between rules is not guaranteed by the engine: sort by catalogue order.
     position = {qid: i for i, qid in enumerate(q.by_id)}
     fired.sort(key=lambda item: (_ORDER[item[0].id], position.get(item[1] or "", -1)))
@@ -319,7 +349,8 @@ def _compose(
         if question:
             how = _UNKNOWN_HOW[used[0]["status"]] if used else "was left unanswered"
             text = f"'{q.by_id[question].label}' {how}. {text}"
-        # One (immutable) Reason per effect, shared by the treatments it applies to.
+        # One (immutable, validated once) Reason per effect, shared by the treatments it
+        # applies to: validating it again in every treatment's list would cost far more.
         by_effect: dict[str, Reason] = {}
         for t in rule.treatments:
             effect = _EFFECT[rule.cells[t]]

@@ -47,35 +47,35 @@ def test_exception_inside_a_rule_action__reaches_the_caller_as_rules_error(
 ) -> None:
     engine = Engine()
     q = default_questionnaire()
-    fact, unknown = build_fact(q, _validated(person(pregnant="yes")), _date())
-    assert any(h.rule == "c_pregnant" for h in engine.run(fact, unknown))
+    fact, _unknown = build_fact(q, _validated(person(pregnant="yes")), _date())
+    assert any(h.rule == "c_pregnant" for h in engine.run(fact))
 
     original = engine._record
 
-    def broken(rule_id: str, question: str | None) -> None:
+    def broken(rule_id: str) -> None:
         if rule_id == "c_pregnant":
             raise ZeroDivisionError("boom")
-        original(rule_id, question)
+        original(rule_id)
 
     monkeypatch.setattr(engine, "_record", broken)
     with pytest.raises(RulesError, match="rule c_pregnant: ZeroDivisionError: boom"):
-        engine.run(fact, unknown)
+        engine.run(fact)
     monkeypatch.setattr(engine, "_record", original)
     # The failed session was cleaned up: the engine carries on normally.
-    assert any(h.rule == "c_pregnant" for h in engine.run(fact, unknown))
+    assert any(h.rule == "c_pregnant" for h in engine.run(fact))
 
 
 def test_exception_inside_a_derivation__reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = Engine()
     q = default_questionnaire()
-    fact, unknown = build_fact(q, _validated(person(age=16)), _date())
+    fact, _unknown = build_fact(q, _validated(person(age=16)), _date())
 
-    def broken(rule_id: str, question: str | None) -> None:
+    def broken(rule_id: str) -> None:
         raise RuntimeError(f"failed in {rule_id}")
 
     monkeypatch.setattr(engine, "_record", broken)
     with pytest.raises(RulesError, match="derivation d_age_under_18"):
-        engine.run(fact, unknown)
+        engine.run(fact)
 
 
 def test_a_fact_no_rule_matches__is_a_legitimate_empty_result() -> None:

@@ -32,6 +32,10 @@ RULESET_VERSION = "1.0.0"
 
 UNANSWERED = "unanswered"  # a shown question left without any answer
 UNKNOWN_VALUES = ("not_sure", "prefer_not_to_say", UNANSWERED)
+#: The answers fact's property that says some safety question was not answered.
+SAFETY_UNKNOWN = "safety_unknown"
+#: In :func:`fact_properties`: the property is a number, and every value is read.
+ANY_NUMBER = "any number"
 
 Cell = Literal["I", "N", "C", "A"]
 Kind = Literal["goal", "condition", "preference", "derivation"]
@@ -58,6 +62,10 @@ class Answer:
         for value in self.values:
             yield self.question, (None if value in UNKNOWN_VALUES else value)
 
+    def properties(self) -> Iterator[tuple[str, Any]]:
+        for value in self.values:
+            yield self.question, value
+
 
 @dataclass(frozen=True)
 class Selected:
@@ -71,6 +79,9 @@ class Selected:
 
     def refs(self) -> Iterator[tuple[str, str | None]]:
         yield self.question, self.choice
+
+    def properties(self) -> Iterator[tuple[str, Any]]:
+        yield f"{self.question}__{self.choice}", 1
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,11 @@ class Between:
         if self.also is not None:
             yield from self.also.refs()
 
+    def properties(self) -> Iterator[tuple[str, Any]]:
+        yield f"{self.question}__n", ANY_NUMBER
+        if self.also is not None:
+            yield from self.also.properties()
+
 
 @dataclass(frozen=True)
 class Derived:
@@ -114,16 +130,23 @@ class Derived:
     def refs(self) -> Iterator[tuple[str, str | None]]:
         return iter(())
 
+    def properties(self) -> Iterator[tuple[str, Any]]:
+        return iter(())  # asserted by a derivation, not read from the answers
+
 
 @dataclass(frozen=True)
 class UnknownSafety:
-    """An ``unknown`` fact: a safety question answered not sure, declined or left unanswered."""
+    """At least one safety question was answered not sure, declined or left unanswered; the
+    assessment names each of them."""
 
     def durable(self) -> dict[str, Any]:
-        return {"t": "unknown"}
+        return {"$and": [{"t": "answers"}, {SAFETY_UNKNOWN: 1}]}
 
     def refs(self) -> Iterator[tuple[str, str | None]]:
         return iter(())
+
+    def properties(self) -> Iterator[tuple[str, Any]]:
+        yield SAFETY_UNKNOWN, 1
 
 
 Trigger = Answer | Selected | Between | Derived | UnknownSafety
@@ -958,6 +981,19 @@ def questions_read() -> set[str]:
     for derivation in DERIVATIONS:
         out.update(derivation.reads)
     return out
+
+
+def fact_properties() -> dict[str, frozenset[Any]]:
+    """Every property of the answers fact that some rule or derivation tests, with the values
+    it tests for (``ANY_NUMBER`` for comparisons). The engine is given only these: each fired
+    action makes durable-rules re-encode the matched fact, so a lean fact keeps assessments fast,
+    and answers no rule reads never enter the engine."""
+    tested: dict[str, set[Any]] = {}
+    triggers = [r.when for r in RULES] + [t for d in DERIVATIONS for t in d.when]
+    for trigger in triggers:
+        for prop, value in trigger.properties():
+            tested.setdefault(prop, set()).add(value)
+    return {prop: frozenset(values) for prop, values in tested.items()}
 
 
 def references() -> Iterator[tuple[str, str, str | None]]:

@@ -10,7 +10,8 @@ So this wrapper:
   ``Host`` (whose timer threads call into the unlocked C engine);
 - serialises every call with one lock; batch work uses processes, each with its own engine;
 - gives every assessment a fresh session id and always deletes its state in ``finally``;
-- asserts facts one at a time, and gives every kind of fact a catch-all rule: measured here,
+- asserts one answers fact per assessment (holding only what rules test: each fired action
+  makes durable-rules re-encode the matched fact) and gives it a catch-all rule: measured here,
   deleting a session whose fact matched no rule aborts the whole process (intermittently),
   while never deleting it runs into the 1024-session limit;
 - records which rules fired with the project's own stable ids, and turns any exception inside
@@ -41,10 +42,9 @@ def _noop(c: Any) -> None:
 
 @dataclass(frozen=True)
 class Hit:
-    """A rule that fired: its id and, for per-question rules, the question it fired for."""
+    """A rule or derivation that fired, by its stable id."""
 
     rule: str
-    question: str | None = None
 
 
 def _condition(triggers: Iterable[Any]) -> dict[str, Any]:
@@ -87,9 +87,7 @@ class Engine:
     def _definition(self) -> dict[str, Any]:
         """The ruleset in durable-rules' JSON format; `run` is filled in by `_with_actions`."""
         # Every input fact is handled by at least this rule, so its session can be deleted.
-        out: dict[str, Any] = {
-            _SEEN: {"all": [{"m": {"$or": [{"t": "answers"}, {"t": "unknown"}]}}]}
-        }
+        out: dict[str, Any] = {_SEEN: {"all": [{"m": {"t": "answers"}}]}}
         for d in self.derivations:
             out[d.id] = {"all": [_condition(d.when)]}
         for r in self.rules:
@@ -111,7 +109,7 @@ class Engine:
 
         def action(c: Any) -> None:
             try:
-                self._record(d.id, None)
+                self._record(d.id)
                 c.assert_fact(dict(fact))
             except self._not_handled:
                 pass  # checked at build time that a rule reads every derived fact
@@ -126,31 +124,27 @@ class Engine:
     def _record_action(self, rule_id: str) -> Callable[[Any], None]:
         def action(c: Any) -> None:
             try:
-                question = c.m["question"] if c.m["t"] == "unknown" else None
-                self._record(rule_id, question)
+                self._record(rule_id)
             except Exception as exc:
                 self._failures.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
                 raise
 
         return action
 
-    def _record(self, rule_id: str, question: str | None) -> None:
-        self._hits.append(Hit(rule_id, question))
+    def _record(self, rule_id: str) -> None:
+        self._hits.append(Hit(rule_id))
 
     # ------------------------------------------------------------------ running
 
-    def run(self, answers_fact: Mapping[str, Any], unknown: Iterable[str] = ()) -> list[Hit]:
-        """Asserts the answers fact and one fact per unknown safety question in a fresh session;
-        returns every rule and derivation that fired, in firing order."""
+    def run(self, answers_fact: Mapping[str, Any]) -> list[Hit]:
+        """Asserts the answers fact in a fresh session; returns every rule and derivation that
+        fired (its own derived facts included), in firing order."""
         with self._lock:
             sid = str(next(self._sessions))
             self._hits = []
             self._failures = []
             try:
-                facts = [{**answers_fact, "t": "answers", "sid": sid}]
-                facts += [{"t": "unknown", "question": q, "sid": sid} for q in unknown]
-                for fact in facts:
-                    self._assert(fact)
+                self._assert({**answers_fact, "t": "answers", "sid": sid})
             finally:
                 try:
                     self._ruleset.delete_state(sid)
