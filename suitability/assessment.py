@@ -199,8 +199,10 @@ def _expectations() -> Expectations:
     return Expectations.model_validate(data)
 
 
-def _summary(verdict: Verdict, name: str, avoid_titles: list[str]) -> str:
+def _summary(verdict: Verdict, name: str, avoid_titles: list[str], any_goal: bool) -> str:
     if verdict == "not_relevant":
+        if not any_goal:
+            return f"No goal was chosen, so {name} was not matched to one."
         return f"{name} is not usually offered for the goals you chose."
     if verdict == "worth_discussing":
         return (
@@ -367,6 +369,7 @@ def _compose(
                 )
             reasons[t].append(by_effect[effect])
 
+    any_goal = any(rule.kind == "goal" for rule, _ in fired)
     verdicts: dict[str, dict[str, Any]] = {}
     for t in TREATMENTS:
         effects = {r.effect for r in reasons[t]}
@@ -385,7 +388,7 @@ def _compose(
             "treatment": t,
             "name": info.name,
             "verdict": verdict,
-            "summary": _summary(verdict, info.name, avoid),
+            "summary": _summary(verdict, info.name, avoid, any_goal),
             "reasons": reasons[t],
             "downtime": info.downtime,
             "results": info.results,

@@ -78,6 +78,20 @@ def test_exception_inside_a_derivation__reaches_the_caller(monkeypatch: pytest.M
         engine.run(fact)
 
 
+def test_ctrl_c_inside_a_rule_action__stays_an_interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine()
+    fact, _unknown = build_fact(default_questionnaire(), _validated(person()), _date())
+
+    def interrupted(rule_id: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "_record", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        engine.run(fact)
+    monkeypatch.undo()
+    assert engine.run(fact)  # the session was cleaned up
+
+
 def test_a_fact_no_rule_matches__is_a_legitimate_empty_result() -> None:
     assert Engine().run({"nothing": "here"}) == []
 
@@ -133,6 +147,69 @@ def test_rule_reading_an_unknown_question__is_an_error_with_suggestion() -> None
         "d_fitzpatrick_iv_vi reads 'skin_type' = 'type_5', which is not one of its choices (did you mean 'type5'?)"
         in message
     )
+
+
+def _edited(change: Any) -> Any:
+    """The shipped questionnaire with ``change(question)`` applied to every question."""
+    data = default_questionnaire().model_dump(mode="json", by_alias=True, exclude_none=True)
+    for section in data["sections"]:
+        for question in section["questions"]:
+            change(question)
+    return questionnaire_from_data(data, "clinic.yaml")
+
+
+def test_rule_whose_test_cannot_match_the_question_type__is_an_error() -> None:
+    def change(question: dict[str, Any]) -> None:
+        if question["id"] == "cancer_treatment":
+            question.update(
+                type="multiple_choice",
+                choices=[
+                    {"id": "yes", "label": "Yes"},
+                    {"id": "none", "label": "No", "exclusive": True},
+                ],
+            )
+        if question["id"] == "implants":
+            question["type"] = "single_choice"
+            for choice in question["choices"]:
+                choice.pop("exclusive", None)
+
+    with pytest.raises(RulesError) as caught:
+        assess({}, _edited(change))
+    message = str(caught.value)
+    assert (
+        "c_active_cancer_treatment tests 'cancer_treatment' for a yes/no or single choice answer, "
+        "but it is a multiple_choice question, so the rule could never apply" in message
+    )
+    assert (
+        "c_metal_implant_area tests 'implants' for a ticked choice of a multiple choice question, "
+        "but it is a single_choice question, so the rule could never apply" in message
+    )
+
+
+def test_condition_resting_on_a_question_not_marked_safety__is_an_error() -> None:
+    def change(question: dict[str, Any]) -> None:
+        if question["id"] in ("isotretinoin", "bleeding_disorder"):
+            question.pop("safety", None)
+
+    with pytest.raises(RulesError) as caught:
+        assess({}, _edited(change))
+    lines = str(caught.value).splitlines()[1:]
+    assert [line.strip() for line in lines] == [
+        "d_bleeding_disorder rests on 'bleeding_disorder', which is not marked safety: an unknown answer to it would go unnoticed (add `safety: true`)",
+        "d_isotretinoin_lt6m rests on 'isotretinoin', which is not marked safety: an unknown answer to it would go unnoticed (add `safety: true`)",
+    ]
+
+
+def test_rule_fit_problems__are_each_listed_once() -> None:
+    def change(question: dict[str, Any]) -> None:
+        if question["id"] == "keloids":
+            question["id"] = "keloid"
+
+    with pytest.raises(RulesError) as caught:
+        assess({}, _edited(change))
+    lines = str(caught.value).splitlines()[1:]
+    assert len(lines) == len(set(lines)) == 1
+    assert "c_keloid_tendency reads unknown question 'keloids' (did you mean 'keloid'?)" in lines[0]
 
 
 def _validated(data: dict[str, Any]) -> Any:

@@ -42,13 +42,22 @@ def test_age_unanswered__counts_as_an_unknown_safety_answer() -> None:
         (5, {"c_isotretinoin_lt6m"}),
         (6, {"c_isotretinoin_6_12m"}),
         (11, {"c_isotretinoin_6_12m"}),
-        (12, set()),
+        (12, {"c_isotretinoin_6_12m"}),
+        (13, set()),
         ("not_sure", {"c_isotretinoin_lt6m", "c_unanswered_safety"}),
     ],
 )
 def test_isotretinoin_windows(months: Any, rows: set[str]) -> None:
     got = fired(isotretinoin="past", isotretinoin_months=months)
     assert got & {"c_isotretinoin_lt6m", "c_isotretinoin_6_12m", "c_unanswered_safety"} == rows
+
+
+@pytest.mark.parametrize("value", ["not_sure", "prefer_not_to_say", None])
+def test_isotretinoin_use_unknown__is_read_as_within_6_months(value: str | None) -> None:
+    # Not knowing whether it is taken now must not be milder than not knowing when it was.
+    result = assess(person(isotretinoin=value))
+    assert {"c_isotretinoin_lt6m", "c_unanswered_safety"} <= {f.id for f in result.flags}
+    assert result.verdicts["laser_resurfacing"].verdict == "avoid_until_reviewed"
 
 
 @pytest.mark.parametrize(
@@ -80,6 +89,13 @@ def test_recent_procedure_windows(kind: str, days: Any, recent: bool) -> None:
 )
 def test_event_bands_are_read_relative_to_the_answer_date(date: str, rows: set[str]) -> None:
     assert fired(has_event="yes", event_date=date) & {"p_event_le14d", "p_event_15_42d"} == rows
+
+
+def test_event_date_not_given__counts_as_an_event_within_14_days() -> None:
+    result = assess(person(has_event="yes"))
+    assert "p_event_le14d" in {f.id for f in result.flags}
+    assert result.verdicts["laser_resurfacing"].verdict == "avoid_until_reviewed"
+    assert "worth_discussing" not in {v.verdict for v in result.verdicts.values()}
 
 
 @pytest.mark.parametrize("value", ["type_4", "type_6", "not_sure", "prefer_not_to_say", None])
@@ -114,3 +130,12 @@ def test_unknown_safety_reason__names_the_question_and_how_it_was_answered() -> 
 def test_a_hidden_safety_question__is_not_counted_as_unanswered() -> None:
     result = assess(person(isotretinoin="never"))
     assert result.flags == []
+
+
+def test_no_goal_chosen__every_treatment_not_relevant_and_says_so() -> None:
+    result = assess(person(goals=["none"]))
+    assert {v.verdict for v in result.verdicts.values()} == {"not_relevant"}
+    assert result.verdicts["mesotherapy"].summary == (
+        "No goal was chosen, so Mesotherapy was not matched to one."
+    )
+    assert result.flags[0].id == "no_goals"

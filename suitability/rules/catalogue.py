@@ -269,18 +269,21 @@ DERIVATIONS: tuple[Derivation, ...] = (
         "isotretinoin_lt6m",
         None,
         (
-            Answer("isotretinoin", ("current",)),
+            Answer("isotretinoin", ("current", *SPECIALS)),
             Between("isotretinoin_months", None, 6, also=Answer("isotretinoin", ("past",))),
             Answer("isotretinoin_months", SPECIALS),
         ),
         ("isotretinoin", "isotretinoin_months"),
-        "Isotretinoin now or within 6 months; an unknown time since the last dose counts too.",
+        "Isotretinoin now or within 6 months. Not knowing whether or when it was last taken "
+        "counts too: the most conservative reading wins (a judgement call beyond the "
+        "reference's rule 2.1.4, for clinical review).",
     ),
     Derivation(
         "d_isotretinoin_6_12m",
         "isotretinoin_6_12m",
         None,
-        (Between("isotretinoin_months", 6, 12, also=Answer("isotretinoin", ("past",))),),
+        # Months are whole numbers: 6 to 12 inclusive, as the reference's band reads.
+        (Between("isotretinoin_months", 6, 13, also=Answer("isotretinoin", ("past",))),),
         ("isotretinoin", "isotretinoin_months"),
         "Isotretinoin last taken 6 to 12 months ago.",
     ),
@@ -315,15 +318,16 @@ DERIVATIONS: tuple[Derivation, ...] = (
         "2_13d",
         (Answer("downtime", ("up_to_2_weeks",)),),
         ("downtime",),
-        "Accepts 2 to 13 days of recovery.",
+        "Accepts from 2 days up to 2 weeks of recovery.",
     ),
     Derivation(
         "d_event_le14d",
         "event",
         "le14d",
-        (Between("event_date", 0, 15),),
+        (Between("event_date", 0, 15), Answer("event_date", (UNANSWERED,))),
         ("has_event", "event_date"),
-        "An event within 14 days.",
+        "An event within 14 days; an event whose date was not given counts too, since it "
+        "could be that soon.",
     ),
     Derivation(
         "d_event_15_42d",
@@ -475,13 +479,13 @@ CONDITIONS: tuple[Rule, ...] = (
     ),
     _row(
         "c_possible_pregnancy",
-        "Trying to conceive, or pregnancy not confirmed",
+        "Trying to conceive, or pregnancy not ruled out",
         "C C C C C C C",
         Derived("possible_pregnancy"),
         ("trying_to_conceive", "pregnant"),
-        "A possible pregnancy is handled like a pregnancy until it is ruled out.",
-        "Tell the practitioner that you are trying to conceive or are unsure whether you are "
-        "pregnant.",
+        "Until a pregnancy is ruled out, a practitioner will want to talk it through before "
+        "any treatment.",
+        "Tell the practitioner whether you are trying to conceive or might be pregnant.",
         "GK (conservative extension of the pregnancy rows)",
     ),
     _row(
@@ -715,7 +719,7 @@ CONDITIONS: tuple[Rule, ...] = (
     ),
     _row(
         "c_isotretinoin_lt6m",
-        "Isotretinoin now or within 6 months",
+        "Isotretinoin now, within 6 months, or at a time not known",
         "C N C A A A C",
         Derived("isotretinoin_lt6m"),
         ("isotretinoin", "isotretinoin_months"),
@@ -747,7 +751,7 @@ CONDITIONS: tuple[Rule, ...] = (
     ),
     _row(
         "c_fitzpatrick_iv_vi",
-        "Skin that tans easily or is naturally brown or black",
+        "Skin that tans easily or is naturally brown or black, or skin type not known",
         "N N N C C C N",
         Derived("fitzpatrick_iv_vi"),
         ("skin_type",),
@@ -832,7 +836,7 @@ CONDITIONS: tuple[Rule, ...] = (
     ),
     _row(
         "c_recent_facial_procedure",
-        "Recent facial treatment or surgery",
+        "Recent facial treatment or surgery, or one at a date not known",
         "C C C C C C C",
         Derived("recent_facial_procedure"),
         ("recent_procedure", "recent_procedure_days"),
@@ -912,7 +916,7 @@ PREFERENCES: tuple[Rule, ...] = (
     ),
     _row(
         "p_downtime_2_13d",
-        "Accepts 2 to 13 days of recovery",
+        "Accepts up to 2 weeks of recovery",
         "N N N C C N N",
         Derived("downtime", "2_13d"),
         ("downtime",),
@@ -923,7 +927,7 @@ PREFERENCES: tuple[Rule, ...] = (
     ),
     _row(
         "p_event_le14d",
-        "Event within 14 days",
+        "Event within 14 days, or on a date not given",
         "C C C C A C C",
         Derived("event", "le14d"),
         ("has_event", "event_date"),

@@ -71,6 +71,7 @@ class Engine:
         self._sessions = itertools.count(1)
         self._hits: list[Hit] = []
         self._failures: list[str] = []
+        self._interrupted = False
         self.definition = self._definition()
         self.name = f"suitability_{next(_names)}"
         # Registration mutates the dicts it is given: pass a copy, keep ours for `bare` runs.
@@ -118,6 +119,9 @@ class Engine:
             except Exception as exc:
                 self._failures.append(f"derivation {d.id}: {type(exc).__name__}: {exc}")
                 raise
+            except KeyboardInterrupt:
+                self._interrupted = True
+                raise
 
         return action
 
@@ -127,6 +131,9 @@ class Engine:
                 self._record(rule_id)
             except Exception as exc:
                 self._failures.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+                raise
+            except KeyboardInterrupt:
+                self._interrupted = True  # durable-rules swallows it: raised again after clean-up
                 raise
 
         return action
@@ -143,6 +150,7 @@ class Engine:
             sid = str(next(self._sessions))
             self._hits = []
             self._failures = []
+            self._interrupted = False
             try:
                 self._assert({**answers_fact, "t": "answers", "sid": sid})
             finally:
@@ -172,6 +180,8 @@ class Engine:
         except Exception as exc:
             raise RulesError(f"the rules engine rejected a fact: {exc}") from exc
         self._ruleset.do_actions(handle, complete)
+        if self._interrupted:
+            raise KeyboardInterrupt  # the person pressed Ctrl-C: not a rule failure
         error = outcome.get("error")
         state = outcome.get("state") or {}
         if error:
