@@ -35,7 +35,14 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
 
 
 def show_value(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+    """A value as quoted in a message: short, and never an exception of its own."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        # str() of an int over 4300 digits raises; any this long is shown by its size alone.
+        return "a number with more than 300 digits"
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except (ValueError, RecursionError):  # such a number, or deep nesting, inside a container
+        return "a value too large to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -69,17 +76,21 @@ def pydantic_problems(
     """One problem per pydantic error, located by its ``loc`` and, when known, its line."""
     keys = sorted(set(known_keys))
     problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    for err in _merge_union_errors(exc.errors(include_url=False)):
         loc: list[str | int] = [*prefix, *(p for p in err["loc"] if not _is_union_tag(p))]
         kind = err["type"]
         given = err.get("input")
         line = positions.line(loc) if positions else None
-        if kind == "extra_forbidden":
+        if kind == "union_type":
+            message = f"expected {err['msg']}, got {show_value(given)}"
+        elif kind == "extra_forbidden":
             key = str(loc.pop()) if loc else "?"
             message = f"unknown key '{key}'{did_you_mean(key, keys)}"
         elif kind == "missing":
             key = str(loc.pop()) if loc else "?"
             message = f"missing required key '{key}'"
+        elif kind == "finite_number":
+            message = f"expected a finite number, got {show_value(given)}"
         elif kind in _TYPE_WORDS:
             message = f"expected {_TYPE_WORDS[kind]}, got {show_value(given)}"
         elif kind == "value_error":
@@ -99,3 +110,36 @@ def _is_union_tag(part: str | int) -> bool:
     return isinstance(part, str) and (
         "[" in part or part in {"str", "int", "float", "bool", "function-after"}
     )
+
+
+def _merge_union_errors(errors: list[Any]) -> list[Any]:
+    """One error per value that fits no member of a union: pydantic gives one per member
+    ("expected text", "expected a whole number", "expected a number"), which reads as three
+    mistakes where there is one."""
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for err in errors:
+        if any(_is_union_tag(p) for p in err["loc"]):
+            key = tuple(p for p in err["loc"] if not _is_union_tag(p))
+            groups.setdefault(key, []).append(err)
+    out: list[Any] = []
+    done: set[tuple[Any, ...]] = set()
+    for err in errors:
+        key = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        group = groups.get(key)
+        if group is None or len(group) == 1:
+            out.append(err)
+            continue
+        if key in done:
+            continue
+        done.add(key)
+        wrong_type = [e for e in group if e["type"] in _TYPE_WORDS]
+        if len(wrong_type) < len(group):
+            # The value had the right type for some member: its own complaint is the one.
+            out.extend(e for e in group if e["type"] not in _TYPE_WORDS)
+            continue
+        words = list(dict.fromkeys(_TYPE_WORDS[e["type"]] for e in wrong_type))
+        if "a number" in words and "a whole number" in words:
+            words.remove("a whole number")
+        expected = " or ".join(words)
+        out.append({**group[0], "type": "union_type", "msg": expected})
+    return out

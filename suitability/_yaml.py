@@ -3,18 +3,26 @@ of every key and item so that later problems can say where they are."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 from collections.abc import Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.representer import SafeRepresenter
 
 from .errors import Problem
 
 Path = tuple[str | int, ...]
+
+#: Far deeper than any questionnaire or answers file needs, far shallower than Python's stack.
+MAX_DEPTH = 100
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 
 
 class Positions:
@@ -34,6 +42,57 @@ class Positions:
                 return self._lines[key]
             key = key[:-1]
         return None
+
+
+def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists and mappings in ``data`` nest more than ``limit`` levels (no recursion, so
+    data that would overflow the stack is measured safely)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, (list, tuple)):
+            children = node
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class _Composer(Composer):
+    """Refuses anchors and aliases: no questionnaire or answers file needs them, and an alias
+    can multiply a few lines into billions of items ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not allowed here",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps dates and times as the text they were written as (so that validation, not the YAML
+    reader, judges "2027-02-30"), and turns an over-long number into a located problem."""
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # Python refuses to convert more than 4300 digits
+            raise ConstructorError(
+                None, None, "a number with too many digits to read", node.start_mark
+            ) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 
 
 def _plain(node: Any, path: Path, positions: Positions) -> Any:
@@ -65,29 +124,37 @@ def _plain(node: Any, path: Path, positions: Positions) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
-    if isinstance(node, _dt.datetime):
-        return node.isoformat()
-    if isinstance(node, _dt.date):
-        return node.isoformat()
     if isinstance(node, str):
         return str(node)
     return node
 
 
+def _where(line: int, column: int) -> str:
+    return f"line {line}, column {column}"
+
+
 def _mark_problem(exc: MarkedYAMLError, source: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     what = exc.problem or exc.context or "unreadable YAML"
+    if isinstance(exc, MaxDepthExceededError):
+        what = TOO_DEEP
     if "duplicate key" in str(what):
         what = str(what).split(" with value")[0]
-    if mark is not None:
-        return Problem(
-            location=f"line {mark.line + 1}, column {mark.column + 1}",
-            message=f"malformed YAML: {what}",
-            code="yaml_syntax",
-            source=source,
-        )
+    location = _where(mark.line + 1, mark.column + 1) if mark is not None else ""
+    return Problem(location, f"malformed YAML: {what}", "yaml_syntax", source)
+
+
+def _reader_problem(exc: ReaderError, text: str, source: str) -> Problem:
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    character = exc.character
+    what = f"#x{character:04x}" if isinstance(character, int) else repr(character)
     return Problem(
-        location="", message=f"malformed YAML: {what}", code="yaml_syntax", source=source
+        _where(line, column),
+        f"malformed YAML: the character {what} is not allowed",
+        "yaml_syntax",
+        source,
     )
 
 
@@ -95,10 +162,41 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, Problem | None]:
     """Parses ``text``; returns the data, its positions, and a problem if it is not valid YAML."""
     positions = Positions()
     yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
+    yaml.max_depth = MAX_DEPTH
     try:
         raw = yaml.load(io.StringIO(text))
     except MarkedYAMLError as exc:
         return None, positions, _mark_problem(exc, source)
+    except ReaderError as exc:
+        return None, positions, _reader_problem(exc, text, source)
     except YAMLError as exc:  # unmarked errors are rare; still never a traceback
-        return None, positions, Problem("", f"malformed YAML: {exc}", "yaml_syntax", source)
+        first = str(exc).splitlines()[0] if str(exc) else "unreadable YAML"
+        return None, positions, Problem("", f"malformed YAML: {first}", "yaml_syntax", source)
+    except RecursionError:  # a last guard: max_depth stops nesting long before this
+        return None, positions, Problem("", f"malformed YAML: {TOO_DEEP}", "yaml_syntax", source)
     return _plain(raw, (), positions), positions, None
+
+
+class _Representer(SafeRepresenter):
+    """Writes text holding a character that YAML readers take as a line break (NEL, LS, PS) in
+    double quotes, where it is escaped: plain or single-quoted, it would come back changed."""
+
+    def represent_str(self, data: str) -> Any:
+        if any(c in data for c in "\x85\u2028\u2029"):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return super().represent_str(data)
+
+
+_Representer.add_representer(str, _Representer.represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` (plain lists, mappings and scalars) as block-style YAML that reads back equal."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.Representer = _Representer
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()

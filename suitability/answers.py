@@ -11,16 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from ._problems import count, did_you_mean, show_value
-from ._yaml import parse_yaml
+from ._problems import count, did_you_mean, pydantic_problems, show_value
+from ._yaml import TOO_DEEP, dump_yaml, parse_yaml, too_deep
 from .errors import AnswersError, Problem
-from .questionnaire import SPECIAL_LABELS, SPECIAL_VALUES, Question, Questionnaire
+from .questionnaire import (
+    SPECIAL_LABELS,
+    SPECIAL_VALUES,
+    Condition,
+    Question,
+    Questionnaire,
+    parse_date,
+)
 
 __all__ = [
     "AnswerStatus",
@@ -29,6 +37,7 @@ __all__ = [
     "answer_status",
     "answers_schema",
     "dump_answers",
+    "parse_text_answer",
     "read_answers_file",
     "validate_answers",
     "visible_answers",
@@ -38,6 +47,8 @@ AnswerValue = str | int | float | list[str]
 AnswerStatus = Literal["answered", "not_sure", "prefer_not_to_say", "unanswered", "not_asked"]
 
 DEFAULT_TEXT_LENGTH = 500
+HEADER_KEYS = ("questionnaire", "questionnaire_version", "answered_on")
+NOT_A_MAPPING = "expected a mapping of question id to answer"
 
 
 class Answers(BaseModel):
@@ -56,9 +67,17 @@ class Answers(BaseModel):
         default=None, description="The day the answers were given; dates are read relative to it."
     )
     values: dict[str, AnswerValue] = Field(default_factory=dict, alias="answers")
-    # The content hash of the questionnaire these answers were validated against, so that
-    # assessing validated answers does not validate them again.
-    _validated_for: str | None = PrivateAttr(default=None)
+    # What these answers were validated against: the questionnaire's content hash and a snapshot
+    # of the answers, so that assessing validated answers does not validate them again, while
+    # answers changed since (``values`` is a plain dict) are.
+    _validated_for: tuple[str, tuple[Any, ...]] | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            problems = pydantic_problems(exc, source="")
+            raise AnswersError(problems, summary=f"{count(problems)} in the answers") from None
 
     def get(self, question_id: str) -> AnswerValue | None:
         return self.values.get(question_id)
@@ -66,6 +85,37 @@ class Answers(BaseModel):
     def to_file_data(self) -> dict[str, Any]:
         """The answers-file form: ``{"questionnaire": ..., "answers": {...}}``."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        # Copies, so that changing a list in place shows; the types too, since True == 1 and
+        # 1 == 1.0 but they are not the same answer. Built and compared at C speed: assessing
+        # validated answers must stay cheap.
+        values = self.values
+        return (
+            self.questionnaire,
+            self.questionnaire_version,
+            self.answered_on,
+            {k: v.copy() if v.__class__ is list else v for k, v in values.items()},
+            tuple(map(type, values.values())),
+        )
+
+    def _mark_validated(self, questionnaire: Questionnaire) -> None:
+        self._validated_for = (questionnaire.content_hash, self._snapshot())
+
+    def _is_validated_for(self, questionnaire: Questionnaire) -> bool:
+        # Straight from pydantic's store: the attribute goes through a __getattr__ that costs
+        # more than the whole comparison.
+        done = (self.__pydantic_private__ or {}).get("_validated_for")
+        if done is None or done[0] != questionnaire.content_hash:
+            return False
+        questionnaire_id, version, answered_on, values, types = done[1]
+        return bool(
+            questionnaire_id == self.questionnaire
+            and version == self.questionnaire_version
+            and answered_on == self.answered_on
+            and values == self.values
+            and types == tuple(map(type, self.values.values()))
+        )
 
 
 # --------------------------------------------------------------------------- one value
@@ -90,7 +140,13 @@ def _expected(q: Question) -> str:
 
 
 def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
-    """Returns (normalised value, None) or (None, what is wrong) for one answer."""
+    """Checks one answer given as data (JSON, YAML, a Python value) and returns (normalised
+    value, None) or (None, what is wrong).
+
+    Data is read strictly, exactly as :func:`answers_schema` says: a number is a number, not the
+    text "58"; yes/no is "yes" or "no" (or a JSON true/false); a date is text as YYYY-MM-DD.
+    Text a person typed goes through :func:`parse_text_answer` instead.
+    """
     if isinstance(value, str) and value in SPECIAL_VALUES:
         if value in q.special_values:
             return value, None
@@ -100,30 +156,22 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | 
         return result, None  # type: ignore[return-value]
     # Only now build the message: the happy path never pays for it.
     wrong = f"expected {_expected(q)}, got {show_value(value)}"
+    hint = did_you_mean(value, (*q.choice_ids, *q.special_values)) if isinstance(value, str) else ""
     if q.type == "yes_no":
         if isinstance(value, bool):
             return ("yes" if value else "no"), None
-        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
-            return value.strip().lower(), None
-        return None, wrong + did_you_mean(str(value), ("yes", "no", *q.special_values))
+        return None, wrong + hint
     if q.type == "single_choice":
-        if isinstance(value, str) and value in q.choice_ids:
-            return value, None
-        return None, wrong + did_you_mean(str(value), (*q.choice_ids, *q.special_values))
+        return None, wrong + hint
     if q.type == "multiple_choice":
         return _normalise_multi(q, value, wrong)
     if q.type in ("integer", "days", "decimal"):
         return _normalise_number(q, value, wrong)
     if q.type == "date":
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value.isoformat(), None
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()).isoformat(), None
-            except ValueError:
-                pass
+        if isinstance(value, str) and parse_date(value) is not None:
+            return value, None
         return None, wrong
     # text
     if not isinstance(value, str):
@@ -165,8 +213,10 @@ def _normalise_multi(q: Question, value: Any, wrong: str) -> tuple[list[str] | N
         return None, wrong
     out: list[str] = []
     for item in value:
+        if isinstance(item, str) and item in q.special_values:
+            return None, f"'{item}' is an answer on its own: give it alone, not in a list"
         if not isinstance(item, str) or item not in q.choice_ids:
-            hint = did_you_mean(str(item), q.choice_ids) if isinstance(item, str) else ""
+            hint = did_you_mean(item, q.choice_ids) if isinstance(item, str) else ""
             return None, f"{show_value(item)} is not a choice here{hint}; expected {_expected(q)}"
         if item in out:
             return None, f"'{item}' is chosen twice"
@@ -179,49 +229,88 @@ def _normalise_multi(q: Question, value: Any, wrong: str) -> tuple[list[str] | N
 
 
 def _normalise_number(q: Question, value: Any, wrong: str) -> tuple[int | float | None, str | None]:
-    number: int | float
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None, wrong
-    if isinstance(value, (int, float)):
-        number = value
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip()) if q.type == "decimal" else int(value.strip())
-        except ValueError:
+    assert q.min is not None and q.max is not None  # the loader requires finite bounds
+    # Bounds first: they are finite, so a number that passes fits in a float (10**400 does not).
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, wrong
+    if not q.min <= value <= q.max:
+        return None, wrong
+    if q.type == "decimal":
+        return float(value), None
+    if isinstance(value, float):
+        if not value.is_integer():
             return None, wrong
-    else:
-        return None, wrong
-    if isinstance(number, float) and not math.isfinite(number):
-        return None, wrong
-    if q.type != "decimal":
-        if isinstance(number, float):
-            if not number.is_integer():
-                return None, wrong
-            number = int(number)
-    elif isinstance(number, int):
-        number = float(number)
-    assert q.min is not None and q.max is not None  # the loader requires bounds
-    if not q.min <= number <= q.max:
-        return None, wrong
-    return number, None
+        return int(value), None
+    return value, None
+
+
+# --------------------------------------------------------------------------- typed text
+
+# Plain ASCII numbers: int() and float() would also take "5_8", "٥", " 5 " or "nan".
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def parse_text_answer(q: Question, text: str) -> tuple[AnswerValue | None, str | None]:
+    """Reads an answer that a person typed as text (at the prompt, or in a CSV cell) and checks
+    it; returns (normalised value, None) or (None, what is wrong).
+
+    Unlike data, typed text is read leniently: spaces around it are ignored, yes/no and choice
+    ids in any case, "not sure" / "prefer not to say" with spaces, numbers written in ASCII
+    digits, several choices separated by ``;``.
+    """
+    return normalise_value(q, _typed(q, text))
+
+
+def _typed(q: Question, text: str) -> Any:
+    """The value ``text`` stands for, or ``text`` itself when it stands for none (its check
+    then says what was expected)."""
+    stripped = text.strip()
+    word = stripped.lower()
+    if word.replace(" ", "_") in SPECIAL_VALUES:
+        return word.replace(" ", "_")
+    if q.type in ("yes_no", "single_choice"):
+        return word if word in q.choice_ids else stripped
+    if q.type == "multiple_choice":
+        return [item.strip().lower() for item in stripped.split(";") if item.strip()]
+    if q.type in ("integer", "days", "decimal") and _NUMBER.fullmatch(stripped):
+        try:
+            return float(stripped) if any(c in stripped for c in ".eE") else int(stripped)
+        except ValueError:  # more digits than Python converts
+            return stripped
+    return stripped
 
 
 # --------------------------------------------------------------------------- a whole set
 
 
-def _values_in(data: Mapping[str, Any] | Answers) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Splits input into (header fields, answer values), accepting several shapes."""
+def _key_text(key: Any) -> str:
+    return key if isinstance(key, str) else show_value(key)
+
+
+def _values_in(
+    data: Any, questionnaire: Questionnaire
+) -> tuple[dict[str, Any], dict[Any, Any], Problem | None]:
+    """Splits input into (header fields, answer values, or what is wrong with its shape)."""
     if isinstance(data, Answers):
         header = {
             "questionnaire": data.questionnaire,
             "questionnaire_version": data.questionnaire_version,
             "answered_on": data.answered_on,
         }
-        return header, dict(data.values)
-    if "answers" in data and isinstance(data.get("answers"), Mapping):
+        return header, dict(data.values), None
+    if not isinstance(data, Mapping):
+        problem = Problem("", f"{NOT_A_MAPPING}, got {show_value(data)}", "not_mapping")
+        return {}, {}, problem
+    if "answers" in data and "answers" not in questionnaire.by_id:
         header = {k: v for k, v in data.items() if k != "answers"}
-        return header, dict(data["answers"])
-    return {}, dict(data)
+        inner = data["answers"]
+        if not isinstance(inner, Mapping):
+            problem = Problem("answers", f"{NOT_A_MAPPING}, got {show_value(inner)}", "not_mapping")
+            return header, {}, problem
+        return header, dict(inner), None
+    return {}, dict(data), None
 
 
 def validate_answers(
@@ -234,28 +323,31 @@ def validate_answers(
     """Checks answers against ``questionnaire`` and returns them normalised.
 
     ``data`` is an :class:`Answers`, an answers-file mapping (``{"answers": {...}, ...}``) or a
-    plain mapping of question id to value. With ``complete=True`` every shown required question
-    must be answered (not sure / prefer not to say count as answers). Raises AnswersError with
-    every problem.
+    plain mapping of question id to value, read as data (see :func:`normalise_value`); ``None``
+    is no answer. With ``complete=True`` every shown required question must be answered (not
+    sure / prefer not to say count as answers). Raises AnswersError with every problem.
     """
-    if (
-        isinstance(data, Answers)
-        and not complete
-        and data._validated_for == questionnaire.content_hash
-    ):
+    if isinstance(data, Answers) and not complete and data._is_validated_for(questionnaire):
         return data
     problems: list[Problem] = []
 
     def bad(location: str, message: str, code: str) -> None:
         problems.append(Problem(location, message, code, source))
 
-    header, raw = _values_in(data)
+    header, raw, shape = _values_in(data, questionnaire)
+    if shape is not None:
+        problems.append(Problem(shape.location, shape.message, shape.code, source))
     for key in header:
-        if key not in ("questionnaire", "questionnaire_version", "answered_on"):
-            allowed = ("questionnaire", "questionnaire_version", "answered_on", "answers")
-            bad(key, f"unknown key '{key}'{did_you_mean(key, allowed)}", "extra_forbidden")
+        if key not in HEADER_KEYS:
+            name = _key_text(key)
+            hint = did_you_mean(name, (*HEADER_KEYS, "answers")) if isinstance(key, str) else ""
+            bad(name, f"unknown key '{name}'{hint}", "extra_forbidden")
     qid = header.get("questionnaire")
-    if qid is not None and qid != questionnaire.id:
+    version = header.get("questionnaire_version")
+    for name, given in (("questionnaire", qid), ("questionnaire_version", version)):
+        if given is not None and not isinstance(given, str):
+            bad(name, f"expected text, got {show_value(given)}", "string_type")
+    if isinstance(qid, str) and qid != questionnaire.id:
         bad(
             "questionnaire",
             f"these answers are for '{qid}', not '{questionnaire.id}'",
@@ -263,55 +355,56 @@ def validate_answers(
         )
     answered_on = header.get("answered_on")
     if isinstance(answered_on, str):
-        try:
-            answered_on = dt.date.fromisoformat(answered_on)
-        except ValueError:
-            bad(
-                "answered_on",
-                f"expected a date as YYYY-MM-DD, got {show_value(answered_on)}",
-                "date_parsing",
-            )
-            answered_on = None
-    elif answered_on is not None and not isinstance(answered_on, dt.date):
+        answered_on = parse_date(answered_on) or answered_on
+    if answered_on is not None and (
+        not isinstance(answered_on, dt.date) or isinstance(answered_on, dt.datetime)
+    ):
         bad(
             "answered_on",
             f"expected a date as YYYY-MM-DD, got {show_value(answered_on)}",
-            "date_type",
+            "date_parsing",
         )
         answered_on = None
 
     for key in raw:
         if key not in questionnaire.by_id:
-            bad(
-                f"answers.{key}",
-                f"unknown question '{key}'{did_you_mean(key, questionnaire.by_id)}",
-                "unknown_question",
-            )
+            name = _key_text(key)
+            hint = did_you_mean(key, questionnaire.by_id) if isinstance(key, str) else ""
+            bad(f"answers.{name}", f"unknown question '{name}'{hint}", "unknown_question")
 
     values: dict[str, AnswerValue] = {}
+    # Questions whose answer was wrong, or whether they are asked is unknown because of one:
+    # a question shown or hidden by them is not reported too, only the root.
+    unsure: set[str] = set()
     for q in questionnaire.questions:
         given = raw.get(q.id)
-        shown = questionnaire.visible(q, values)
+        undecided = (
+            bool(unsure) and q.show_if is not None and not unsure.isdisjoint(q.show_if.questions())
+        )
+        if undecided:
+            unsure.add(q.id)
         if given is None:
-            if complete and shown and q.required:
+            if complete and q.required and not undecided and questionnaire.visible(q, values):
                 bad(
                     f"answers.{q.id}",
                     f"missing required answer; expected {_expected(q)}",
                     "missing",
                 )
             continue
-        if not shown:
+        if not undecided and not questionnaire.visible(q, values):
             bad(
                 f"answers.{q.id}",
                 "answered, but this question is not asked given the earlier answers "
                 f"({_describe_condition(q, questionnaire)})",
                 "not_asked",
             )
+            unsure.add(q.id)
             continue
         value, error = normalise_value(q, given)
         if error is not None:
             bad(f"answers.{q.id}", error, "bad_value")
-        elif value is not None:
+            unsure.add(q.id)
+        elif value is not None and not undecided:
             values[q.id] = value
 
     if problems:
@@ -320,22 +413,22 @@ def validate_answers(
             problems,
             summary=f"{head}{count(problems)} in the answers",
         )
-    version = header.get("questionnaire_version")
     result = Answers(
         questionnaire=questionnaire.id,
-        questionnaire_version=str(version) if version is not None else questionnaire.version,
+        questionnaire_version=version if isinstance(version, str) else questionnaire.version,
         answered_on=answered_on,
         values=values,
     )
-    result._validated_for = questionnaire.content_hash
+    result._mark_validated(questionnaire)
     return result
 
 
 def _describe_condition(q: Question, questionnaire: Questionnaire) -> str:
-    cond = q.show_if
-    if cond is not None and cond.question is not None:
-        return f"it is shown only when '{cond.question}' meets its show-if condition"
-    return "its show-if condition is not met"
+    names = list(dict.fromkeys(q.show_if.questions())) if q.show_if is not None else []
+    if not names:
+        return "its show-if condition is not met"
+    listed = ", ".join(f"'{n}'" for n in names)
+    return f"it is asked only when its show-if condition on {listed} holds"
 
 
 def visible_answers(questionnaire: Questionnaire, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -382,23 +475,37 @@ def display_value(q: Question, value: AnswerValue | None) -> str:
 # --------------------------------------------------------------------------- files
 
 
+class _NotJson(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a number in JSON")
+
+
 def parse_answers_text(text: str, source: str) -> Any:
     """Parses an answers file's text (JSON or YAML); raises AnswersError on malformed input."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
+
+        def malformed(message: str, location: str = "") -> AnswersError:
+            return AnswersError(
+                [Problem(location, f"malformed JSON: {message}", "json_syntax", source)]
+            )
+
         try:
-            return json.loads(text)
+            data = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
-            raise AnswersError(
-                [
-                    Problem(
-                        f"line {exc.lineno}, column {exc.colno}",
-                        f"malformed JSON: {exc.msg}",
-                        "json_syntax",
-                        source,
-                    )
-                ]
-            ) from None
+            raise malformed(exc.msg, f"line {exc.lineno}, column {exc.colno}") from None
+        except _NotJson as exc:
+            raise malformed(str(exc)) from None
+        except ValueError:  # Python converts at most 4300 digits to an int
+            raise malformed("a number with too many digits to read") from None
+        except RecursionError:
+            raise malformed(TOO_DEEP) from None
+        if too_deep(data):
+            raise malformed(TOO_DEEP)
+        return data
     data, _positions, problem = parse_yaml(text, source)
     if problem is not None:
         raise AnswersError([problem])
@@ -438,27 +545,26 @@ def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str
     data = answers.to_file_data()
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    import io
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue()
+    return dump_yaml(data)
 
 
 # --------------------------------------------------------------------------- JSON Schema
 
+_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+
+
+def _one_of(*options: dict[str, Any]) -> dict[str, Any]:
+    return options[0] if len(options) == 1 else {"anyOf": list(options)}
+
 
 def _value_schema(q: Question) -> dict[str, Any]:
-    specials = list(q.special_values)
+    """What :func:`normalise_value` accepts for ``q``, as JSON Schema; ``null`` is no answer."""
+    others = {"enum": [*q.special_values, None]}
     schema: dict[str, Any]
     if q.type == "yes_no":
-        schema = {"enum": ["yes", "no", *specials]}
+        schema = {"enum": ["yes", "no", True, False, *q.special_values, None]}
     elif q.type == "single_choice":
-        schema = {"enum": [*q.choice_ids, *specials]}
+        schema = {"enum": [*q.choice_ids, *q.special_values, None]}
     elif q.type == "multiple_choice":
         items: dict[str, Any] = {
             "type": "array",
@@ -466,48 +572,103 @@ def _value_schema(q: Question) -> dict[str, Any]:
             "minItems": 1,
             "uniqueItems": True,
         }
-        schema = {"anyOf": [items, {"enum": specials}]} if specials else items
+        if q.exclusive_choice is not None:
+            items["not"] = {"contains": {"const": q.exclusive_choice}, "minItems": 2}
+        schema = _one_of(items, others)
     elif q.type in ("integer", "days", "decimal"):
+        assert q.min is not None and q.max is not None
+        whole = q.type != "decimal"
         number = {
-            "type": "number" if q.type == "decimal" else "integer",
-            "minimum": q.min,
-            "maximum": q.max,
+            "type": "integer" if whole else "number",
+            "minimum": int(q.min) if whole else q.min,
+            "maximum": int(q.max) if whole else q.max,
         }
-        schema = {"anyOf": [number, {"enum": specials}]} if specials else number
+        schema = _one_of(number, others)
     elif q.type == "date":
-        date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-        schema = {"anyOf": [date, {"enum": specials}]} if specials else date
+        schema = _one_of(dict(_DATE_SCHEMA), others)
     else:
-        schema = {"type": "string", "maxLength": q.max_length or DEFAULT_TEXT_LENGTH}
+        text = {
+            "type": "string",
+            "maxLength": q.max_length or DEFAULT_TEXT_LENGTH,
+            "not": {"enum": list(SPECIAL_VALUES)},
+        }
+        schema = _one_of(text, others)
     schema["title"] = q.label
     if q.help:
         schema["description"] = q.help
     return schema
 
 
+_BOUNDS = {"lt": "exclusiveMaximum", "lte": "maximum", "gt": "exclusiveMinimum", "gte": "minimum"}
+
+
+def _condition_schema(cond: Condition, questionnaire: Questionnaire) -> dict[str, Any]:
+    """A schema that holds exactly when ``cond`` holds for the answers object."""
+    if cond.all_ is not None:
+        return {"allOf": [_condition_schema(c, questionnaire) for c in cond.all_]}
+    if cond.any_ is not None:
+        return {"anyOf": [_condition_schema(c, questionnaire) for c in cond.any_]}
+    if cond.not_ is not None:
+        return {"not": _condition_schema(cond.not_, questionnaire)}
+    assert cond.question is not None  # guaranteed by the loader
+    target = questionnaire.by_id[cond.question]
+    test: dict[str, Any]
+    if cond.answered is not None:
+        test = {"not": {"type": "null"}}
+        if not cond.answered:
+            return {"not": {"required": [cond.question], "properties": {cond.question: test}}}
+    elif cond.any_of is not None:
+        test = {"type": "array", "contains": {"enum": list(cond.any_of)}}
+    elif cond.equals is not None or cond.one_of is not None:
+        wanted = [cond.equals] if cond.equals is not None else list(cond.one_of or ())
+        if target.type == "yes_no":  # true and false are read as "yes" and "no"
+            wanted += [w == "yes" for w in wanted if w in ("yes", "no")]
+        test = {"enum": wanted}
+    else:
+        test = {"type": "number"}
+        for name, keyword in _BOUNDS.items():
+            if getattr(cond, name) is not None:
+                test[keyword] = getattr(cond, name)
+    return {"required": [cond.question], "properties": {cond.question: test}}
+
+
 def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
     """The JSON Schema (2020-12) of an answers file for ``questionnaire``.
 
-    Show-if conditions are not expressed in the schema; the library's validation checks them.
+    It accepts exactly what :func:`read_answers_file` accepts, show-if conditions included
+    (with the ``date`` format checked, as validators do when asked to).
     """
+    hidden = [
+        {
+            "anyOf": [
+                _condition_schema(q.show_if, questionnaire),
+                {"properties": {q.id: {"type": "null"}}},
+            ]
+        }
+        for q in questionnaire.questions
+        if q.show_if is not None
+    ]
+    answers: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {q.id: _value_schema(q) for q in questionnaire.questions},
+    }
+    if hidden:
+        answers["allOf"] = hidden
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Answers to {questionnaire.title}",
         "description": (
             f"Answers file for questionnaire '{questionnaire.id}' version {questionnaire.version}. "
-            "Questions hidden by their show-if must be left out."
+            "Questions hidden by their show-if must be left out (or null)."
         ),
         "type": "object",
         "additionalProperties": False,
         "required": ["answers"],
         "properties": {
-            "questionnaire": {"const": questionnaire.id},
-            "questionnaire_version": {"type": "string"},
-            "answered_on": {"type": "string", "format": "date"},
-            "answers": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {q.id: _value_schema(q) for q in questionnaire.questions},
-            },
+            "questionnaire": {"enum": [questionnaire.id, None]},
+            "questionnaire_version": {"type": ["string", "null"]},
+            "answered_on": {**_DATE_SCHEMA, "type": ["string", "null"]},
+            "answers": answers,
         },
     }

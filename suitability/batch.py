@@ -48,6 +48,8 @@ class BatchSummary:
 
 
 def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Record]:
+    from .answers import parse_text_answer
+
     reader = csv.reader(handle)
     try:
         header = next(reader)
@@ -56,8 +58,21 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
     except csv.Error as exc:
         yield 1, _CsvError(f"unreadable CSV header: {exc}")
         return
-    multi = {q.id for q in questionnaire.questions if q.type == "multiple_choice"}
     width = len(header)
+
+    def typed(name: str, cell: str) -> Any:
+        question = questionnaire.by_id.get(name)
+        if question is None:
+            return cell  # validation reports the unknown question
+        value, error = parse_text_answer(question, cell)
+        if error is None:
+            return value
+        # Not an answer to this question: it goes on as written, so that validation says what
+        # the question expected and what the cell held (choice by choice for a list).
+        if question.type == "multiple_choice" and cell not in SPECIAL_VALUES:
+            return [v.strip() for v in cell.split(";") if v.strip()]
+        return cell
+
     while True:
         try:
             row = next(reader)
@@ -79,10 +94,7 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
                 if value:
                     record[name] = value
             elif value:
-                if name in multi and value not in SPECIAL_VALUES:
-                    record["answers"][name] = [v.strip() for v in value.split(";") if v.strip()]
-                else:
-                    record["answers"][name] = value
+                record["answers"][name] = typed(name, value)
         yield line, record
 
 

@@ -67,14 +67,20 @@ def _questionnaire(path: str | None) -> Questionnaire:
 
 
 def _is_answers_file(path: Path) -> bool:
-    """Answers files hold an `answers:` mapping at the top; questionnaires never do."""
+    """Answers files hold an ``answers`` mapping at the top; questionnaires never do. Decided
+    by parsing, whatever the layout; a file that does not parse is an answers file if it looks
+    like JSON (so its problem reads "malformed JSON"), else a questionnaire."""
+    from .answers import parse_answers_text
+
     try:
-        head = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return any(
-        line.startswith(("answers:", '"answers"', '  "answers"')) for line in head.splitlines()
-    )
+    try:
+        data = parse_answers_text(text, path.name)
+    except SuitabilityError:
+        return text.lstrip().startswith("{")
+    return isinstance(data, dict) and "answers" in data
 
 
 def _validate_answers_file(path: Path, questionnaire_path: str | None) -> int:

@@ -7,17 +7,33 @@ each starting with the file and the location inside it.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from functools import cached_property
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from ._problems import count, did_you_mean, format_loc, pydantic_problems, show_value
-from ._yaml import Positions, parse_yaml
+from ._yaml import TOO_DEEP, Positions, parse_yaml, too_deep
 from .errors import Problem, QuestionnaireError
 
 __all__ = [
@@ -43,9 +59,42 @@ PREFER_NOT_TO_SAY = "prefer_not_to_say"
 SPECIAL_VALUES = (NOT_SURE, PREFER_NOT_TO_SAY)
 SPECIAL_LABELS = {NOT_SURE: "Not sure", PREFER_NOT_TO_SAY: "Prefer not to say"}
 
+#: Exactly YYYY-MM-DD in ASCII digits (``date.fromisoformat`` alone also takes "20200101").
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date written as exactly YYYY-MM-DD, or None."""
+    if DATE_PATTERN.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        word = "yes" if value else "no"
+        raise ValueError(
+            f"expected text or a number, got {str(value).lower()} (for a yes/no answer, "
+            f'write "{word}" in quotes)'
+        )
+    return value
+
+
+def _not_huge(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**300:
+        raise ValueError(f"expected a finite number, got {show_value(value)}")
+    return value
+
+
+# Strict: "10" is not a number, "yes" is not true, and a bound or operand that is not a finite
+# number (.nan, .inf, 1e400) could never compare as intended.
+Number = Annotated[float, BeforeValidator(_not_huge), Strict(), AllowInfNan(False)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Scalar = str | int | float
+Scalar = Annotated[StrictStr | StrictInt | Number, BeforeValidator(_no_bool)]
 
 QuestionType = Literal[
     "single_choice", "multiple_choice", "yes_no", "integer", "decimal", "date", "days", "text"
@@ -65,7 +114,7 @@ class Choice(BaseModel):
     id: Id
     label: Text
     help: str | None = None
-    exclusive: bool = Field(
+    exclusive: StrictBool = Field(
         default=False, description="For multiple choice: 'none of these', chosen alone."
     )
 
@@ -83,12 +132,14 @@ class Condition(BaseModel):
     question: str | None = None
     equals: Scalar | None = None
     one_of: list[Scalar] | None = None
-    any_of: list[str] | None = Field(default=None, description="Multiple choice: any selected.")
-    lt: float | None = None
-    lte: float | None = None
-    gt: float | None = None
-    gte: float | None = None
-    answered: bool | None = None
+    any_of: list[StrictStr] | None = Field(
+        default=None, description="Multiple choice: any selected."
+    )
+    lt: Number | None = None
+    lte: Number | None = None
+    gt: Number | None = None
+    gte: Number | None = None
+    answered: StrictBool | None = None
     all_: list[Condition] | None = Field(default=None, alias="all")
     any_: list[Condition] | None = Field(default=None, alias="any")
     not_: Condition | None = Field(default=None, alias="not")
@@ -169,16 +220,20 @@ class Question(BaseModel):
     type: QuestionType
     label: Text
     help: str | None = None
-    required: bool = False
-    safety: bool = Field(default=False, description="An answer here can rule a treatment out.")
+    required: StrictBool = False
+    safety: StrictBool = Field(
+        default=False, description="An answer here can rule a treatment out."
+    )
     choices: list[Choice] | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Number | None = None
+    max: Number | None = None
     unit: str | None = None
-    max_length: int | None = Field(default=None, ge=1, le=2000)
+    max_length: StrictInt | None = Field(default=None, ge=1, le=2000)
     show_if: Condition | None = None
-    not_sure: bool | None = Field(default=None, description="Offer 'not sure' (default: safety).")
-    prefer_not_to_say: bool | None = Field(
+    not_sure: StrictBool | None = Field(
+        default=None, description="Offer 'not sure' (default: safety)."
+    )
+    prefer_not_to_say: StrictBool | None = Field(
         default=None, description="Offer 'prefer not to say' (default: safety)."
     )
 
@@ -283,22 +338,21 @@ def _known_keys() -> set[str]:
     return keys
 
 
-def _semantic_problems(
-    data: Any, source: str, positions: Positions
-) -> tuple[list[Problem], list[Problem]]:
-    """Cross-reference checks that pydantic cannot make, over every question that parsed alone."""
+def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Problem]:
+    """Cross-reference checks that pydantic cannot make. They read the raw data, so a question
+    with a wrong key or value elsewhere is still checked: every problem is reported at once."""
     errors: list[Problem] = []
-    warnings: list[Problem] = []
 
     def err(loc: list[str | int], message: str, code: str) -> None:
         errors.append(Problem(format_loc(loc), message, code, source, positions.line(loc)))
 
     sections = data.get("sections") if isinstance(data, dict) else None
     if not isinstance(sections, list):
-        return errors, warnings
+        return errors
 
     seen_sections: dict[str, str] = {}
-    seen: dict[str, tuple[str, Question]] = {}  # id -> (location, question), in order
+    # id -> (location, question as far as it could be read; None when its type is unknown)
+    seen: dict[str, tuple[str, Question | None]] = {}
     # Every id in the file, so a reference can be told apart as "later" or "unknown".
     order: list[str] = [
         q["id"]
@@ -327,47 +381,77 @@ def _semantic_problems(
             continue
         for q_index, raw in enumerate(questions):
             loc: list[str | int] = ["sections", s_index, "questions", q_index]
-            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            if not isinstance(raw, dict):
+                continue
+            qid = raw.get("id") if isinstance(raw.get("id"), str) else None
+            if qid is not None:
                 position += 1
-            question = _lenient_question(raw)
-            if question is None:
-                continue  # its structural problems come from the whole-file validation
-            errors.extend(_question_problems(question, loc, source, positions))
-            if question.id in seen:
+            question = _salvage_question(raw)
+            if question is not None:
+                errors.extend(_question_problems(question, raw, loc, source, positions))
+            if qid is not None and qid in seen:
                 err(
                     [*loc, "id"],
-                    f"duplicate question id '{question.id}' (first used at {seen[question.id][0]})",
+                    f"duplicate question id '{qid}' (first used at {seen[qid][0]})",
                     "duplicate_id",
                 )
-                continue
-            if question.show_if is not None:
+            if raw.get("show_if") is not None:
                 _check_condition(
-                    question.show_if,
-                    [*loc, "show_if"],
-                    question,
-                    seen,
-                    order[position:],
-                    order,
-                    err,
+                    raw["show_if"], [*loc, "show_if"], qid, seen, order[position:], order, err
                 )
-            seen[question.id] = (format_loc(loc), question)
-    return errors, warnings
+            if qid is not None and qid not in seen:
+                seen[qid] = (format_loc(loc), question)
+    return errors
 
 
-def _lenient_question(raw: Any) -> Question | None:
-    """The question, ignoring unknown keys (already reported), or None if it cannot be read."""
-    if not isinstance(raw, dict):
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    if not info.metadata:
+        return TypeAdapter(cast(Any, info.annotation))
+    params = (info.annotation, *info.metadata)
+    return TypeAdapter(cast(Any, Annotated)[params])
+
+
+def _valid_fields(model: type[BaseModel], raw: dict[str, Any], skip: tuple[str, ...] = ()) -> Any:
+    """The fields of ``raw`` that are valid on their own, validated; the others are left out
+    (the whole-file validation reports them)."""
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in raw and key not in skip:
+            with contextlib.suppress(ValidationError):
+                out[name] = _field_adapter(model, name).validate_python(raw[key])
+    return out
+
+
+def _salvage_question(raw: dict[str, Any]) -> Question | None:
+    """The question as far as it can be read, for the cross-reference checks; None when even
+    its type is unknown. Its show-if is left out: conditions are checked on the raw data."""
+    fields = _valid_fields(Question, raw, skip=("choices", "show_if"))
+    if "type" not in fields:
         return None
-    known = {info.alias or name for name, info in Question.model_fields.items()}
-    try:
-        return Question.model_validate({k: v for k, v in raw.items() if k in known})
-    except ValidationError:
-        return None
+    choices = raw.get("choices")
+    if isinstance(choices, list):
+        # Choice by choice, so that one bad choice keeps its index and hides no other.
+        fields["choices"] = [
+            Choice.model_construct(
+                **{
+                    "id": "",
+                    "label": "",
+                    **(_valid_fields(Choice, c) if isinstance(c, dict) else {}),
+                }
+            )
+            for c in choices
+        ]
+    return Question.model_construct(**{"id": "", "label": "", **fields})
 
 
 def _question_problems(
-    q: Question, loc: list[str | int], source: str, positions: Positions
+    q: Question, raw: dict[str, Any], loc: list[str | int], source: str, positions: Positions
 ) -> list[Problem]:
+    # Presence is judged on the raw data: a key with a bad value is there (and reported by the
+    # whole-file validation), not missing.
     out: list[Problem] = []
 
     def add(sub: list[str | int], message: str, code: str) -> None:
@@ -375,19 +459,20 @@ def _question_problems(
         out.append(Problem(format_loc(full), message, code, source, positions.line(full)))
 
     if q.type in CHOICE_TYPES:
-        if not q.choices:
+        if raw.get("choices") is None or raw.get("choices") == []:
             add(["choices"], f"'{q.type}' questions need at least one choice", "empty_choices")
         else:
             ids: dict[str, int] = {}
             labels: dict[str, int] = {}
-            for index, choice in enumerate(q.choices):
+            for index, choice in enumerate(q.choices or ()):
                 if choice.id in ids:
                     add(
                         ["choices", index, "id"],
                         f"duplicate choice '{choice.id}' (also choices[{ids[choice.id]}])",
                         "duplicate_choice",
                     )
-                ids.setdefault(choice.id, index)
+                if choice.id:
+                    ids.setdefault(choice.id, index)
                 folded = choice.label.casefold()
                 if folded in labels:
                     add(
@@ -396,7 +481,8 @@ def _question_problems(
                         f"(also choices[{labels[folded]}])",
                         "duplicate_choice",
                     )
-                labels.setdefault(folded, index)
+                if folded:
+                    labels.setdefault(folded, index)
                 if choice.id in SPECIAL_VALUES:
                     add(
                         ["choices", index, "id"],
@@ -404,7 +490,7 @@ def _question_problems(
                         "question instead",
                         "reserved_choice",
                     )
-            exclusive = [i for i, c in enumerate(q.choices) if c.exclusive]
+            exclusive = [i for i, c in enumerate(q.choices or ()) if c.exclusive]
             if exclusive and q.type == "single_choice":
                 add(
                     ["choices", exclusive[0], "exclusive"],
@@ -417,13 +503,13 @@ def _question_problems(
                     "a question has at most one exclusive ('none of these') choice",
                     "bad_exclusive",
                 )
-    elif q.choices is not None:
+    elif raw.get("choices") is not None:
         add(["choices"], f"'{q.type}' questions take no choices", "unexpected_key")
 
     if q.type in NUMBER_TYPES:
-        if q.min is None or q.max is None:
+        if raw.get("min") is None or raw.get("max") is None:
             add([], f"'{q.type}' questions need both 'min' and 'max'", "bad_bounds")
-        elif q.min > q.max:
+        elif q.min is not None and q.max is not None and q.min > q.max:
             add(["min"], f"min ({q.min:g}) is greater than max ({q.max:g})", "bad_bounds")
         for name in ("min", "max"):
             bound = getattr(q, name)
@@ -433,9 +519,9 @@ def _question_problems(
             add(["min"], "a number of days cannot be negative", "bad_bounds")
     else:
         for name in ("min", "max", "unit"):
-            if getattr(q, name) is not None:
+            if raw.get(name) is not None:
                 add([name], f"'{q.type}' questions take no '{name}'", "unexpected_key")
-    if q.max_length is not None and q.type != "text":
+    if raw.get("max_length") is not None and q.type != "text":
         add(["max_length"], "only text questions take 'max_length'", "unexpected_key")
 
     if q.safety:
@@ -451,17 +537,27 @@ def _question_problems(
     return out
 
 
+_OPERATORS = ("equals", "one_of", "any_of", "lt", "lte", "gt", "gte", "answered")
+_COMPARISONS = ("lt", "lte", "gt", "gte")
+_COMBINATORS = ("all", "any", "not")
+Err = Callable[[list[str | int], str, str], None]
+
+
 def _check_condition(
-    cond: Condition,
+    cond: Any,
     loc: list[str | int],
-    owner: Question,
-    seen: dict[str, tuple[str, Question]],
+    owner: str | None,
+    seen: dict[str, tuple[str, Question | None]],
     later: list[str],
     order: list[str],
-    err: Any,
+    err: Err,
 ) -> None:
-    ops, combos = cond.operators(), cond.combinators()
-    if cond.question is not None:
+    if not isinstance(cond, dict):
+        return  # the whole-file validation says what it should be
+    ops = [name for name in _OPERATORS if cond.get(name) is not None]
+    combos = [name for name in _COMBINATORS if cond.get(name) is not None]
+    ref = cond.get("question")
+    if ref is not None:
         if combos:
             err(loc, f"use either 'question' or '{combos[0]}', not both", "bad_condition")
         if len(ops) != 1:
@@ -471,8 +567,9 @@ def _check_condition(
                 f"gt, gte, answered (found {', '.join(ops) or 'none'})",
                 "bad_condition",
             )
-        ref = cond.question
-        if ref == owner.id:
+        if not isinstance(ref, str):
+            pass
+        elif ref == owner:
             err(loc, f"question '{ref}' cannot depend on itself", "bad_reference")
         elif ref not in seen:
             if ref in later:
@@ -484,7 +581,9 @@ def _check_condition(
             elif ref not in order:
                 err(loc, f"unknown question '{ref}'{did_you_mean(ref, order)}", "unknown_question")
         else:
-            _check_operands(cond, loc, seen[ref][1], err)
+            target = seen[ref][1]
+            if target is not None and len(ops) == 1:
+                _check_operands(ops[0], cond[ops[0]], loc, target, err)
     else:
         if ops:
             err(loc, f"'{ops[0]}' needs a 'question' to compare", "bad_condition")
@@ -494,26 +593,21 @@ def _check_condition(
                 "a condition needs a 'question', or exactly one of all, any, not",
                 "bad_condition",
             )
-        for step, child in cond.children():
-            _check_condition(child, [*loc, step], owner, seen, later, order, err)
+    for name in ("all", "any"):
+        children = cond.get(name)
+        if isinstance(children, list):
+            for index, child in enumerate(children):
+                _check_condition(child, [*loc, f"{name}[{index}]"], owner, seen, later, order, err)
+    if cond.get("not") is not None:
+        _check_condition(cond["not"], [*loc, "not"], owner, seen, later, order, err)
 
 
-def _check_operands(cond: Condition, loc: list[str | int], target: Question, err: Any) -> None:
-    allowed = (*target.choice_ids, *target.special_values)
-    values: list[Any] = []
-    if cond.equals is not None:
-        values = [cond.equals]
-    elif cond.one_of is not None:
-        values = list(cond.one_of)
-    elif cond.any_of is not None:
-        values = list(cond.any_of)
-        if target.type != "multiple_choice":
-            err(
-                loc,
-                f"'any_of' reads a multiple choice question; '{target.id}' is {target.type}",
-                "bad_condition",
-            )
-    if any(getattr(cond, n) is not None for n in ("lt", "lte", "gt", "gte")):
+def _check_operands(
+    op: str, operand: Any, loc: list[str | int], target: Question, err: Err
+) -> None:
+    """Operands that can never match the target's answers make a condition that is never true
+    (or, under ``not``, always true): each is reported."""
+    if op in _COMPARISONS:
         if target.type not in NUMBER_TYPES:
             err(
                 loc,
@@ -521,17 +615,89 @@ def _check_operands(cond: Condition, loc: list[str | int], target: Question, err
                 "bad_condition",
             )
         return
-    if target.type in (*CHOICE_TYPES, "yes_no"):
-        for value in values:
-            if value not in allowed:
+    if op == "answered":
+        return
+    if target.type == "text":
+        err(loc, f"'{target.id}' is free text, which conditions never read", "bad_condition")
+        return
+    if op == "any_of":
+        if target.type != "multiple_choice":
+            err(
+                loc,
+                f"'any_of' reads a multiple choice question; '{target.id}' is {target.type}",
+                "bad_condition",
+            )
+            return
+        for value in operand if isinstance(operand, list) else ():
+            if value in SPECIAL_VALUES:
+                err(
+                    loc,
+                    f"'{value}' is never one of the choices ticked: test it with `equals: {value}`",
+                    "bad_condition",
+                )
+            elif isinstance(value, str) and value not in target.choice_ids:
                 err(
                     loc,
                     f"'{target.id}' has no choice {show_value(value)}"
-                    f"{did_you_mean(str(value), allowed)}",
+                    f"{did_you_mean(value, target.choice_ids)}",
                     "unknown_choice",
                 )
-    if target.type == "text" and values:
-        err(loc, f"'{target.id}' is free text, which conditions never read", "bad_condition")
+        return
+    values = [operand] if op == "equals" else operand if isinstance(operand, list) else []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            continue  # the whole-file validation reports it
+        problem = _operand_problem(op, value, target)
+        if problem is not None:
+            err(loc, *problem)
+            if target.type == "multiple_choice" and value in target.choice_ids:
+                break  # one wrong operator, however many choices it lists
+
+
+def _operand_problem(op: str, value: str | float, target: Question) -> tuple[str, str] | None:
+    """What is wrong with comparing ``target``'s answer to ``value``, and its code."""
+    if isinstance(value, str) and value in target.special_values:
+        return None
+    kind = target.type
+    if kind in (*CHOICE_TYPES, "yes_no"):
+        if kind == "multiple_choice" and value in target.choice_ids:
+            return (
+                f"'{target.id}' is multiple choice, so its answer is a list: "
+                f"test whether '{value}' is ticked with `any_of`, not `{op}`",
+                "bad_condition",
+            )
+        if value in target.choice_ids:
+            return None
+        hint = (
+            did_you_mean(value, (*target.choice_ids, *target.special_values))
+            if isinstance(value, str)
+            else ""
+        )
+        return f"'{target.id}' has no choice {show_value(value)}{hint}", "unknown_choice"
+    never = f"'{target.id}' is {kind}, so its answer never equals {show_value(value)}"
+    if kind in NUMBER_TYPES:
+        if isinstance(value, str):
+            try:
+                float(value)
+            except ValueError:
+                return never, "bad_condition"
+            return never + " (write the number without quotes)", "bad_condition"
+        if kind != "decimal" and value != int(value):
+            return never + " (it is a whole number)", "bad_condition"
+        if (
+            target.min is not None
+            and target.max is not None
+            and not (target.min <= value <= target.max)
+        ):
+            return (
+                f"'{target.id}' is from {target.min:g} to {target.max:g}, so its answer never "
+                f"equals {show_value(value)}",
+                "bad_condition",
+            )
+        return None
+    if kind == "date" and not (isinstance(value, str) and parse_date(value) is not None):
+        return never + " (a date is written YYYY-MM-DD)", "bad_condition"
+    return None
 
 
 def _unread_warnings(q: Questionnaire, reads: Iterable[str], source: str) -> list[Problem]:
@@ -576,8 +742,8 @@ def _check(
         errors.extend(
             pydantic_problems(exc, source=source, positions=positions, known_keys=_known_keys())
         )
-    semantic, warnings = _semantic_problems(data, source, positions)
-    errors.extend(semantic)
+    warnings: list[Problem] = []
+    errors.extend(_semantic_problems(data, source, positions))
     if model is not None and not errors:
         if reads is None:
             from .rules.catalogue import questions_read
@@ -619,6 +785,16 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 
 def questionnaire_from_data(data: Mapping[str, Any], source: str = "<data>") -> Questionnaire:
     """Builds a questionnaire from already-parsed data (for embedding apps and tests)."""
+    if not isinstance(data, Mapping):
+        raise QuestionnaireError(
+            [
+                Problem(
+                    "", "a questionnaire must be a mapping of keys to values", "not_mapping", source
+                )
+            ]
+        )
+    if too_deep(data):
+        raise QuestionnaireError([Problem("", TOO_DEEP, "too_deep", source)])
     model, errors, warnings = _check(dict(data), source, Positions(), reads=())
     if model is None:
         raise QuestionnaireError(errors, warnings)

@@ -76,7 +76,7 @@ def test_validate__examples_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
 def test_schema__prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert schema["properties"]["questionnaire"] == {"const": "facial_mesotherapy"}
+    assert schema["properties"]["questionnaire"] == {"enum": ["facial_mesotherapy", None]}
     assert "pregnant" in schema["properties"]["answers"]["properties"]
 
 
@@ -92,3 +92,84 @@ def test_schema__of_a_broken_questionnaire_exits_1(
 def test_no_command__prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: suitability" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("indent", [None, 4], ids=["minified", "four spaces"])
+def test_validate__json_answers_in_any_layout_are_read_as_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], indent: int | None
+) -> None:
+    path = tmp_path / "answers.json"
+    data = {"questionnaire": "facial_mesotherapy", "answers": {"age": 40, "pregnant": "maybe"}}
+    path.write_text(json.dumps(data, indent=indent), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: answers.json: answers.pregnant: expected 'yes' or 'no' "
+        "(or 'not_sure' or 'prefer_not_to_say'), got 'maybe'",
+        f"{path}: 1 problem",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "questionnaire: facial_mesotherapy\nanswers:\n  has_event: 'yes'\n"
+            "  event_date: 2027-02-30\n",
+            "error: in.yaml: answers.event_date: expected a date as YYYY-MM-DD, got '2027-02-30'",
+        ),
+        (
+            "answers: {age: " + "9" * 5000 + "}\n",
+            "error: in.yaml: line 1, column 16: malformed YAML: a number with too many digits to read",
+        ),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "answers: {}\n",
+            "error: in.yaml: line 1, column 4: malformed YAML: anchors and aliases (&name, *name) "
+            "are not allowed here",
+        ),
+    ],
+    ids=["impossible date", "long number", "aliases"],
+)
+def test_validate__hostile_answers_file_exits_1_with_the_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    path = tmp_path / "in.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert expected in err.splitlines()
+    assert "internal error" not in err
+
+
+def test_validate__impossible_date_in_a_questionnaire_exits_1(
+    write_yaml: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_yaml("id: demo\nversion: 2026-02-30\n")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "form.yaml: version: string should match pattern" in err
+    assert "internal error" not in err
+
+
+def test_schema__of_a_questionnaire_with_an_infinite_bound_exits_1(
+    write_yaml: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_yaml(
+        """
+        id: demo
+        title: Demo
+        version: "1.0"
+        language: en-GB
+        sections:
+          - id: s1
+            title: One
+            questions:
+              - {id: w, type: decimal, label: W, min: 0, max: .inf}
+        """
+    )
+    assert main(["schema", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "Infinity" not in captured.out
+    assert (
+        "form.yaml: sections[0].questions[0].max: expected a finite number, got inf" in captured.err
+    )
