@@ -5,6 +5,7 @@ Meaning never depends on colour: every verdict is written out in words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,23 @@ QUESTIONS_TO_ASK = (
     "How many sessions are usual, how long do results last, and what does the whole course cost?",
     "What aftercare do you recommend?",
 )
+SOURCE_TAGS = (
+    "Source tags: seed = the mesotherapy article this tool is built from; S-... = public "
+    "clinical sources listed in the rule catalogue (`suitability rules`); GK = general "
+    "knowledge; design = this tool's rule against false reassurance."
+)
+# Characters that would turn a person's own words into Markdown (or HTML) structure.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~]|&(?=#?\w+;))")
+
+
+def escape_markdown(text: str) -> str:
+    """Free text as literal Markdown: it shows exactly as typed and cannot add markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _shown(q: Any, value: Any) -> str:
+    shown = display_value(q, value)
+    return escape_markdown(shown) if q.type == "text" else shown
 
 
 def _answers_line(verdict_reason: Any, questionnaire: Questionnaire) -> str:
@@ -47,7 +65,7 @@ def _answers_line(verdict_reason: Any, questionnaire: Questionnaire) -> str:
         q = questionnaire.by_id.get(used.question)
         if q is None:
             continue
-        value = display_value(q, used.answer) if used.answer is not None else "(no answer)"
+        value = _shown(q, used.answer) if used.answer is not None else "(no answer)"
         parts.append(f"{q.label} - {value}")
     return "; ".join(parts)
 
@@ -72,7 +90,8 @@ def to_markdown(
     handout: bool = False,
 ) -> str:
     """The assessment as Markdown; with ``handout=True``, a document to bring to a consultation
-    (the answers that mattered, the assessment, and questions to ask)."""
+    (the answers that mattered, the assessment, and questions to ask). Rule ids and sources are
+    gathered at the end, for the practitioner."""
     out: list[str] = []
     add = out.append
     add("# Pre-consultation screening" + (": notes for my consultation" if handout else ""))
@@ -97,7 +116,18 @@ def to_markdown(
             if flag.id == "c_unanswered_safety":
                 for used in flag.answers:
                     q = questionnaire.by_id[used.question]
-                    add(f"  - {q.label} ({display_value(q, used.answer)})")
+                    add(f"  - {q.label} ({_shown(q, used.answer)})")
+        add("")
+    if handout and answers is not None:
+        # Before the long sections: what the practitioner should read first.
+        add("## My answers that mattered")
+        add("")
+        for line in _mattering_answers(assessment, questionnaire, answers):
+            add(f"- {line}")
+        notes = answers.values.get("notes")
+        if isinstance(notes, str) and notes.strip():
+            add("")
+            add(f"My notes for the practitioner: {escape_markdown(notes)}")
         add("")
     add("## Each treatment")
     add("")
@@ -134,7 +164,6 @@ def to_markdown(
             line = _answers_line(reason, questionnaire)
             if line:
                 add(f"  Your answer: {line}.")
-            add(f"  Rule `{reason.rule}`; source: {reason.source}.")
         add("")
     meso = assessment.mesotherapy_expectations
     if assessment.verdicts["mesotherapy"].verdict != "not_relevant" or handout:
@@ -163,20 +192,18 @@ def to_markdown(
             add(f"- {item}")
         add("")
     if handout:
-        if answers is not None:
-            add("## My answers that mattered")
-            add("")
-            for line in _mattering_answers(assessment, questionnaire, answers):
-                add(f"- {line}")
-            notes = answers.values.get("notes")
-            if isinstance(notes, str) and notes.strip():
-                add("")
-                add(f"My notes for the practitioner: {notes.strip()}")
-            add("")
         add("## Questions to ask the practitioner")
         add("")
         for question in QUESTIONS_TO_ASK:
             add(f"- {question}")
+        add("")
+    if details:
+        add("## For the practitioner")
+        add("")
+        rules = dict.fromkeys(f"`{reason.rule}` ({reason.source})" for reason, _ in details)
+        add("Rules behind the reasons above: " + "; ".join(rules) + ".")
+        add("")
+        add(SOURCE_TAGS)
         add("")
     add("---")
     add("")
@@ -221,7 +248,8 @@ def to_html(markdown_text: str, title: str = "Pre-consultation screening") -> st
 
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark").enable("table").render(markdown_text)
+    # html off: any HTML in the text (a person's own notes included) is shown as text, never run.
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown_text)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"

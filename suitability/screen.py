@@ -9,14 +9,26 @@ interrupt (Ctrl-C, end of input, a closed terminal, an idle timeout) leaves the 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .answers import Answers, display_value, normalise_value, validate_answers, visible_answers
+from .answers import Answers, display_value, parse_text_answer, validate_answers, visible_answers
 from .questionnaire import NOT_SURE, PREFER_NOT_TO_SAY, SPECIAL_LABELS, Question, Questionnaire
 
-__all__ = ["BACK", "HELP", "IdleTimeout", "Interrupted", "Prompter", "Screening"]
+__all__ = [
+    "BACK",
+    "HELP",
+    "HangUp",
+    "IdleTimeout",
+    "Interrupted",
+    "Prompter",
+    "Screening",
+    "resume_prompts",
+    "stop_prompts",
+]
 
 
 class _Marker:
@@ -55,6 +67,92 @@ class IdleTimeout(Exception):
     """Nobody answered within the idle timeout."""
 
 
+class HangUp(Exception):
+    """The terminal was closed while a prompt was waiting."""
+
+
+# The prompt on screen, so that a signal handler can end it on its own event loop: raising
+# from the handler inside the loop would leave asyncio printing a traceback.
+_active_app: Any = None
+# Once the terminal is gone, every later prompt ends before it is drawn.
+_stopped_by: type[BaseException] | None = None
+
+
+def _exit_app(app: Any, exception: BaseException) -> None:
+    # The prompt may have been answered meanwhile, and exiting twice raises inside the loop.
+    future = getattr(app, "future", None)
+    if app.is_running and future is not None and not future.done():
+        app.exit(exception=exception)
+
+
+def _call_in_loop(app: Any, exception: BaseException) -> bool:
+    loop = getattr(app, "loop", None)
+    if app is None or not app.is_running or loop is None or loop.is_closed():
+        return False
+    try:
+        loop.call_soon_threadsafe(_exit_app, app, exception)
+    except RuntimeError:  # the loop closed between the check and the call
+        return False
+    return True
+
+
+def stop_prompts(exception: type[BaseException]) -> None:
+    """Ends the prompt on screen, and every later one before it is drawn, by raising
+    ``exception`` to its caller. Safe to call from a signal handler."""
+    global _stopped_by
+    _stopped_by = exception
+    _call_in_loop(_active_app, exception())
+
+
+def resume_prompts() -> None:
+    """Undoes :func:`stop_prompts`."""
+    global _stopped_by
+    _stopped_by = None
+
+
+def _stop_if_stopped(app: Any) -> None:
+    if _stopped_by is not None:
+        _exit_app(app, _stopped_by())
+
+
+def _choice_keys(app: Any, act_on: tuple[Any, ...] = ()) -> None:
+    """Ctrl-D ends the input as it does at a text prompt; Enter on an entry in ``act_on`` (Back,
+    Help in a tick list) acts on it alone, so nobody has to tick "Go back" to go back."""
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    keys = KeyBindings()
+
+    @keys.add(Keys.ControlD, eager=True)
+    def _end(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    if act_on:
+        from questionary.prompts.common import InquirerControl
+
+        control = next(
+            w.content
+            for w in app.layout.find_all_windows()
+            if isinstance(w.content, InquirerControl)
+        )
+
+        @keys.add(Keys.ControlM, eager=True, filter=Condition(lambda: _pointed(control, act_on)))
+        def _act(event: Any) -> None:
+            value = control.get_pointed_at().value
+            control.selected_options = [value]
+            control.is_answered = True
+            event.app.exit(result=[value])
+
+    # Later bindings win: these take over Ctrl-D and, on Back or Help, Enter.
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+
+
+def _pointed(control: Any, values: tuple[Any, ...]) -> bool:
+    pointed = control.get_pointed_at().value
+    return any(pointed is v for v in values)
+
+
 class Prompter:
     """Draws single prompts with questionary; ``input``/``output`` let tests inject a pipe."""
 
@@ -69,25 +167,24 @@ class Prompter:
         return {k: v for k, v in (("input", self.input), ("output", self.output)) if v is not None}
 
     def _ask(self, question: Any) -> Any:
-        """Runs one prompt; Ctrl-C raises KeyboardInterrupt, end of input EOFError, and an idle
-        timeout IdleTimeout."""
+        """Runs one prompt; Ctrl-C raises KeyboardInterrupt, end of input EOFError, an idle
+        timeout IdleTimeout, and a closed terminal HangUp (or the OSError it caused)."""
+        global _active_app
+        if _stopped_by is not None:
+            raise _stopped_by()
         timer: threading.Timer | None = None
-        expired = threading.Event()
+        app = question.application
         if self.idle_timeout:
-            app = question.application
-
-            def expire() -> None:
-                expired.set()
-                loop = getattr(app, "loop", None)
-                if app.is_running and loop is not None:
-                    loop.call_soon_threadsafe(lambda: app.exit(exception=IdleTimeout()))
-
-            timer = threading.Timer(self.idle_timeout, expire)
+            timer = threading.Timer(self.idle_timeout, _call_in_loop, (app, IdleTimeout()))
             timer.daemon = True
             timer.start()
+        _active_app = app
+        # A stop that came after the check above but before the prompt ran ends it at once.
+        app.pre_run_callables.append(lambda: _stop_if_stopped(app))
         try:
             return question.unsafe_ask(patch_stdout=False)
         finally:
+            _active_app = None
             if timer is not None:
                 timer.cancel()
 
@@ -102,16 +199,16 @@ class Prompter:
 
         options = [questionary.Choice(title=t, value=v) for t, v in choices]
         chosen = next((o for o in options if o.value == default), None)
-        return self._ask(
-            questionary.select(
-                message,
-                choices=options,
-                default=chosen,
-                instruction=instruction or "(use the arrow keys, then Enter)",
-                qmark="",
-                **self._io(),
-            )
+        question = questionary.select(
+            message,
+            choices=options,
+            default=chosen,
+            instruction=instruction or "(use the arrow keys, then Enter)",
+            qmark="",
+            **self._io(),
         )
+        _choice_keys(question.application)
+        return self._ask(question)
 
     def checkbox(
         self,
@@ -123,16 +220,16 @@ class Prompter:
         import questionary
 
         options = [questionary.Choice(title=t, value=v, checked=v in checked) for t, v in choices]
-        result: list[Any] = self._ask(
-            questionary.checkbox(
-                message,
-                choices=options,
-                validate=validate,
-                instruction="(Space to tick, Enter when done)",
-                qmark="",
-                **self._io(),
-            )
+        question = questionary.checkbox(
+            message,
+            choices=options,
+            validate=validate,
+            instruction="(Space to tick, Enter when done)",
+            qmark="",
+            **self._io(),
         )
+        _choice_keys(question.application, act_on=(BACK, HELP))
+        result: list[Any] = self._ask(question)
         return result
 
     def text(
@@ -165,6 +262,7 @@ class Screening:
         values: Mapping[str, Any] | None = None,
         answered_on: dt.date | None = None,
         on_change: Callable[[dict[str, Any]], None] | None = None,
+        intro: bool = True,
     ) -> None:
         self.q = questionnaire
         self.prompter = prompter
@@ -172,7 +270,7 @@ class Screening:
         self.values: dict[str, Any] = visible_answers(questionnaire, values or {})
         self.answered_on = answered_on or dt.date.today()
         self.on_change = on_change or (lambda _values: None)
-        self.history: list[str] = []
+        self.intro = intro
         self.skipped: set[str] = set()
         self._section: str | None = None
 
@@ -185,22 +283,30 @@ class Screening:
             raise Interrupted(self.values, "interrupted") from None
         except IdleTimeout:
             raise Interrupted(self.values, "idle") from None
+        except (HangUp, OSError):
+            # A closed terminal fails the next read or write with EIO: nothing more can be
+            # asked, and every answer so far is kept.
+            raise Interrupted(self.values, "hung up") from None
 
     def _loop(self) -> Answers:
-        if self.q.intro and not self.values:
+        if self.intro and self.q.intro and not self.values:
             self.say(self.q.intro)
+        question = self._next_unanswered()
         while True:
-            question = self._next_unanswered()
             if question is None:
                 choice = self._review()
                 if choice is SUBMIT:
                     return self.answers()
-                if choice is BACK:
-                    continue
-                question = self.q.by_id[str(choice)]
-                self._ask_until_answered(question, editing=True)
+                question = self._previous(None) if choice is BACK else self.q.by_id[str(choice)]
                 continue
-            self._ask_until_answered(question)
+            result = self._ask(question)
+            if result is BACK:
+                # Each Back steps one shown question further back; answering one then goes on
+                # to the first question still unanswered (or the review).
+                question = self._previous(question) or question
+                continue
+            self._record(question, result)
+            question = self._next_unanswered()
 
     def answers(self) -> Answers:
         data = {"answered_on": self.answered_on.isoformat(), "answers": self.values}
@@ -214,19 +320,16 @@ class Screening:
                 return question
         return None
 
-    def _ask_until_answered(self, question: Question, *, editing: bool = False) -> None:
-        while True:
-            result = self._ask(question)
-            if result is BACK:
-                if editing or not self.history:
-                    return
-                question = self.q.by_id[self.history.pop()]
-                editing = True  # re-asking the previous one; its answer is the default
-                continue
-            self._record(question, result)
-            if not editing or question.id not in self.history:
-                self.history.append(question.id)
-            return
+    def _previous(self, question: Question | None) -> Question | None:
+        """The shown question before ``question`` (before the review when None), or None."""
+        questions = self.q.questions
+        before = questions if question is None else questions[: questions.index(question)]
+        for earlier in reversed(before):
+            if (earlier.id in self.values or earlier.id in self.skipped) and self.q.visible(
+                earlier, self.values
+            ):
+                return earlier
+        return None
 
     def _record(self, question: Question, result: Any) -> None:
         if result is SKIP:
@@ -237,7 +340,6 @@ class Screening:
             self.skipped.discard(question.id)
         # An earlier answer can hide later questions: their answers are dropped.
         self.values = visible_answers(self.q, self.values)
-        self.history = [h for h in self.history if h in self.values or h in self.skipped]
         self.on_change(dict(self.values))
 
     # ------------------------------------------------------------------ prompts
@@ -275,7 +377,7 @@ class Screening:
         extras: list[tuple[str, Any]] = [(SPECIAL_LABELS[s], s) for s in question.special_values]
         if question.help:
             extras.append((HELP_LABEL, HELP))
-        if self.history:
+        if self._previous(question) is not None:
             extras.append((BACK_LABEL, BACK))
         return extras
 
@@ -291,11 +393,14 @@ class Screening:
         current = self.values.get(question.id)
         checked = set(current) if isinstance(current, list) else {current} - {None}
 
+        specials = " / ".join(f"'{SPECIAL_LABELS[s]}'" for s in question.special_values)
+        needed = "Press Space to tick at least one option, then Enter" + (
+            f" (or tick {specials})." if specials else "."
+        )
+
         def validate(selected: list[Any]) -> bool | str:
             if not selected:
-                if question.required:
-                    return "Tick at least one option (or 'Not sure' / 'Prefer not to say')."
-                return True
+                return needed if question.required else True
             lone = [s for s in selected if s in alone]
             if lone and len(selected) > 1:
                 label = dict(choices).get(lone[0]) or str(lone[0])
@@ -314,7 +419,8 @@ class Screening:
 
     def _ask_text(self, question: Question, message: str) -> Any:
         specials = question.special_values
-        hints = ["< to go back" if self.history else "", "? for help" if question.help else ""]
+        first = self._previous(question) is None
+        hints = ["type ? for help" if question.help else "", "" if first else "< to go back"]
         if specials:
             hints.append(" or ".join(f"'{SPECIAL_LABELS[s].lower()}'" for s in specials))
         if question.type == "date":
@@ -331,8 +437,10 @@ class Screening:
 
         def interpret(raw: str) -> tuple[Any, str | None]:
             text = raw.strip()
-            if text == "<" and self.history:
-                return BACK, None
+            if default and text == default + "<":
+                text = "<"  # typed after the answer already shown, which stays as it was
+            if text == "<":
+                return (None, "This is the first question.") if first else (BACK, None)
             if text == "?":
                 return HELP, None
             if not text:
@@ -343,8 +451,8 @@ class Screening:
             word = TEXT_WORDS.get(text.lower())
             if word is not None:
                 text = word
-            value, error = normalise_value(question, text)
-            return value, error
+            value, error = parse_text_answer(question, text)
+            return value, _friendly(question, raw.strip(), error)
 
         def validate(raw: str) -> bool | str:
             _value, error = interpret(raw)
@@ -355,18 +463,45 @@ class Screening:
         return value
 
     def _review(self) -> Any:
+        width = shutil.get_terminal_size((80, 24)).columns
         choices: list[tuple[str, Any]] = [("Submit my answers", SUBMIT)]
         for question in self.q.questions:
-            if question.id in self.values:
-                shown = display_value(question, self.values[question.id])
-                choices.append((f"Change: {question.label} -> {shown}", question.id))
-        if self.history:
+            # Skipped optional questions are listed too, so they can still be answered.
+            if self.q.visible(question, self.values):
+                shown = display_value(question, self.values.get(question.id))
+                choices.append((_review_line(question.label, shown, width), question.id))
+        if self._previous(None) is not None:
             choices.append((BACK_LABEL, BACK))
         self.say("\n== Review ==\nCheck your answers. Choose one to change it, or submit.")
-        result = self.prompter.select(
+        return self.prompter.select(
             "Review your answers", choices, default=SUBMIT, instruction="(arrow keys, then Enter)"
         )
-        if result is BACK:
-            last = self.q.by_id[self.history[-1]]
-            self._ask_until_answered(last, editing=True)
-        return result
+
+
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _friendly(question: Question, text: str, error: str | None) -> str | None:
+    """A prompt message in the words shown on screen rather than the file format's ids."""
+    if error is None:
+        return None
+    if question.type == "date" and _DATE_SHAPE.fullmatch(text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return f"{text} is not a date that exists: check the day and the month."
+    for value, label in SPECIAL_LABELS.items():
+        error = error.replace(f"'{value}'", f"'{label.lower()}'")
+    return error
+
+
+def _shorten(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: max(room - 1, 1)].rstrip() + "…"
+
+
+def _review_line(label: str, answer: str, width: int) -> str:
+    """A question and its answer on one line: the label gives way first, since a line cut at
+    the screen's edge would hide the answer."""
+    room = max(width - 8, 40)  # the pointer and the margins
+    answer = _shorten(answer, room * 2 // 3)
+    return f"{_shorten(label, room - len(answer) - 4)} -> {answer}"

@@ -3,6 +3,9 @@ for each prompt just before it is drawn, and DummyOutput swallows the drawing.""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,6 +21,10 @@ UP = "\x1b[A"
 SPACE = " "
 CTRL_C = "\x03"
 EOF = "<end of input>"  # a script entry that closes the pipe, as when stdin ends
+# Script entries that close the terminal (SIGHUP): while the prompt waits for a key, or
+# before it is drawn.
+HANG_UP = "<hang up while waiting>"
+HANG_UP_NOW = "<hang up now>"
 
 
 class ScriptedPrompter(Prompter):
@@ -37,6 +44,10 @@ class ScriptedPrompter(Prompter):
         keys = self.script.pop(0)
         if keys == EOF:
             self.pipe.close()
+        elif keys == HANG_UP:
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGHUP)).start()
+        elif keys == HANG_UP_NOW:
+            os.kill(os.getpid(), signal.SIGHUP)
         else:
             self.pipe.send_text(keys)
 

@@ -19,12 +19,19 @@ from .test_screen_pty import answer, spawn
 
 pytestmark = pytest.mark.pty
 
-CLEAR = "\x1b[3J\x1b[H\x1b[2J"
+# Home, screen, then scrollback: a terminal that scrolls a cleared screen into its scrollback
+# would keep the last person's answers there if the scrollback went first.
+CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 
 
 def start_patient(child: pexpect.spawn) -> None:
     child.expect_exact("start your screening")
     child.send(ENTER)
+
+
+def close_intake(child: pexpect.spawn) -> None:
+    child.expect_exact("type CLOSE")
+    child.send("CLOSE" + ENTER)
 
 
 def finish_patient(child: pexpect.spawn, q: Questionnaire, values: dict[str, object]) -> None:
@@ -50,11 +57,15 @@ def test_two_patients_then_an_interrupted_one__list_shows_all_with_the_partial_m
     child.expect_exact(questionnaire.questions[4].label)
     child.sendintr()
     child.expect_exact("start your screening")  # back at the welcome screen
-    child.send(DOWN + ENTER)  # staff close the intake
+    child.send(DOWN + ENTER)  # staff close the intake ...
+    close_intake(child)  # ... and confirm it
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert "2 screening(s) recorded" in (child.before or "")
+    assert re.search(
+        r"2 screenings recorded in \S+, 1 partial record kept in \S+partial\.",
+        re.sub(r"\s+", " ", child.before or ""),
+    )
 
     complete = sorted(out.glob("*.json"))
     partial = sorted((out / "partial").glob("*.json"))
@@ -86,6 +97,7 @@ def test_idle_timeout__returns_to_welcome_and_keeps_a_partial_record(
     child.expect_exact(questionnaire.questions[2].label)
     child.expect_exact("start your screening", timeout=10)  # timed out back to the welcome
     child.sendintr()
+    close_intake(child)
     child.expect(pexpect.EOF)
     child.close()
     [record] = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "partial").glob("*.json")]
@@ -107,3 +119,24 @@ def test_list__of_a_missing_folder_exits_1(
 ) -> None:
     assert main(["intake", "--list", str(tmp_path / "none")]) == 1
     assert "is not a folder of intake records" in capsys.readouterr().err
+
+
+def test_closed_terminal__keeps_the_partial_marked_hung_up_and_exits_quietly(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    import signal
+
+    out = tmp_path / "records"
+    child = spawn(["intake", "--out", str(out)], tmp_path)
+    start_patient(child)
+    answer(child, questionnaire, BASELINE, upto=2)
+    child.expect_exact(questionnaire.questions[2].label)
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = child.before or ""
+    assert child.exitstatus == 130, shown[-2000:]
+    assert "internal error" not in shown and "Traceback" not in shown
+    [record] = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "partial").glob("*.json")]
+    assert record["reason"] == "hung up"
+    assert record["answers"]["answers"] == {"age": BASELINE["age"], "goals": BASELINE["goals"]}

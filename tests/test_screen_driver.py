@@ -12,7 +12,7 @@ from suitability import Questionnaire, assess
 from suitability.screen import BACK, Interrupted, Screening
 
 from .helpers import BASELINE
-from .screen_harness import CTRL_C, ENTER, EOF, keys_for, pick, scripted
+from .screen_harness import CTRL_C, DOWN, ENTER, EOF, UP, keys_for, pick, scripted
 
 
 def walk(q: Questionnaire, values: dict[str, Any], *, skip: tuple[str, ...] = ()) -> list[str]:
@@ -121,15 +121,18 @@ def test_validation_at_the_prompt__uses_the_questionnaire_message(
 
     screening.prompter = Capture()  # type: ignore[assignment]
     assert screening._ask(questionnaire.by_id["age"]) == 44
-    assert captured["results"] == [
-        "expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say'), got 'abc'",
-        "expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say'), got '5'",
+    wrong_abc, wrong_5, *rest = captured["results"]
+    for message in (wrong_abc, wrong_5):  # the words on screen, never the file format's ids
+        assert "from 10 to 110 (years)" in message
+        assert "'not sure' or 'prefer not to say'" in message
+        assert "not_sure" not in message and "prefer_not_to_say" not in message
+    assert rest == [
         "This question needs an answer (or 'not sure' / 'prefer not to say').",
         True,
         True,
         True,
     ]
-    assert captured["instruction"] == "(years, ? for help, 'not sure' or 'prefer not to say')"
+    assert captured["instruction"] == "(years, type ? for help, 'not sure' or 'prefer not to say')"
 
 
 def test_typed_validation_error__keeps_the_prompt_open_until_fixed(
@@ -184,3 +187,128 @@ def test_special_answers__offered_on_safety_questions(questionnaire: Questionnai
         ).run()
     titles = [t for t, _ in prompter.last_choices]
     assert titles[:4] == ["Yes", "No", "Not sure", "Prefer not to say"]
+
+
+def test_back_several_times__steps_through_each_earlier_question_in_turn(
+    questionnaire: Questionnaire,
+) -> None:
+    by_id = questionnaire.by_id
+    skin_now = by_id["skin_now"]
+    back_row = [*skin_now.choice_ids, *skin_now.special_values, BACK].index(BACK)
+    keys = [
+        *walk(questionnaire, PERSON)[:8],  # age ... skin_type
+        keys_for(by_id["pigmentation_history"], BACK, has_history=True),
+        keys_for(by_id["skin_type"], BACK, has_history=True, current="type_2"),
+        keys_for(by_id["recent_tan"], BACK, has_history=True, current="no"),
+        DOWN * back_row + ENTER,  # Enter on "Go back" in a tick list, nothing ticked
+        ENTER,  # trying_to_conceive: its answer is the default; keep it
+        CTRL_C,
+    ]
+    with scripted(keys) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None).run()
+    asked = [m.split("\n")[1] for m in prompter.messages[8:]]
+    assert asked == [
+        by_id[q].label
+        for q in (
+            "pigmentation_history",
+            "skin_type",
+            "recent_tan",
+            "skin_now",
+            "trying_to_conceive",
+            "pigmentation_history",  # then on to the first question still unanswered
+        )
+    ]
+    firsts = ["age", "goals", "pregnant", "breastfeeding", "trying_to_conceive", "skin_now"]
+    assert stopped.value.values == {k: PERSON[k] for k in [*firsts, "recent_tan", "skin_type"]}
+
+
+def test_back_from_the_review__walks_back_one_question_at_a_time(
+    questionnaire: Questionnaire,
+) -> None:
+    keys = walk(questionnaire, PERSON)[:-1]
+    keys += [UP + ENTER, "<" + ENTER, CTRL_C]  # review: Back (the last row), then Back again
+    with scripted(keys) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None).run()
+    labels = [m.split("\n")[-1] for m in prompter.messages[-3:]]
+    by_id = questionnaire.by_id
+    assert labels == ["Review your answers", by_id["notes"].label, by_id["non_surgical"].label]
+    assert stopped.value.values == PERSON
+
+
+def test_tick_list__enter_on_help_shows_help_without_ticking(questionnaire: Questionnaire) -> None:
+    goals = questionnaire.by_id["goals"]
+    said: list[str] = []
+    help_row = len(goals.choice_ids)
+    script = ["30" + ENTER, DOWN * help_row + ENTER, CTRL_C]
+    with scripted(script) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, said.append).run()
+    assert goals.help in said
+    assert prompter.messages[2] == prompter.messages[1]  # the same question again
+    assert stopped.value.values == {"age": 30}
+
+
+def test_tick_list__empty_enter_mentions_space_and_only_the_special_answers_offered(
+    questionnaire: Questionnaire,
+) -> None:
+    screening = Screening(questionnaire, None, lambda _t: None)  # type: ignore[arg-type]
+    messages: list[Any] = []
+
+    class Capture:
+        def checkbox(self, message: str, choices: Any, checked: Any, validate: Any) -> list[Any]:
+            messages.append(validate([]))
+            return ["none"]
+
+    screening.prompter = Capture()  # type: ignore[assignment]
+    screening._ask(questionnaire.by_id["goals"])
+    screening._ask(questionnaire.by_id["skin_now"])
+    assert messages == [
+        "Press Space to tick at least one option, then Enter.",
+        "Press Space to tick at least one option, then Enter (or tick 'Not sure' / 'Prefer not to say').",
+    ]
+
+
+@pytest.mark.parametrize("at", ["goals", "pregnant"])
+def test_ctrl_d_at_a_choice_prompt__stops_like_end_of_input(
+    questionnaire: Questionnaire, at: str
+) -> None:
+    goals = keys_for(questionnaire.by_id["goals"], ["volume"], has_history=True)
+    script = ["30" + ENTER] + (["\x04"] if at == "goals" else [goals, "\x04"])
+    with scripted(script) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None).run()
+    assert stopped.value.reason == "interrupted"
+    assert prompter.messages[-1].endswith(questionnaire.by_id[at].label)
+
+
+def test_text_prompt_messages__say_first_question_and_impossible_dates(
+    questionnaire: Questionnaire,
+) -> None:
+    screening = Screening(questionnaire, None, lambda _t: None)  # type: ignore[arg-type]
+    results: list[Any] = []
+
+    class Capture:
+        def text(self, message: str, default: str, validate: Any, instruction: str) -> str:
+            results.append(validate("<" if "old" in message else "2027-02-30"))
+            return "40" if "old" in message else "2027-02-28"
+
+    screening.prompter = Capture()  # type: ignore[assignment]
+    screening._ask(questionnaire.by_id["age"])
+    screening._ask(questionnaire.by_id["event_date"])
+    assert results == [
+        "This is the first question.",
+        "2027-02-30 is not a date that exists: check the day and the month.",
+    ]
+
+
+def test_review__keeps_each_answer_visible_and_lists_skipped_optional_questions(
+    questionnaire: Questionnaire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    person = {k: v for k, v in PERSON.items() if k != "notes"}
+    keys = [*walk(questionnaire, person)[:-1], CTRL_C]
+    with scripted(keys) as prompter, pytest.raises(Interrupted):
+        Screening(questionnaire, prompter, lambda _t: None).run()
+    rows = {v: t for t, v in prompter.last_choices}
+    assert all(len(t) <= 52 for t in rows.values())
+    assert rows["pigmentation_history"].endswith("… -> No")  # the label gave way
+    assert " -> Type II: fair skin" in rows["skin_type"]
+    assert rows["notes"].endswith(" -> (no answer)")

@@ -157,5 +157,7 @@ def test_closed_terminal__saves_the_answers_so_far(
     child.kill(signal.SIGHUP)
     child.expect(pexpect.EOF)
     child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
     [saved] = list((tmp_path / "state" / "suitability").glob("*.partial.json"))
     assert json.loads(saved.read_text(encoding="utf-8"))["answers"] == earlier
