@@ -351,22 +351,11 @@ def _compose(
         if question:
             how = _UNKNOWN_HOW[used[0]["status"]] if used else "was left unanswered"
             text = f"'{q.by_id[question].label}' {how}. {text}"
-        # One (immutable, validated once) Reason per effect, shared by the treatments it
-        # applies to: validating it again in every treatment's list would cost far more.
-        by_effect: dict[str, Reason] = {}
+        by_effect: dict[str, Reason] = {}  # one Reason per effect, shared by its treatments
         for t in rule.treatments:
             effect = _EFFECT[rule.cells[t]]
             if effect not in by_effect:
-                by_effect[effect] = Reason.model_validate(
-                    {
-                        "rule": rule.id,
-                        "title": rule.title,
-                        "effect": effect,
-                        "text": text,
-                        "answers": used,
-                        "source": rule.source,
-                    }
-                )
+                by_effect[effect] = _reason(q, rule, effect, text, used)
             reasons[t].append(by_effect[effect])
 
     any_goal = any(rule.kind == "goal" for rule, _ in fired)
@@ -409,6 +398,44 @@ def _compose(
 
 
 _ORDER = {r.id: i for i, r in enumerate(RULES)}
+
+# Reasons are immutable and, for categorical answers, recur from one person to the next: each
+# is validated once and shared, within an assessment (by every treatment it applies to) and
+# across assessments. Bounded: cleared when full. Concurrent use at worst builds a duplicate.
+_REASONS: dict[tuple[Any, ...], Reason] = {}
+_REASONS_MAX = 20_000
+
+
+def _reason(
+    q: Questionnaire, rule: Rule, effect: Effect, text: str, used: list[dict[str, Any]]
+) -> Reason:
+    key = (
+        q.content_hash,
+        rule.id,
+        effect,
+        text,
+        tuple((u["question"], _hashable(u["answer"]), u["status"]) for u in used),
+    )
+    reason = _REASONS.get(key)
+    if reason is None:
+        if len(_REASONS) >= _REASONS_MAX:
+            _REASONS.clear()
+        reason = _REASONS[key] = Reason.model_validate(
+            {
+                "rule": rule.id,
+                "title": rule.title,
+                "effect": effect,
+                "text": text,
+                "answers": used,
+                "source": rule.source,
+            }
+        )
+    return reason
+
+
+def _hashable(value: Any) -> Any:
+    # The type is part of the key: 1 and 1.0 (and True) must not share a reason.
+    return (type(value).__name__, tuple(value) if isinstance(value, list) else value)
 
 
 def _flags(

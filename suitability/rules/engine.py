@@ -24,8 +24,7 @@ import copy
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import RulesError
 from .catalogue import DERIVATIONS, RULES, Derivation, Derived, Rule
@@ -40,9 +39,8 @@ def _noop(c: Any) -> None:
     """The catch-all rule's action: nothing to record."""
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A rule or derivation that fired, by its stable id."""
+class Hit(NamedTuple):
+    """A rule or derivation that fired, by its stable id (a tuple: cheap to make in actions)."""
 
     rule: str
 
