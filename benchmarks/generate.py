@@ -82,7 +82,12 @@ def _value(q: Question, rng: random.Random) -> Any:
     if q.type == "decimal":
         return round(rng.uniform(q.min or 0, q.max or 0), 1)
     if q.type == "date":
-        return (ANSWERED_ON + dt.timedelta(days=rng.randint(-5, 200))).isoformat()
+        # Days from the day of answering, within the question's bounds; mostly the next months.
+        low, high = (
+            int(q.min if q.min is not None else -30),
+            int(q.max if q.max is not None else 365),
+        )
+        return (ANSWERED_ON + dt.timedelta(days=rng.randint(low, min(high, low + 200)))).isoformat()
     return rng.choice(NOTES)
 
 

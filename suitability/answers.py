@@ -139,6 +139,24 @@ def _expected(q: Question) -> str:
     return f"text of at most {q.max_length or DEFAULT_TEXT_LENGTH} characters"
 
 
+def date_bound_problem(q: Question, value: AnswerValue, as_of: dt.date) -> str | None:
+    """What is wrong with a date answer outside the question's ``min``/``max``, which count days
+    from ``as_of`` (the day of answering); None when it fits or is not a date."""
+    if q.type != "date" or not isinstance(value, str) or value in SPECIAL_VALUES:
+        return None
+    day = parse_date(value)
+    if day is None:
+        return None
+    days = (day - as_of).days
+    if q.min is not None and days < q.min:
+        earliest = as_of + dt.timedelta(days=int(q.min))
+        return f"expected a date on or after {earliest.isoformat()}, got '{value}'"
+    if q.max is not None and days > q.max:
+        latest = as_of + dt.timedelta(days=int(q.max))
+        return f"expected a date on or before {latest.isoformat()}, got '{value}'"
+    return None
+
+
 def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
     """Checks one answer given as data (JSON, YAML, a Python value) and returns (normalised
     value, None) or (None, what is wrong).
@@ -401,6 +419,9 @@ def validate_answers(
             unsure.add(q.id)
             continue
         value, error = normalise_value(q, given)
+        if error is None and value is not None:
+            day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
+            error = date_bound_problem(q, value, day)
         if error is not None:
             bad(f"answers.{q.id}", error, "bad_value")
             unsure.add(q.id)

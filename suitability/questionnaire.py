@@ -517,6 +517,16 @@ def _question_problems(
                 add([name], f"'{q.type}' questions need a whole-number {name}", "bad_bounds")
         if q.type == "days" and q.min is not None and q.min < 0:
             add(["min"], "a number of days cannot be negative", "bad_bounds")
+    elif q.type == "date":
+        # On a date, min and max are days from the day of answering (min: 0 = not in the past).
+        for name in ("min", "max"):
+            bound = getattr(q, name)
+            if bound is not None and bound != int(bound):
+                add([name], f"a date's {name} is a whole number of days", "bad_bounds")
+        if q.min is not None and q.max is not None and q.min > q.max:
+            add(["min"], f"min ({q.min:g}) is greater than max ({q.max:g})", "bad_bounds")
+        if raw.get("unit") is not None:
+            add(["unit"], "'date' questions take no 'unit'", "unexpected_key")
     else:
         for name in ("min", "max", "unit"):
             if raw.get(name) is not None:

@@ -15,7 +15,14 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .answers import Answers, display_value, parse_text_answer, validate_answers, visible_answers
+from .answers import (
+    Answers,
+    date_bound_problem,
+    display_value,
+    parse_text_answer,
+    validate_answers,
+    visible_answers,
+)
 from .questionnaire import NOT_SURE, PREFER_NOT_TO_SAY, SPECIAL_LABELS, Question, Questionnaire
 
 __all__ = [
@@ -452,6 +459,8 @@ class Screening:
             if word is not None:
                 text = word
             value, error = parse_text_answer(question, text)
+            if error is None and value is not None:
+                error = date_bound_problem(question, value, self.answered_on)
             return value, _friendly(question, raw.strip(), error)
 
         def validate(raw: str) -> bool | str:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from suitability import Question, Questionnaire
 
+ANSWERED_ON = dt.date(2026, 11, 20)
+
 
 def value_for(q: Question) -> st.SearchStrategy[Any]:
     if q.type in ("yes_no", "single_choice"):
@@ -25,8 +27,10 @@ def value_for(q: Question) -> st.SearchStrategy[Any]:
     if q.type == "decimal":
         assert q.min is not None and q.max is not None
         return st.floats(q.min, q.max, allow_nan=False)
-    if q.type == "date":
-        return st.dates(dt.date(2026, 10, 1), dt.date(2027, 6, 1)).map(dt.date.isoformat)
+    if q.type == "date":  # bounds are days from the day of answering
+        low = ANSWERED_ON + dt.timedelta(days=int(q.min if q.min is not None else -60))
+        high = ANSWERED_ON + dt.timedelta(days=int(q.max if q.max is not None else 200))
+        return st.dates(low, high).map(dt.date.isoformat)
     return st.text(max_size=40)
 
 
@@ -43,4 +47,8 @@ def answers_for(draw: st.DrawFn, questionnaire: Questionnaire) -> dict[str, Any]
         value = draw(st.one_of(options))
         if value is not None:
             values[q.id] = value
-    return {"questionnaire": questionnaire.id, "answered_on": "2026-11-20", "answers": values}
+    return {
+        "questionnaire": questionnaire.id,
+        "answered_on": ANSWERED_ON.isoformat(),
+        "answers": values,
+    }

@@ -113,6 +113,33 @@ def test_bad_answer__names_the_question_and_what_was_expected(
     assert problems_of(values, questionnaire) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [
+        (
+            "2026-11-19",
+            "answers.event_date: expected a date on or after 2026-11-20, got '2026-11-19'",
+        ),
+        ("2026-11-20", None),
+        ("2028-11-19", None),
+        (
+            "2028-11-20",
+            "answers.event_date: expected a date on or before 2028-11-19, got '2028-11-20'",
+        ),
+    ],
+)
+def test_upcoming_event_date__is_checked_against_the_day_of_answering(
+    questionnaire: Questionnaire, date: str, problem: str | None
+) -> None:
+    data = {"answered_on": "2026-11-20", "answers": {"has_event": "yes", "event_date": date}}
+    if problem is None:
+        assert validate(data, questionnaire).values["event_date"] == date
+    else:
+        with pytest.raises(AnswersError) as caught:
+            validate(data, questionnaire)
+        assert [str(p) for p in caught.value.problems] == [problem]
+
+
 def test_several_problems__are_reported_together(questionnaire: Questionnaire) -> None:
     found = problems_of({"age": 5, "pregnant": "maybe", "colour": "red"}, questionnaire)
     assert [f.split(":")[0] for f in found] == ["answers.colour", "answers.age", "answers.pregnant"]

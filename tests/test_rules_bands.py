@@ -84,7 +84,6 @@ def test_recent_procedure_windows(kind: str, days: Any, recent: bool) -> None:
         ("2026-12-05", {"p_event_15_42d"}),
         ("2027-01-01", {"p_event_15_42d"}),
         ("2027-01-02", set()),
-        ("2026-11-19", set()),
     ],
 )
 def test_event_bands_are_read_relative_to_the_answer_date(date: str, rows: set[str]) -> None:

@@ -4,6 +4,7 @@ prompt, and interrupts keeping every answer given so far."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -30,8 +31,13 @@ def walk(q: Questionnaire, values: dict[str, Any], *, skip: tuple[str, ...] = ()
     return [*keys, ENTER]  # "Submit my answers" is the review's default
 
 
+def days_ahead(days: int) -> str:
+    """A date relative to today: the screening reads dates against the day it runs."""
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
 PERSON = {**BASELINE, "goals": ["hydration_radiance", "fine_lines"], "isotretinoin": "past",
-          "isotretinoin_months": 8, "has_event": "yes", "event_date": "2026-12-01", "notes": "hello"}  # fmt: skip
+          "isotretinoin_months": 8, "has_event": "yes", "event_date": days_ahead(6), "notes": "hello"}  # fmt: skip
 
 
 def test_full_walk__answers_every_question_and_submits(questionnaire: Questionnaire) -> None:
@@ -99,12 +105,12 @@ def test_newly_shown_question__is_asked_after_an_edit(questionnaire: Questionnai
     keys += [
         pick(1 + [q.id for q in shown].index("has_event")),
         keys_for(questionnaire.by_id["has_event"], "yes", has_history=True, current="no"),
-        "2027-02-01" + ENTER,  # the event date is now asked
+        days_ahead(70) + ENTER,  # the event date is now asked
         ENTER,
     ]
     with scripted(keys) as prompter:
         answers = Screening(questionnaire, prompter, lambda _t: None).run()
-    assert answers.values["event_date"] == "2027-02-01"
+    assert answers.values["event_date"] == days_ahead(70)
 
 
 def test_validation_at_the_prompt__uses_the_questionnaire_message(
@@ -296,6 +302,26 @@ def test_text_prompt_messages__say_first_question_and_impossible_dates(
     assert results == [
         "This is the first question.",
         "2027-02-30 is not a date that exists: check the day and the month.",
+    ]
+
+
+def test_date_prompt__refuses_a_past_date_for_an_upcoming_event(
+    questionnaire: Questionnaire,
+) -> None:
+    screening = Screening(questionnaire, None, lambda _t: None, answered_on=dt.date(2026, 11, 20))  # type: ignore[arg-type]
+    results: list[Any] = []
+
+    class Capture:
+        def text(self, message: str, default: str, validate: Any, instruction: str) -> str:
+            results.extend([validate("2026-11-19"), validate("2026-11-20"), validate("2029-01-01")])
+            return "2026-11-20"
+
+    screening.prompter = Capture()  # type: ignore[assignment]
+    assert screening._ask(questionnaire.by_id["event_date"]) == "2026-11-20"
+    assert results == [
+        "expected a date on or after 2026-11-20, got '2026-11-19'",
+        True,
+        "expected a date on or before 2028-11-19, got '2029-01-01'",
     ]
 
 

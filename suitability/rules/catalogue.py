@@ -28,7 +28,7 @@ TREATMENTS: tuple[str, ...] = (
 )
 
 RULESET_ID = "facial_screening_matrix"
-RULESET_VERSION = "1.0.0"
+RULESET_VERSION = "1.1.0"
 
 UNANSWERED = "unanswered"  # a shown question left without any answer
 UNKNOWN_VALUES = ("not_sure", "prefer_not_to_say", UNANSWERED)
