@@ -216,7 +216,8 @@ def _normalise_known(q: Question, value: Any) -> object:
             and len(set(value)) == len(value)
             and (len(value) == 1 or q.exclusive_choice not in value)
         ):
-            return list(value)
+            # Questionnaire order: the same choices always give the same answers and JSON.
+            return sorted(value, key=q.choice_ids.index)
         return _INVALID
     if kind in ("integer", "days") and type(value) is int:
         assert q.min is not None and q.max is not None
@@ -243,7 +244,7 @@ def _normalise_multi(q: Question, value: Any, wrong: str) -> tuple[list[str] | N
     if exclusive in out and len(out) > 1:
         label = q.choice_label(exclusive)
         return None, f"'{exclusive}' ({label}) cannot be combined with other choices"
-    return out, None
+    return sorted(out, key=q.choice_ids.index), None
 
 
 def _normalise_number(q: Question, value: Any, wrong: str) -> tuple[int | float | None, str | None]:

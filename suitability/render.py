@@ -116,7 +116,8 @@ def to_markdown(
             if flag.id == "c_unanswered_safety":
                 for used in flag.answers:
                     q = questionnaire.by_id[used.question]
-                    add(f"  - {q.label} ({_shown(q, used.answer)})")
+                    shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
+                    add(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
         add("")
     if handout and answers is not None:
         # Before the long sections: what the practitioner should read first.

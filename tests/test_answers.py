@@ -140,6 +140,13 @@ def test_upcoming_event_date__is_checked_against_the_day_of_answering(
         assert [str(p) for p in caught.value.problems] == [problem]
 
 
+def test_multiple_choices__are_kept_in_questionnaire_order(questionnaire: Questionnaire) -> None:
+    one = validate({"goals": ["volume", "fine_lines"]}, questionnaire)
+    other = validate({"goals": ["fine_lines", "volume"]}, questionnaire)
+    assert one.values["goals"] == other.values["goals"] == ["fine_lines", "volume"]
+    assert one == other
+
+
 def test_several_problems__are_reported_together(questionnaire: Questionnaire) -> None:
     found = problems_of({"age": 5, "pregnant": "maybe", "colour": "red"}, questionnaire)
     assert [f.split(":")[0] for f in found] == ["answers.colour", "answers.age", "answers.pregnant"]

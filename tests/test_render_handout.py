@@ -64,3 +64,15 @@ def test_report_without_reasons__has_no_practitioner_section(questionnaire: Ques
     answers = validate_answers(person(), questionnaire)
     text = to_markdown(assess(answers, questionnaire), questionnaire, answers)
     assert "## For the practitioner" not in text
+
+
+def test_unanswered_safety_questions__are_listed_with_how_they_were_answered(
+    questionnaire: Questionnaire,
+) -> None:
+    text = handout(questionnaire, keloids=None, epilepsy="not_sure")
+    assert (
+        "  - Have you ever had raised, thick scars that grew larger than the original wound (keloid scars)? (no answer)\n"
+        in text
+    )
+    assert "  - Do you have epilepsy? (Not sure)\n" in text
+    assert "((" not in text
