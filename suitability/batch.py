@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import threading
 from collections import deque
@@ -168,7 +169,7 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
             out.append((False, _error_line(line, record_id, exc.messages)))
         except SuitabilityError as exc:
             problems = getattr(exc, "problems", None)
-            messages = [str(p) for p in problems] if problems else [str(exc)]
+            messages = [_without_value(str(p)) for p in problems] if problems else [str(exc)]
             out.append((False, _error_line(line, record_id, messages)))
         except Exception as exc:  # one broken record never stops the run
             out.append(
@@ -178,6 +179,18 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
                 )
             )
     return out
+
+
+# Validation messages echo the value given ("..., got 300"): right for the person who typed it,
+# but the errors file is a record kept by whoever runs the batch, so the health answers stay
+# out of it. The value is at that line of the input; the message says where and what.
+_GOT = re.compile(r", got .*?(?= \(did you mean '[^']*'\?\)$|$)")
+_LEADING_VALUE = re.compile(r"^(answers\.[^:]+: ).+? (is not a choice here|is chosen twice)")
+
+
+def _without_value(message: str) -> str:
+    message = _LEADING_VALUE.sub(r"\1a value \2", message)
+    return _GOT.sub("", message)
 
 
 class _RecordError(Exception):
@@ -191,6 +204,10 @@ def _parse_json_record(raw: str) -> dict[str, Any]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise _RecordError([f"malformed JSON at column {exc.colno}: {exc.msg}"]) from None
+    except RecursionError:
+        raise _RecordError(["malformed JSON: nested too deeply"]) from None
+    except ValueError as exc:  # e.g. a number with more digits than Python will read
+        raise _RecordError([f"malformed JSON: {exc}"]) from None
     if not isinstance(data, dict):
         raise _RecordError(['expected an object such as {"id": "...", "answers": {...}}'])
     return data

@@ -85,7 +85,8 @@ def test_mixed_good_and_bad__exactly_the_good_assessed_and_the_bad_set_aside() -
             "line": 2,
             "id": "broken",
             "problems": [
-                "answers.age: expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say'), got 300"
+                # the value itself stays out of the errors file (it is at that line of the input)
+                "answers.age: expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say')"
             ],
         },
         {"line": 3, "id": None, "problems": ["malformed JSON at column 1: Expecting value"]},
@@ -106,6 +107,31 @@ def test_mixed_good_and_bad__exactly_the_good_assessed_and_the_bad_set_aside() -
         },
     ]
     assert (summary.done, summary.failed, summary.interrupted) == (3, 5, False)
+
+
+def test_errors_file__names_question_and_expectation_but_never_the_answer_given() -> None:
+    lines = [
+        '{"id": "a", "answers": {"skin_type": "type_7", "goals": ["volumee"], "age": 300}}',
+        '{"id": "b", "answers": {"notes": "' + "secret " * 200 + '"}}',
+        '{"id": "c", "answers": {"has_event": "yes", "event_date": "2026-11-19"}, "answered_on": "2026-11-20"}',
+        "[" * 100_000,
+    ]
+    _ok, bad, summary = run(jsonl(lines))
+    problems = [json.loads(x)["problems"] for x in bad]
+    assert problems == [
+        [
+            "answers.age: expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_not_to_say')",
+            "answers.goals: a value is not a choice here (did you mean 'volume'?); expected a list of 'hydration_radiance', 'fine_lines', 'expression_lines', 'volume', 'laxity', 'local_fat', 'cellulite', 'hair_thinning', 'active_acne', 'acne_scars', 'pigmentation_tone', 'pores_texture', 'none'",
+            "answers.skin_type: expected one of 'type_1', 'type_2', 'type_3', 'type_4', 'type_5', 'type_6' (or 'not_sure' or 'prefer_not_to_say') (did you mean 'type_6'?)",
+        ],
+        ["answers.notes: expected at most 1000 characters"],
+        ["answers.event_date: expected a date on or after 2026-11-20"],
+        ["malformed JSON: nested too deeply"],
+    ]
+    assert summary.failed == 4
+    assert not any(
+        secret in "".join(bad) for secret in ("type_7", "volumee", "300", "secret", "11-19")
+    )
 
 
 def test_csv_and_json_lines__give_the_same_results() -> None:
