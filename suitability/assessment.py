@@ -403,7 +403,7 @@ _ORDER = {r.id: i for i, r in enumerate(RULES)}
 # is validated once and shared, within an assessment (by every treatment it applies to) and
 # across assessments. Bounded: cleared when full. Concurrent use at worst builds a duplicate.
 _REASONS: dict[tuple[Any, ...], Reason] = {}
-_REASONS_MAX = 20_000
+_REASONS_MAX = 4_096  # a few MB at most; real workloads need about 2,000
 
 
 def _reason(
