@@ -163,9 +163,10 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | 
 
     Data is read strictly, exactly as :func:`answers_schema` says: a number is a number, not the
     text "58"; yes/no is "yes" or "no" (or a JSON true/false); a date is text as YYYY-MM-DD.
-    Text a person typed goes through :func:`parse_text_answer` instead.
+    Text a person typed goes through :func:`parse_text_answer` instead. In a free-text answer,
+    "not_sure" is just the words written.
     """
-    if isinstance(value, str) and value in SPECIAL_VALUES:
+    if isinstance(value, str) and value in SPECIAL_VALUES and q.type != "text":
         if value in q.special_values:
             return value, None
         return None, f"'{value}' is not offered here; expected {_expected(q)}"
@@ -286,6 +287,8 @@ def _typed(q: Question, text: str) -> Any:
     """The value ``text`` stands for, or ``text`` itself when it stands for none (its check
     then says what was expected)."""
     stripped = text.strip()
+    if q.type == "text":
+        return stripped  # free text is kept as typed, "not sure" included
     word = stripped.lower()
     if word.replace(" ", "_") in SPECIAL_VALUES:
         return word.replace(" ", "_")
@@ -472,6 +475,8 @@ def answer_status(questionnaire: Questionnaire, answers: Answers, question_id: s
     value = answers.values.get(question_id)
     if value is None:
         return "unanswered" if questionnaire.visible(q, answers.values) else "not_asked"
+    if q.type == "text":
+        return "answered"
     if value == "not_sure":
         return "not_sure"
     if value == "prefer_not_to_say":
@@ -486,7 +491,7 @@ def display_value(q: Question, value: AnswerValue | None) -> str:
     if isinstance(value, list):
         return "; ".join(q.choice_label(v) for v in value)
     if isinstance(value, str) and (
-        value in SPECIAL_LABELS or q.type in ("yes_no", "single_choice")
+        (value in SPECIAL_LABELS and q.type != "text") or q.type in ("yes_no", "single_choice")
     ):
         return q.choice_label(value)
     if isinstance(value, (int, float)) and q.unit:

@@ -455,7 +455,7 @@ class Screening:
                     extra = " (or 'not sure' / 'prefer not to say')" if specials else ""
                     return None, f"This question needs an answer{extra}."
                 return SKIP, None
-            word = TEXT_WORDS.get(text.lower())
+            word = TEXT_WORDS.get(text.lower()) if specials else None
             if word is not None:
                 text = word
             value, error = parse_text_answer(question, text)

@@ -22,6 +22,7 @@ from suitability import (
 from suitability import validate_answers as validate
 from suitability.answers import (
     answer_status,
+    display_value,
     dump_answers,
     parse_answers_text,
     visible_answers,
@@ -145,6 +146,16 @@ def test_multiple_choices__are_kept_in_questionnaire_order(questionnaire: Questi
     other = validate({"goals": ["fine_lines", "volume"]}, questionnaire)
     assert one.values["goals"] == other.values["goals"] == ["fine_lines", "volume"]
     assert one == other
+
+
+@pytest.mark.parametrize("words", ["not_sure", "prefer_not_to_say"])
+def test_free_text__that_reads_like_a_special_answer__is_kept_as_written(
+    questionnaire: Questionnaire, words: str
+) -> None:
+    answers = validate({"notes": words}, questionnaire)
+    assert answers.values["notes"] == words
+    assert answer_status(questionnaire, answers, "notes") == "answered"
+    assert display_value(questionnaire.by_id["notes"], words) == words
 
 
 def test_several_problems__are_reported_together(questionnaire: Questionnaire) -> None:
