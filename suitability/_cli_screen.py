@@ -172,7 +172,8 @@ def _own_autosave(path: Path) -> Path | None:
 def _tell_stopped(count: int, autosave: Path) -> None:
     with contextlib.suppress(OSError):
         print(
-            f"\nStopped. Your {count} answers so far are saved in {autosave}\n"
+            f"\nStopped. Your {count} answer{'' if count == 1 else 's'} so far "
+            f"{'is' if count == 1 else 'are'} saved in {autosave}\n"
             f"To continue later: suitability screen --resume {autosave}",
             file=sys.stderr,
         )
