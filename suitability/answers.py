@@ -614,11 +614,7 @@ def _value_schema(q: Question) -> dict[str, Any]:
     elif q.type == "date":
         schema = _one_of(dict(_DATE_SCHEMA), others)
     else:
-        text = {
-            "type": "string",
-            "maxLength": q.max_length or DEFAULT_TEXT_LENGTH,
-            "not": {"enum": list(SPECIAL_VALUES)},
-        }
+        text = {"type": "string", "maxLength": q.max_length or DEFAULT_TEXT_LENGTH}
         schema = _one_of(text, others)
     schema["title"] = q.label
     if q.help:

@@ -23,7 +23,7 @@ from .answers import (
     validate_answers,
     visible_answers,
 )
-from .questionnaire import NOT_SURE, PREFER_NOT_TO_SAY, SPECIAL_LABELS, Question, Questionnaire
+from .questionnaire import SPECIAL_LABELS, Question, Questionnaire
 
 __all__ = [
     "BACK",
@@ -53,12 +53,6 @@ SKIP = _Marker("SKIP")
 
 BACK_LABEL = "<- Go back to the previous question"
 HELP_LABEL = "?  Show help for this question"
-TEXT_WORDS = {
-    "not sure": NOT_SURE,
-    "not_sure": NOT_SURE,
-    "prefer not to say": PREFER_NOT_TO_SAY,
-    "prefer_not_to_say": PREFER_NOT_TO_SAY,
-}
 
 
 class Interrupted(Exception):
@@ -455,9 +449,6 @@ class Screening:
                     extra = " (or 'not sure' / 'prefer not to say')" if specials else ""
                     return None, f"This question needs an answer{extra}."
                 return SKIP, None
-            word = TEXT_WORDS.get(text.lower()) if specials else None
-            if word is not None:
-                text = word
             value, error = parse_text_answer(question, text)
             if error is None and value is not None:
                 error = date_bound_problem(question, value, self.answered_on)

@@ -156,6 +156,7 @@ def test_free_text__that_reads_like_a_special_answer__is_kept_as_written(
     assert answers.values["notes"] == words
     assert answer_status(questionnaire, answers, "notes") == "answered"
     assert display_value(questionnaire.by_id["notes"], words) == words
+    jsonschema.validate({"answers": {"notes": words}}, answers_schema(questionnaire))
 
 
 def test_several_problems__are_reported_together(questionnaire: Questionnaire) -> None:
