@@ -9,7 +9,6 @@ interrupt (Ctrl-C, end of input, a closed terminal, an idle timeout) leaves the 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import threading
 from collections.abc import Callable, Mapping
@@ -23,7 +22,7 @@ from .answers import (
     validate_answers,
     visible_answers,
 )
-from .questionnaire import SPECIAL_LABELS, Question, Questionnaire
+from .questionnaire import DATE_PATTERN, SPECIAL_LABELS, Question, Questionnaire, parse_date
 
 __all__ = [
     "BACK",
@@ -478,18 +477,12 @@ class Screening:
         )
 
 
-_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _friendly(question: Question, text: str, error: str | None) -> str | None:
     """A prompt message in the words shown on screen rather than the file format's ids."""
     if error is None:
         return None
-    if question.type == "date" and _DATE_SHAPE.fullmatch(text):
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            return f"{text} is not a date that exists: check the day and the month."
+    if question.type == "date" and DATE_PATTERN.fullmatch(text) and parse_date(text) is None:
+        return f"{text} is not a date that exists: check the day and the month."
     for value, label in SPECIAL_LABELS.items():
         error = error.replace(f"'{value}'", f"'{label.lower()}'")
     return error
