@@ -37,14 +37,30 @@ class Problem:
     code: str
     source: str = ""
     line: int | None = None
+    # The catalogue parameters (see ``suitability._messages``), kept apart from the prose so a
+    # message can be rendered without the value the person gave.
+    params: tuple[tuple[str, object], ...] = ()
 
-    def __str__(self) -> str:
+    def text(self, *, values: bool = True, plain: bool = False) -> str:
+        """The message alone: with the value given (``values=True``), without it, or plain."""
+        from ._messages import CATALOGUE, render
+
+        if self.code in CATALOGUE:
+            return render(self.code, dict(self.params), values=values, plain=plain)
+        return self.message
+
+    def located(self, *, values: bool = True) -> str:
+        """``source: location: message [line N]``, with or without the value given."""
         parts = [p for p in (self.source, self.location) if p]
         where = ": ".join(parts)
-        text = f"{where}: {self.message}" if where else self.message
+        message = self.text(values=values)
+        text = f"{where}: {message}" if where else message
         if self.line is not None:
             text += f" [line {self.line}]"
         return text
+
+    def __str__(self) -> str:
+        return self.located()
 
 
 class SuitabilityError(Exception):
