@@ -308,7 +308,8 @@ def render(
         template = entry.plain or entry.private
     else:
         template = entry.technical if values else entry.private
-    return _FORMATTER.vformat(template, (), dict(params))
+    # A hint is optional: a problem made without one simply has none.
+    return _FORMATTER.vformat(template, (), {"suggestion": None, "nearest": None, **params})
 
 
 def problem(
