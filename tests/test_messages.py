@@ -122,10 +122,8 @@ def test_every_problem_with_an_answer__has_a_plain_wording_without_the_file_form
 
 
 def test_plain_wording__is_calm_and_says_what_to_type() -> None:
-    age, _ = parse_text_answer(Q.by_id["age"], "abc")
-    assert age is None
-    found = parse_text_answer(Q.by_id["age"], "abc")[1]
-    assert found is not None
+    value, found = parse_text_answer(Q.by_id["age"], "abc")
+    assert value is None and found is not None
     assert found.text(plain=True) == (
         "Please type a whole number from 10 to 110 (years), or 'not sure' or 'prefer not to say'."
     )
