@@ -6,14 +6,14 @@ what must be reviewed first. It is not medical advice and makes no diagnosis.
 The public API is what ``__all__`` names; every other module is internal.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` and no plain `import sys` here: each would be one
+# more public name of the package (tests/test_public_names.py pins them all).
+import sys as _sys
 
-import sys
-
-if not ((3, 10) <= sys.version_info[:2] <= (3, 12)):  # pragma: no cover - checked at start-up
+if not ((3, 10) <= _sys.version_info[:2] <= (3, 12)):  # pragma: no cover - checked at start-up
     raise SystemExit(
         "suitability needs Python 3.10, 3.11 or 3.12 (durable-rules 2.0.28 does not import on "
-        f"{sys.version_info.major}.{sys.version_info.minor})."
+        f"{_sys.version_info.major}.{_sys.version_info.minor})."
     )
 
 from .answers import Answers, answers_schema, read_answers_file, validate_answers

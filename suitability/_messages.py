@@ -7,21 +7,28 @@ worded is decided when it is shown. Three renderings exist for each code:
   ``validate`` or ``assess`` on a file they named); it may quote the value given;
 - ``private``: for anything the product writes (an errors file, an HTTP error body, a log); it
   never holds a value the person gave, nor a hint that would reveal one ("did you mean ...");
-- ``plain``: the patient's wording beside a prompt or a form field.
+- ``plain``: the patient's wording beside a prompt or a form field; empty for problems a patient
+  never meets (a questionnaire's, a file's shape), which fall back to ``private``.
 
-Parameters whose names start with ``given`` (``given``, ``given_key``...) or equal ``suggestion``
-are values the person typed; only ``technical`` and ``plain`` may use them.
+Parameters whose names start with ``given`` (``given``, ``given_length``...) or equal
+``suggestion`` are values the person gave, or derived from one; only ``technical`` and ``plain``
+may use them. A key is not such a value: it is the location, shown in every rendering, so the
+nearest known key (``nearest``) may be suggested anywhere.
+
+Two format specs beyond Python's own: ``{given:show}`` quotes a value briefly and safely, and
+``{suggestion:hint}`` is `` (did you mean 'x'?)``, or nothing when there is no suggestion.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem
 
-__all__ = ["CATALOGUE", "Template", "problem", "render"]
+__all__ = ["CATALOGUE", "Template", "problem", "render", "show_value"]
 
 
 @dataclass(frozen=True)
@@ -31,21 +38,278 @@ class Template:
     plain: str = ""
 
 
-CATALOGUE: dict[str, Template] = {}
+def _same(text: str) -> Template:
+    """A message that quotes nothing the person gave, so it reads the same everywhere."""
+    return Template(text, text)
 
 
-def _fill(template: str, params: Mapping[str, Any]) -> str:
-    return template.format_map(dict(params))
+_WRONG = "expected {expected}, got {given:show}{suggestion:hint}"
+_PLAIN_OR = "{plain_or}"  # ", or 'not sure' or 'prefer not to say'" where those are offered
+
+CATALOGUE: dict[str, Template] = {
+    # ------------------------------------------------------------------ one answer's value
+    # Met by a patient at a prompt or in a form field: each has a plain wording.
+    "expected_yes_no": Template(
+        _WRONG, "expected {expected}", "Please answer yes or no" + _PLAIN_OR + "."
+    ),
+    "expected_choice": Template(
+        _WRONG,
+        "expected {expected}",
+        "Please choose one of the options offered" + _PLAIN_OR + ".",
+    ),
+    "expected_choices": Template(
+        _WRONG,
+        "expected {expected}",
+        "Please choose one or more of the options offered" + _PLAIN_OR + ".",
+    ),
+    "not_a_list": Template(
+        "expected {expected}, got {given:show} (a list, even for one choice)",
+        "expected {expected} (a list, even for one choice)",
+        "Please choose one or more of the options offered" + _PLAIN_OR + ".",
+    ),
+    "expected_number": Template(
+        _WRONG,
+        "expected {expected}",
+        "Please type {number_kind} from {min:g} to {max:g}{plain_unit}" + _PLAIN_OR + ".",
+    ),
+    "expected_date": Template(
+        _WRONG,
+        "expected {expected}",
+        "Please type a date as YYYY-MM-DD, for example 2027-03-14" + _PLAIN_OR + ".",
+    ),
+    "no_such_date": Template(
+        _WRONG,
+        "expected {expected}",
+        "{given} is not a date that exists: check the day and the month.",
+    ),
+    "expected_text": Template(_WRONG, "expected {expected}", "Please type your answer as text."),
+    "too_long": Template(
+        "expected at most {limit} characters, got {given_length}",
+        "expected at most {limit} characters",
+        "Please shorten your answer to at most {limit} characters.",
+    ),
+    "date_too_early": Template(
+        "expected a date on or after {earliest}, got {given:show}",
+        "expected a date on or after {earliest}",
+        "Please type a date on or after {earliest}.",
+    ),
+    "date_too_late": Template(
+        "expected a date on or before {latest}, got {given:show}",
+        "expected a date on or before {latest}",
+        "Please type a date on or before {latest}.",
+    ),
+    "not_offered": Template(
+        "'{given}' is not offered here; expected {expected}",
+        "this answer is not offered here; expected {expected}",
+        "That answer is not offered for this question.",
+    ),
+    "not_a_choice": Template(
+        "{given:show} is not a choice here{suggestion:hint}; expected {expected}",
+        "a value is not a choice here; expected {expected}",
+        "Please choose only from the options offered.",
+    ),
+    "alone_in_list": Template(
+        "'{given}' is an answer on its own: give it alone, not in a list",
+        "'not_sure' and 'prefer_not_to_say' are answers on their own: give them alone, "
+        "not in a list",
+        "'Not sure' and 'Prefer not to say' are answers on their own: choose them alone.",
+    ),
+    "chosen_twice": Template(
+        "'{given}' is chosen twice",
+        "a choice is chosen twice",
+        "Please choose each option only once.",
+    ),
+    "exclusive_combined": Template(
+        "'{exclusive}' ({label}) cannot be combined with other choices",
+        "'{exclusive}' ({label}) cannot be combined with other choices",
+        "'{label}' cannot be combined with other options.",
+    ),
+    "missing_answer": Template(
+        "missing required answer; expected {expected}",
+        "missing required answer; expected {expected}",
+        "This question needs an answer.",
+    ),
+    "not_asked": Template(
+        "answered, but this question is not asked given the earlier answers ({condition})",
+        "answered, but this question is not asked given the earlier answers ({condition})",
+        "This question is not asked, given your earlier answers.",
+    ),
+    # ------------------------------------------------------------------ an answers file or record
+    "unknown_question": _same("unknown question '{key}'{nearest:hint}"),
+    "unknown_key": _same("unknown key '{key}'{nearest:hint}"),
+    "missing_key": _same("missing required key '{key}'"),
+    "wrong_type": Template("expected {expected}, got {given:show}", "expected {expected}"),
+    "invalid": Template("{reason}, got {given:show}", "{reason}"),
+    "invalid_shape": _same("{reason}"),
+    "invalid_value": Template("{given_reason}", "not a valid value here"),
+    "wrong_questionnaire": Template(
+        "these answers are for '{given}', not '{questionnaire}'",
+        "these answers are for another questionnaire, not '{questionnaire}'",
+    ),
+    "not_answers_file": _same("an answers file is a mapping with an 'answers' mapping inside"),
+    "json_syntax": _same("malformed JSON: {reason}"),
+    "json_syntax_at": _same("malformed JSON at column {column}: {reason}"),
+    "yaml_syntax": _same("malformed YAML: {reason}"),
+    "yaml_character": _same("malformed YAML: the character {character} is not allowed"),
+    "too_deep": _same("nested too deeply (more than {limit} levels)"),
+    "unreadable": _same("cannot read the file: {reason}"),
+    "csv_header": _same("unreadable CSV header: {reason}"),
+    "csv_malformed": _same("malformed CSV: {reason}"),
+    "csv_width": _same("expected {width} columns as in the header, found {found}"),
+    "record_not_object": _same('expected an object such as {{"id": "...", "answers": {{...}}}}'),
+    "record_unknown_key": _same("unknown key '{key}'; expected id, answers, answered_on"),
+    "record_answers_not_object": _same("'answers' must be an object of question id to value"),
+    "internal_error": Template("internal error: {kind}: {given_detail}", "internal error: {kind}"),
+    "assessment_failed": Template(
+        "the assessment failed: {given_detail}", "the assessment failed ({kind})"
+    ),
+    # ------------------------------------------------------------------ a questionnaire
+    "questionnaire_not_mapping": _same("a questionnaire must be a mapping of keys to values"),
+    "missing_questionnaire": _same(
+        "the shipped questionnaire (facial.yaml) is missing from the installation"
+    ),
+    "yes_no_as_bool": Template(
+        'expected text or a number, got {given} (for a yes/no answer, write "{word}" in quotes)',
+        'expected text or a number (for a yes/no answer, write "yes" or "no" in quotes)',
+    ),
+    "duplicate_section_id": Template(
+        "duplicate section id '{given}' (first used at {first})",
+        "duplicate section id (first used at {first})",
+    ),
+    "duplicate_question_id": Template(
+        "duplicate question id '{given}' (first used at {first})",
+        "duplicate question id (first used at {first})",
+    ),
+    "duplicate_choice": Template(
+        "duplicate choice '{given}' (also choices[{other}])",
+        "duplicate choice (also choices[{other}])",
+    ),
+    "duplicate_choice_label": Template(
+        "duplicate choice label {given:show} (also choices[{other}])",
+        "duplicate choice label (also choices[{other}])",
+    ),
+    "reserved_choice": Template(
+        "'{given}' is reserved: set `{given}: true` on the question instead",
+        "'not_sure' and 'prefer_not_to_say' are reserved: set `not_sure: true` or "
+        "`prefer_not_to_say: true` on the question instead",
+    ),
+    "empty_choices": _same("'{kind}' questions need at least one choice"),
+    "exclusive_single": _same("only multiple choice questions have an exclusive choice"),
+    "exclusive_twice": _same("a question has at most one exclusive ('none of these') choice"),
+    "unexpected_choices": _same("'{kind}' questions take no choices"),
+    "missing_bounds": _same("'{kind}' questions need both 'min' and 'max'"),
+    "min_over_max": _same("min ({min:g}) is greater than max ({max:g})"),
+    "whole_bound": _same("'{kind}' questions need a whole-number {name}"),
+    "negative_days": _same("a number of days cannot be negative"),
+    "date_bound_days": _same("a date's {name} is a whole number of days"),
+    "unexpected_key": _same("'{kind}' questions take no '{name}'"),
+    "max_length_not_text": _same("only text questions take 'max_length'"),
+    "text_safety": _same("free text is never read by rules, so it cannot be a safety question"),
+    "safety_needs_special": _same("a safety question must offer '{label}'"),
+    "condition_both": _same("use either 'question' or '{combinator}', not both"),
+    "condition_operators": _same(
+        "a condition on a question needs exactly one of equals, one_of, any_of, lt, lte, "
+        "gt, gte, answered (found {found})"
+    ),
+    "condition_needs_question": _same("'{op}' needs a 'question' to compare"),
+    "condition_shape": _same("a condition needs a 'question', or exactly one of all, any, not"),
+    "self_reference": Template(
+        "question '{given}' cannot depend on itself", "a question cannot depend on itself"
+    ),
+    "later_question": Template(
+        "question '{given}' comes later; a show-if can only read earlier questions",
+        "the question named comes later; a show-if can only read earlier questions",
+    ),
+    "unknown_reference": Template(
+        "unknown question '{given}'{suggestion:hint}", "unknown question"
+    ),
+    "comparison_not_number": _same("a comparison needs a number question; '{question}' is {kind}"),
+    "condition_on_text": _same("'{question}' is free text, which conditions never read"),
+    "any_of_not_multiple": _same(
+        "'any_of' reads a multiple choice question; '{question}' is {kind}"
+    ),
+    "special_in_any_of": Template(
+        "'{given}' is never one of the choices ticked: test it with `equals: {given}`",
+        "'not_sure' and 'prefer_not_to_say' are never among the choices ticked: test them "
+        "with `equals`",
+    ),
+    "unknown_choice": Template(
+        "'{question}' has no choice {given:show}{suggestion:hint}",
+        "'{question}' has no such choice",
+    ),
+    "multiple_needs_any_of": Template(
+        "'{question}' is multiple choice, so its answer is a list: test whether '{given}' is "
+        "ticked with `any_of`, not `{op}`",
+        "'{question}' is multiple choice, so its answer is a list: test whether a choice is "
+        "ticked with `any_of`, not `{op}`",
+    ),
+    "never_equals": Template(
+        "'{question}' is {kind}, so its answer never equals {given:show}",
+        "'{question}' is {kind}, so its answer never equals the value given",
+    ),
+    "never_equals_quoted": Template(
+        "'{question}' is {kind}, so its answer never equals {given:show} "
+        "(write the number without quotes)",
+        "'{question}' is {kind}, so its answer never equals the value given "
+        "(write the number without quotes)",
+    ),
+    "never_equals_fraction": Template(
+        "'{question}' is {kind}, so its answer never equals {given:show} (it is a whole number)",
+        "'{question}' is {kind}, so its answer never equals the value given (it is a whole number)",
+    ),
+    "never_equals_date": Template(
+        "'{question}' is {kind}, so its answer never equals {given:show} "
+        "(a date is written YYYY-MM-DD)",
+        "'{question}' is {kind}, so its answer never equals the value given "
+        "(a date is written YYYY-MM-DD)",
+    ),
+    "never_in_range": Template(
+        "'{question}' is from {min:g} to {max:g}, so its answer never equals {given:show}",
+        "'{question}' is from {min:g} to {max:g}, so its answer never equals the value given",
+    ),
+    "unread_question": _same("question '{id}' is read by no rule and no show-if"),
+}
+
+
+def show_value(value: Any) -> str:
+    """A value as quoted in a message: short, and never an exception of its own."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        # str() of an int over 4300 digits raises; any this long is shown by its size alone.
+        return "a number with more than 300 digits"
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except (ValueError, RecursionError):  # such a number, or deep nesting, inside a container
+        return "a value too large to show"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Formatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == "show":
+            return show_value(value)
+        if format_spec == "hint":
+            return f" (did you mean '{value}'?)" if value else ""
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
 
 
 def render(
     code: str, params: Mapping[str, Any], *, values: bool = True, plain: bool = False
 ) -> str:
-    """The message for ``code`` with ``params``: technical (with values), private, or plain."""
+    """The message for ``code`` with ``params``: technical (with values), private, or plain.
+
+    A problem a patient never meets has no plain wording: asked for one, it is given the
+    private wording, which is never wrong to show.
+    """
     entry = CATALOGUE[code]
-    if plain and entry.plain:
-        return _fill(entry.plain, params)
-    return _fill(entry.technical if values else entry.private, params)
+    if plain:
+        template = entry.plain or entry.private
+    else:
+        template = entry.technical if values else entry.private
+    # A hint is optional: a problem made without one simply has none.
+    return _FORMATTER.vformat(template, (), {"suggestion": None, "nearest": None, **params})
 
 
 def problem(

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
+from ._messages import problem, render, show_value
 from ._yaml import Positions
 from .errors import Problem
+
+__all__ = [
+    "ValueProblem",
+    "count",
+    "did_you_mean",
+    "format_loc",
+    "nearest",
+    "pydantic_problems",
+    "show_value",
+]
 
 
 def format_loc(loc: Sequence[str | int]) -> str:
@@ -28,22 +40,26 @@ def count(problems: Sequence[object], word: str = "problem") -> str:
     return f"{len(problems)} {word}{'s' if len(problems) != 1 else ''}"
 
 
+def nearest(word: str, options: Iterable[str]) -> str | None:
+    """The option nearest to ``word``, when one is near enough to be a likely typo."""
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the nearest option, or an empty string."""
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = nearest(word, options)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
-def show_value(value: Any) -> str:
-    """A value as quoted in a message: short, and never an exception of its own."""
-    if isinstance(value, int) and value.bit_length() > 1000:
-        # str() of an int over 4300 digits raises; any this long is shown by its size alone.
-        return "a number with more than 300 digits"
-    try:
-        text = repr(value) if isinstance(value, str) else str(value)
-    except (ValueError, RecursionError):  # such a number, or deep nesting, inside a container
-        return "a value too large to show"
-    return text if len(text) <= 60 else text[:57] + "..."
+class ValueProblem(ValueError):
+    """Raised by a field validator so that pydantic's error keeps the catalogue code and its
+    parameters, not only finished prose."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(render(code, params))
+        self.code = code
+        self.params = params
 
 
 _TYPE_WORDS = {
@@ -81,26 +97,34 @@ def pydantic_problems(
         kind = err["type"]
         given = err.get("input")
         line = positions.line(loc) if positions else None
+        where: dict[str, Any] = {"source": source, "line": line}
         if kind == "union_type":
-            message = f"expected {err['msg']}, got {show_value(given)}"
+            found = problem("wrong_type", expected=err["msg"], given=given, **where)
         elif kind == "extra_forbidden":
             key = str(loc.pop()) if loc else "?"
-            message = f"unknown key '{key}'{did_you_mean(key, keys)}"
+            found = problem("unknown_key", key=key, nearest=nearest(key, keys), **where)
         elif kind == "missing":
             key = str(loc.pop()) if loc else "?"
-            message = f"missing required key '{key}'"
+            found = problem("missing_key", key=key, **where)
         elif kind == "finite_number":
-            message = f"expected a finite number, got {show_value(given)}"
+            found = problem("wrong_type", expected="a finite number", given=given, **where)
         elif kind in _TYPE_WORDS:
-            message = f"expected {_TYPE_WORDS[kind]}, got {show_value(given)}"
+            found = problem("wrong_type", expected=_TYPE_WORDS[kind], given=given, **where)
         elif kind == "value_error":
-            message = str(err.get("ctx", {}).get("error", err["msg"]))
+            error = err.get("ctx", {}).get("error")
+            if isinstance(error, ValueProblem):
+                found = problem(error.code, **error.params, **where)
+            else:  # a check of another library's: its words may quote the value
+                found = problem("invalid_value", given_reason=str(error or err["msg"]), **where)
         else:
-            text = err["msg"]
-            message = text[0].lower() + text[1:]
+            # pydantic's own words say what was expected ("String should match pattern ...");
+            # they never quote the input, which goes in a parameter of its own.
+            text = err["msg"][0].lower() + err["msg"][1:]
             if given is not None and not isinstance(given, (dict, list)):
-                message += f", got {show_value(given)}"
-        problems.append(Problem(format_loc(loc), message, kind, source, line))
+                found = problem("invalid", reason=text, given=given, **where)
+            else:
+                found = problem("invalid_shape", reason=text, **where)
+        problems.append(replace(found, location=format_loc(loc)))
     return problems
 
 

@@ -16,6 +16,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.representer import SafeRepresenter
 
+from ._messages import problem
 from .errors import Problem
 
 Path = tuple[str | int, ...]
@@ -141,7 +142,7 @@ def _mark_problem(exc: MarkedYAMLError, source: str) -> Problem:
     if "duplicate key" in str(what):
         what = str(what).split(" with value")[0]
     location = _where(mark.line + 1, mark.column + 1) if mark is not None else ""
-    return Problem(location, f"malformed YAML: {what}", "yaml_syntax", source)
+    return problem("yaml_syntax", location, source=source, reason=what)
 
 
 def _reader_problem(exc: ReaderError, text: str, source: str) -> Problem:
@@ -150,12 +151,7 @@ def _reader_problem(exc: ReaderError, text: str, source: str) -> Problem:
     column = position - text.rfind("\n", 0, position)
     character = exc.character
     what = f"#x{character:04x}" if isinstance(character, int) else repr(character)
-    return Problem(
-        _where(line, column),
-        f"malformed YAML: the character {what} is not allowed",
-        "yaml_syntax",
-        source,
-    )
+    return problem("yaml_character", _where(line, column), source=source, character=what)
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, Positions, Problem | None]:
@@ -173,9 +169,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Positions, Problem | None]:
         return None, positions, _reader_problem(exc, text, source)
     except YAMLError as exc:  # unmarked errors are rare; still never a traceback
         first = str(exc).splitlines()[0] if str(exc) else "unreadable YAML"
-        return None, positions, Problem("", f"malformed YAML: {first}", "yaml_syntax", source)
+        return None, positions, problem("yaml_syntax", source=source, reason=first)
     except RecursionError:  # a last guard: max_depth stops nesting long before this
-        return None, positions, Problem("", f"malformed YAML: {TOO_DEEP}", "yaml_syntax", source)
+        return None, positions, problem("yaml_syntax", source=source, reason=TOO_DEEP)
     return _plain(raw, (), positions), positions, None
 
 

@@ -13,15 +13,18 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from ._problems import count, did_you_mean, pydantic_problems, show_value
+from ._messages import problem, show_value
+from ._problems import count, nearest, pydantic_problems
 from ._yaml import TOO_DEEP, dump_yaml, parse_yaml, too_deep
 from .errors import AnswersError, Problem
 from .questionnaire import (
+    DATE_PATTERN,
     SPECIAL_LABELS,
     SPECIAL_VALUES,
     Condition,
@@ -48,7 +51,7 @@ AnswerStatus = Literal["answered", "not_sure", "prefer_not_to_say", "unanswered"
 
 DEFAULT_TEXT_LENGTH = 500
 HEADER_KEYS = ("questionnaire", "questionnaire_version", "answered_on")
-NOT_A_MAPPING = "expected a mapping of question id to answer"
+NOT_A_MAPPING = "a mapping of question id to answer"
 
 
 class Answers(BaseModel):
@@ -139,7 +142,39 @@ def _expected(q: Question) -> str:
     return f"text of at most {q.max_length or DEFAULT_TEXT_LENGTH} characters"
 
 
-def date_bound_problem(q: Question, value: AnswerValue, as_of: dt.date) -> str | None:
+_WRONG_CODES = {
+    "yes_no": "expected_yes_no",
+    "single_choice": "expected_choice",
+    "multiple_choice": "expected_choices",
+    "integer": "expected_number",
+    "days": "expected_number",
+    "decimal": "expected_number",
+    "date": "expected_date",
+    "text": "expected_text",
+}
+
+
+def _about(q: Question) -> dict[str, Any]:
+    """What every wording of a problem with ``q``'s answer may say: what was expected, in the
+    file format's words and in the words on screen."""
+    labels = [f"'{SPECIAL_LABELS[v].lower()}'" for v in q.special_values]
+    return {
+        "expected": _expected(q),
+        "plain_or": f", or {' or '.join(labels)}" if labels else "",
+        "number_kind": "a number" if q.type == "decimal" else "a whole number",
+        "min": q.min,
+        "max": q.max,
+        "plain_unit": f" ({q.unit})" if q.unit else "",
+        "suggestion": None,
+    }
+
+
+def _answer_problem(q: Question, code: str, **params: Any) -> Problem:
+    """A problem with an answer to ``q``, located at it."""
+    return problem(code, f"answers.{q.id}", **{**_about(q), **params})
+
+
+def date_bound_problem(q: Question, value: AnswerValue, as_of: dt.date) -> Problem | None:
     """What is wrong with a date answer outside the question's ``min``/``max``, which count days
     from ``as_of`` (the day of answering); None when it fits or is not a date."""
     if q.type != "date" or not isinstance(value, str) or value in SPECIAL_VALUES:
@@ -150,16 +185,16 @@ def date_bound_problem(q: Question, value: AnswerValue, as_of: dt.date) -> str |
     days = (day - as_of).days
     if q.min is not None and days < q.min:
         earliest = as_of + dt.timedelta(days=int(q.min))
-        return f"expected a date on or after {earliest.isoformat()}, got '{value}'"
+        return _answer_problem(q, "date_too_early", earliest=earliest.isoformat(), given=value)
     if q.max is not None and days > q.max:
         latest = as_of + dt.timedelta(days=int(q.max))
-        return f"expected a date on or before {latest.isoformat()}, got '{value}'"
+        return _answer_problem(q, "date_too_late", latest=latest.isoformat(), given=value)
     return None
 
 
-def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
+def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, Problem | None]:
     """Checks one answer given as data (JSON, YAML, a Python value) and returns (normalised
-    value, None) or (None, what is wrong).
+    value, None) or (None, what is wrong, located at ``answers.<question id>``).
 
     Data is read strictly, exactly as :func:`answers_schema` says: a number is a number, not the
     text "58"; yes/no is "yes" or "no" (or a JSON true/false); a date is text as YYYY-MM-DD.
@@ -169,36 +204,35 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | 
     if isinstance(value, str) and value in SPECIAL_VALUES and q.type != "text":
         if value in q.special_values:
             return value, None
-        return None, f"'{value}' is not offered here; expected {_expected(q)}"
+        return None, _answer_problem(q, "not_offered", given=value)
     result = _normalise_known(q, value)
     if result is not _INVALID:
         return result, None  # type: ignore[return-value]
-    # Only now build the message: the happy path never pays for it.
-    wrong = f"expected {_expected(q)}, got {show_value(value)}"
-    hint = did_you_mean(value, (*q.choice_ids, *q.special_values)) if isinstance(value, str) else ""
-    if q.type == "yes_no":
-        if isinstance(value, bool):
-            return ("yes" if value else "no"), None
-        return None, wrong + hint
-    if q.type == "single_choice":
-        return None, wrong + hint
+    # Only now build the problem: the happy path never pays for it.
+    if q.type == "yes_no" and isinstance(value, bool):
+        return ("yes" if value else "no"), None
     if q.type == "multiple_choice":
-        return _normalise_multi(q, value, wrong)
+        return _normalise_multi(q, value)
     if q.type in ("integer", "days", "decimal"):
-        return _normalise_number(q, value, wrong)
-    if q.type == "date":
+        number = _normalise_number(q, value)
+        if number is not None:
+            return number, None
+    elif q.type == "date":
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value.isoformat(), None
         if isinstance(value, str) and parse_date(value) is not None:
             return value, None
-        return None, wrong
-    # text
-    if not isinstance(value, str):
-        return None, wrong
-    limit = q.max_length or DEFAULT_TEXT_LENGTH
-    if len(value) > limit:
-        return None, f"expected at most {limit} characters, got {len(value)}"
-    return value, None
+        if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
+            return None, _answer_problem(q, "no_such_date", given=value)
+    elif q.type == "text" and isinstance(value, str):
+        limit = q.max_length or DEFAULT_TEXT_LENGTH
+        if len(value) > limit:
+            return None, _answer_problem(q, "too_long", limit=limit, given_length=len(value))
+        return value, None
+    suggestion = None
+    if q.type in ("yes_no", "single_choice") and isinstance(value, str):
+        suggestion = nearest(value, (*q.choice_ids, *q.special_values))
+    return None, _answer_problem(q, _WRONG_CODES[q.type], given=value, suggestion=suggestion)
 
 
 _INVALID = object()
@@ -226,44 +260,45 @@ def _normalise_known(q: Question, value: Any) -> object:
     return _INVALID
 
 
-def _normalise_multi(q: Question, value: Any, wrong: str) -> tuple[list[str] | None, str | None]:
+def _normalise_multi(q: Question, value: Any) -> tuple[list[str] | None, Problem | None]:
     if isinstance(value, str):
-        return None, wrong + " (a list, even for one choice)"
+        return None, _answer_problem(q, "not_a_list", given=value)
     if not isinstance(value, list) or not value:
-        return None, wrong
+        return None, _answer_problem(q, "expected_choices", given=value, suggestion=None)
     out: list[str] = []
     for item in value:
         if isinstance(item, str) and item in q.special_values:
-            return None, f"'{item}' is an answer on its own: give it alone, not in a list"
+            return None, _answer_problem(q, "alone_in_list", given=item)
         if not isinstance(item, str) or item not in q.choice_ids:
-            hint = did_you_mean(item, q.choice_ids) if isinstance(item, str) else ""
-            return None, f"{show_value(item)} is not a choice here{hint}; expected {_expected(q)}"
+            hint = nearest(item, q.choice_ids) if isinstance(item, str) else None
+            return None, _answer_problem(q, "not_a_choice", given=item, suggestion=hint)
         if item in out:
-            return None, f"'{item}' is chosen twice"
+            return None, _answer_problem(q, "chosen_twice", given=item)
         out.append(item)
     exclusive = q.exclusive_choice
     if exclusive in out and len(out) > 1:
         label = q.choice_label(exclusive)
-        return None, f"'{exclusive}' ({label}) cannot be combined with other choices"
+        return None, _answer_problem(q, "exclusive_combined", exclusive=exclusive, label=label)
     return sorted(out, key=q.choice_ids.index), None
 
 
-def _normalise_number(q: Question, value: Any, wrong: str) -> tuple[int | float | None, str | None]:
+def _normalise_number(q: Question, value: Any) -> int | float | None:
+    """The number ``value`` stands for within the question's bounds, or None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, wrong
+        return None
     assert q.min is not None and q.max is not None  # the loader requires finite bounds
     # Bounds first: they are finite, so a number that passes fits in a float (10**400 does not).
     if isinstance(value, float) and not math.isfinite(value):
-        return None, wrong
+        return None
     if not q.min <= value <= q.max:
-        return None, wrong
+        return None
     if q.type == "decimal":
-        return float(value), None
+        return float(value)
     if isinstance(value, float):
         if not value.is_integer():
-            return None, wrong
-        return int(value), None
-    return value, None
+            return None
+        return int(value)
+    return value
 
 
 # --------------------------------------------------------------------------- typed text
@@ -272,7 +307,7 @@ def _normalise_number(q: Question, value: Any, wrong: str) -> tuple[int | float 
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
-def parse_text_answer(q: Question, text: str) -> tuple[AnswerValue | None, str | None]:
+def parse_text_answer(q: Question, text: str) -> tuple[AnswerValue | None, Problem | None]:
     """Reads an answer that a person typed as text (at the prompt, or in a CSV cell) and checks
     it; returns (normalised value, None) or (None, what is wrong).
 
@@ -323,14 +358,12 @@ def _values_in(
         }
         return header, dict(data.values), None
     if not isinstance(data, Mapping):
-        problem = Problem("", f"{NOT_A_MAPPING}, got {show_value(data)}", "not_mapping")
-        return {}, {}, problem
+        return {}, {}, problem("wrong_type", expected=NOT_A_MAPPING, given=data)
     if "answers" in data and "answers" not in questionnaire.by_id:
         header = {k: v for k, v in data.items() if k != "answers"}
         inner = data["answers"]
         if not isinstance(inner, Mapping):
-            problem = Problem("answers", f"{NOT_A_MAPPING}, got {show_value(inner)}", "not_mapping")
-            return header, {}, problem
+            return header, {}, problem("wrong_type", "answers", expected=NOT_A_MAPPING, given=inner)
         return header, dict(inner), None
     return {}, dict(data), None
 
@@ -353,46 +386,38 @@ def validate_answers(
         return data
     problems: list[Problem] = []
 
-    def bad(location: str, message: str, code: str) -> None:
-        problems.append(Problem(location, message, code, source))
+    def bad(location: str, code: str, **params: Any) -> None:
+        problems.append(problem(code, location, source=source, **params))
 
     header, raw, shape = _values_in(data, questionnaire)
     if shape is not None:
-        problems.append(Problem(shape.location, shape.message, shape.code, source))
+        problems.append(replace(shape, source=source))
     for key in header:
         if key not in HEADER_KEYS:
             name = _key_text(key)
-            hint = did_you_mean(name, (*HEADER_KEYS, "answers")) if isinstance(key, str) else ""
-            bad(name, f"unknown key '{name}'{hint}", "extra_forbidden")
+            hint = nearest(name, (*HEADER_KEYS, "answers")) if isinstance(key, str) else None
+            bad(name, "unknown_key", key=name, nearest=hint)
     qid = header.get("questionnaire")
     version = header.get("questionnaire_version")
     for name, given in (("questionnaire", qid), ("questionnaire_version", version)):
         if given is not None and not isinstance(given, str):
-            bad(name, f"expected text, got {show_value(given)}", "string_type")
+            bad(name, "wrong_type", expected="text", given=given)
     if isinstance(qid, str) and qid != questionnaire.id:
-        bad(
-            "questionnaire",
-            f"these answers are for '{qid}', not '{questionnaire.id}'",
-            "wrong_questionnaire",
-        )
+        bad("questionnaire", "wrong_questionnaire", given=qid, questionnaire=questionnaire.id)
     answered_on = header.get("answered_on")
     if isinstance(answered_on, str):
         answered_on = parse_date(answered_on) or answered_on
     if answered_on is not None and (
         not isinstance(answered_on, dt.date) or isinstance(answered_on, dt.datetime)
     ):
-        bad(
-            "answered_on",
-            f"expected a date as YYYY-MM-DD, got {show_value(answered_on)}",
-            "date_parsing",
-        )
+        bad("answered_on", "wrong_type", expected="a date as YYYY-MM-DD", given=answered_on)
         answered_on = None
 
     for key in raw:
         if key not in questionnaire.by_id:
             name = _key_text(key)
-            hint = did_you_mean(key, questionnaire.by_id) if isinstance(key, str) else ""
-            bad(f"answers.{name}", f"unknown question '{name}'{hint}", "unknown_question")
+            hint = nearest(key, questionnaire.by_id) if isinstance(key, str) else None
+            bad(f"answers.{name}", "unknown_question", key=name, nearest=hint)
 
     values: dict[str, AnswerValue] = {}
     # Questions whose answer was wrong, or whether they are asked is unknown because of one:
@@ -407,18 +432,12 @@ def validate_answers(
             unsure.add(q.id)
         if given is None:
             if complete and q.required and not undecided and questionnaire.visible(q, values):
-                bad(
-                    f"answers.{q.id}",
-                    f"missing required answer; expected {_expected(q)}",
-                    "missing",
-                )
+                problems.append(replace(_answer_problem(q, "missing_answer"), source=source))
             continue
         if not undecided and not questionnaire.visible(q, values):
-            bad(
-                f"answers.{q.id}",
-                "answered, but this question is not asked given the earlier answers "
-                f"({_describe_condition(q, questionnaire)})",
-                "not_asked",
+            condition = _describe_condition(q, questionnaire)
+            problems.append(
+                replace(_answer_problem(q, "not_asked", condition=condition), source=source)
             )
             unsure.add(q.id)
             continue
@@ -427,7 +446,7 @@ def validate_answers(
             day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
             error = date_bound_problem(q, value, day)
         if error is not None:
-            bad(f"answers.{q.id}", error, "bad_value")
+            problems.append(replace(error, source=source))
             unsure.add(q.id)
         elif value is not None and not undecided:
             values[q.id] = value
@@ -515,10 +534,8 @@ def parse_answers_text(text: str, source: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
 
-        def malformed(message: str, location: str = "") -> AnswersError:
-            return AnswersError(
-                [Problem(location, f"malformed JSON: {message}", "json_syntax", source)]
-            )
+        def malformed(reason: str, location: str = "") -> AnswersError:
+            return AnswersError([problem("json_syntax", location, source=source, reason=reason)])
 
         try:
             data = json.loads(text, parse_constant=_no_constant)
@@ -533,9 +550,9 @@ def parse_answers_text(text: str, source: str) -> Any:
         if too_deep(data):
             raise malformed(TOO_DEEP)
         return data
-    data, _positions, problem = parse_yaml(text, source)
-    if problem is not None:
-        raise AnswersError([problem])
+    data, _positions, syntax = parse_yaml(text, source)
+    if syntax is not None:
+        raise AnswersError([syntax])
     return data
 
 
@@ -549,21 +566,10 @@ def read_answers_file(
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise AnswersError(
-                [Problem("", f"cannot read the file: {reason}", "unreadable", str(path))]
-            ) from None
+            raise AnswersError([problem("unreadable", source=str(path), reason=reason)]) from None
     data = parse_answers_text(text, source)
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
-        raise AnswersError(
-            [
-                Problem(
-                    "",
-                    "an answers file is a mapping with an 'answers' mapping inside",
-                    "not_mapping",
-                    source,
-                )
-            ]
-        )
+        raise AnswersError([problem("not_answers_file", source=source)])
     return validate_answers(data, questionnaire, source=source)
 
 

@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import os
-import re
 import signal
 import threading
 from collections import deque
@@ -22,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import SuitabilityError
+from ._messages import problem
+from .errors import Problem, SuitabilityError, _ProblemError
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire, load_questionnaire
 
 __all__ = ["BatchSummary", "assess_chunk", "read_records", "run_batch"]
@@ -57,7 +57,7 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
     except StopIteration:
         return
     except csv.Error as exc:
-        yield 1, _CsvError(f"unreadable CSV header: {exc}")
+        yield 1, _CsvError(problem("csv_header", reason=str(exc)))
         return
     width = len(header)
 
@@ -80,13 +80,13 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
         except StopIteration:
             return
         except csv.Error as exc:
-            yield reader.line_num, _CsvError(f"malformed CSV: {exc}")
+            yield reader.line_num, _CsvError(problem("csv_malformed", reason=str(exc)))
             continue
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != width:
-            yield line, _CsvError(f"expected {width} columns as in the header, found {len(row)}")
+            yield line, _CsvError(problem("csv_width", width=width, found=len(row)))
             continue
         record: dict[str, Any] = {"answers": {}}
         for name, cell in zip(header, row, strict=True):
@@ -102,8 +102,8 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
 class _CsvError:
     """A CSV row that could not be read; it travels to the errors file like any bad record."""
 
-    def __init__(self, message: str) -> None:
-        self.message = message
+    def __init__(self, found: Problem) -> None:
+        self.problem = found
 
 
 def _jsonl_records(handle: IO[str]) -> Iterator[Record]:
@@ -155,7 +155,7 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
         record_id: Any = None
         try:
             if isinstance(raw, _CsvError):
-                raise _RecordError([raw.message])
+                raise _RecordError([raw.problem])
             data = _parse_json_record(raw) if isinstance(raw, str) else raw
             record_id = data.get("id")
             _check_record(data)
@@ -166,64 +166,51 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
             # pydantic's own serialiser is several times faster than model_dump + json.dumps.
             out.append((True, f'{{"id": {shown_id}, "assessment": {result.model_dump_json()}}}'))
         except _RecordError as exc:
-            out.append((False, _error_line(line, record_id, exc.messages)))
-        except SuitabilityError as exc:
-            problems = getattr(exc, "problems", None)
-            messages = [_without_value(str(p)) for p in problems] if problems else [str(exc)]
-            out.append((False, _error_line(line, record_id, messages)))
+            out.append((False, _error_line(line, record_id, exc.problems)))
+        except _ProblemError as exc:
+            out.append((False, _error_line(line, record_id, exc.problems)))
+        except SuitabilityError as exc:  # its words may hold a value: only its kind is written
+            failed = problem("assessment_failed", kind=type(exc).__name__, given_detail=str(exc))
+            out.append((False, _error_line(line, record_id, [failed])))
         except Exception as exc:  # one broken record never stops the run
-            out.append(
-                (
-                    False,
-                    _error_line(line, record_id, [f"internal error: {type(exc).__name__}: {exc}"]),
-                )
-            )
+            crash = problem("internal_error", kind=type(exc).__name__, given_detail=str(exc))
+            out.append((False, _error_line(line, record_id, [crash])))
     return out
 
 
-# Validation messages echo the value given ("..., got 300"): right for the person who typed it,
-# but the errors file is a record kept by whoever runs the batch, so the health answers stay
-# out of it. The value is at that line of the input; the message says where and what.
-_GOT = re.compile(r", got .*?(?= \(did you mean '[^']*'\?\)$|$)")
-_LEADING_VALUE = re.compile(r"^(answers\.[^:]+: ).+? (is not a choice here|is chosen twice)")
-
-
-def _without_value(message: str) -> str:
-    message = _LEADING_VALUE.sub(r"\1a value \2", message)
-    return _GOT.sub("", message)
-
-
 class _RecordError(Exception):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
 
 
 def _parse_json_record(raw: str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise _RecordError([f"malformed JSON at column {exc.colno}: {exc.msg}"]) from None
+        raise _RecordError([problem("json_syntax_at", column=exc.colno, reason=exc.msg)]) from None
     except RecursionError:
-        raise _RecordError(["malformed JSON: nested too deeply"]) from None
+        raise _RecordError([problem("json_syntax", reason="nested too deeply")]) from None
     except ValueError as exc:  # e.g. a number with more digits than Python will read
-        raise _RecordError([f"malformed JSON: {exc}"]) from None
+        raise _RecordError([problem("json_syntax", reason=str(exc))]) from None
     if not isinstance(data, dict):
-        raise _RecordError(['expected an object such as {"id": "...", "answers": {...}}'])
+        raise _RecordError([problem("record_not_object")])
     return data
 
 
 def _check_record(data: dict[str, Any]) -> None:
     unknown = set(data) - {"id", "answers", "answered_on"}
     if unknown:
-        raise _RecordError(
-            [f"unknown key '{sorted(unknown)[0]}'; expected id, answers, answered_on"]
-        )
+        raise _RecordError([problem("record_unknown_key", key=sorted(unknown)[0])])
     if not isinstance(data.get("answers", {}), dict):
-        raise _RecordError(["'answers' must be an object of question id to value"])
+        raise _RecordError([problem("record_answers_not_object")])
 
 
-def _error_line(line: int, record_id: Any, messages: list[str]) -> str:
+def _error_line(line: int, record_id: Any, problems: list[Problem]) -> str:
+    """One line of the errors file. The file is a record kept by whoever runs the batch, so
+    each problem is rendered without the value given (which is at that line of the input):
+    the message says where and what was expected."""
+    messages = [p.located(values=False) for p in problems]
     return json.dumps({"line": line, "id": record_id, "problems": messages}, ensure_ascii=False)
 
 

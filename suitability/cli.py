@@ -31,8 +31,9 @@ EXIT_INTERRUPTED = 130
 
 
 def _print_problems(problems: Sequence[Problem], *, label: str = "error") -> None:
+    # On the terminal of the person who named the file: the value given helps them find it.
     for problem in problems:
-        print(f"{label}: {problem}", file=sys.stderr)
+        print(f"{label}: {problem.located(values=True)}", file=sys.stderr)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ translated where they occur, so callers only ever catch these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "AnswersError",
@@ -33,13 +33,16 @@ class Problem:
     """
 
     location: str
-    message: str
+    # The technical wording, which may quote the value given: left out of repr() so that a
+    # problem logged by accident does not carry it either.
+    message: str = field(repr=False)
     code: str
     source: str = ""
     line: int | None = None
     # The catalogue parameters (see ``suitability._messages``), kept apart from the prose so a
-    # message can be rendered without the value the person gave.
-    params: tuple[tuple[str, object], ...] = ()
+    # message can be rendered without the value the person gave. Not hashed: a value given
+    # may be a list.
+    params: tuple[tuple[str, object], ...] = field(default=(), repr=False, hash=False)
 
     def text(self, *, values: bool = True, plain: bool = False) -> str:
         """The message alone: with the value given (``values=True``), without it, or plain."""
@@ -47,7 +50,9 @@ class Problem:
 
         if self.code in CATALOGUE:
             return render(self.code, dict(self.params), values=values, plain=plain)
-        return self.message
+        # Not made from the catalogue, so nothing says what in it was given: shown only to
+        # the person who gave it.
+        return self.message if values and not plain else "this input is not valid here"
 
     def located(self, *, values: bool = True) -> str:
         """``source: location: message [line N]``, with or without the value given."""

@@ -12,10 +12,10 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, Protocol, cast
 
 from pydantic import (
     AllowInfNan,
@@ -32,8 +32,9 @@ from pydantic import (
     ValidationError,
 )
 
-from ._problems import count, did_you_mean, format_loc, pydantic_problems, show_value
-from ._yaml import TOO_DEEP, Positions, parse_yaml, too_deep
+from ._messages import problem
+from ._problems import ValueProblem, count, format_loc, nearest, pydantic_problems
+from ._yaml import MAX_DEPTH, Positions, parse_yaml, too_deep
 from .errors import Problem, QuestionnaireError
 
 __all__ = [
@@ -75,17 +76,15 @@ def parse_date(text: str) -> dt.date | None:
 
 def _no_bool(value: Any) -> Any:
     if isinstance(value, bool):
-        word = "yes" if value else "no"
-        raise ValueError(
-            f"expected text or a number, got {str(value).lower()} (for a yes/no answer, "
-            f'write "{word}" in quotes)'
+        raise ValueProblem(
+            "yes_no_as_bool", given=str(value).lower(), word="yes" if value else "no"
         )
     return value
 
 
 def _not_huge(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**300:
-        raise ValueError(f"expected a finite number, got {show_value(value)}")
+        raise ValueProblem("wrong_type", expected="a finite number", given=value)
     return value
 
 
@@ -343,8 +342,10 @@ def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Pro
     with a wrong key or value elsewhere is still checked: every problem is reported at once."""
     errors: list[Problem] = []
 
-    def err(loc: list[str | int], message: str, code: str) -> None:
-        errors.append(Problem(format_loc(loc), message, code, source, positions.line(loc)))
+    def err(loc: list[str | int], code: str, **params: Any) -> None:
+        errors.append(
+            problem(code, format_loc(loc), source=source, line=positions.line(loc), **params)
+        )
 
     sections = data.get("sections") if isinstance(data, dict) else None
     if not isinstance(sections, list):
@@ -371,8 +372,9 @@ def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Pro
             if sid in seen_sections:
                 err(
                     ["sections", s_index, "id"],
-                    f"duplicate section id '{sid}' (first used at {seen_sections[sid]})",
-                    "duplicate_id",
+                    "duplicate_section_id",
+                    given=sid,
+                    first=seen_sections[sid],
                 )
             else:
                 seen_sections[sid] = where
@@ -390,11 +392,7 @@ def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Pro
             if question is not None:
                 errors.extend(_question_problems(question, raw, loc, source, positions))
             if qid is not None and qid in seen:
-                err(
-                    [*loc, "id"],
-                    f"duplicate question id '{qid}' (first used at {seen[qid][0]})",
-                    "duplicate_id",
-                )
+                err([*loc, "id"], "duplicate_question_id", given=qid, first=seen[qid][0])
             if raw.get("show_if") is not None:
                 _check_condition(
                     raw["show_if"], [*loc, "show_if"], qid, seen, order[position:], order, err
@@ -454,13 +452,15 @@ def _question_problems(
     # whole-file validation), not missing.
     out: list[Problem] = []
 
-    def add(sub: list[str | int], message: str, code: str) -> None:
+    def add(sub: list[str | int], code: str, **params: Any) -> None:
         full = [*loc, *sub]
-        out.append(Problem(format_loc(full), message, code, source, positions.line(full)))
+        out.append(
+            problem(code, format_loc(full), source=source, line=positions.line(full), **params)
+        )
 
     if q.type in CHOICE_TYPES:
         if raw.get("choices") is None or raw.get("choices") == []:
-            add(["choices"], f"'{q.type}' questions need at least one choice", "empty_choices")
+            add(["choices"], "empty_choices", kind=q.type)
         else:
             ids: dict[str, int] = {}
             labels: dict[str, int] = {}
@@ -468,8 +468,9 @@ def _question_problems(
                 if choice.id in ids:
                     add(
                         ["choices", index, "id"],
-                        f"duplicate choice '{choice.id}' (also choices[{ids[choice.id]}])",
                         "duplicate_choice",
+                        given=choice.id,
+                        other=ids[choice.id],
                     )
                 if choice.id:
                     ids.setdefault(choice.id, index)
@@ -477,80 +478,66 @@ def _question_problems(
                 if folded in labels:
                     add(
                         ["choices", index, "label"],
-                        f"duplicate choice label {show_value(choice.label)} "
-                        f"(also choices[{labels[folded]}])",
-                        "duplicate_choice",
+                        "duplicate_choice_label",
+                        given=choice.label,
+                        other=labels[folded],
                     )
                 if folded:
                     labels.setdefault(folded, index)
                 if choice.id in SPECIAL_VALUES:
-                    add(
-                        ["choices", index, "id"],
-                        f"'{choice.id}' is reserved: set `{choice.id}: true` on the "
-                        "question instead",
-                        "reserved_choice",
-                    )
+                    add(["choices", index, "id"], "reserved_choice", given=choice.id)
             exclusive = [i for i, c in enumerate(q.choices or ()) if c.exclusive]
             if exclusive and q.type == "single_choice":
-                add(
-                    ["choices", exclusive[0], "exclusive"],
-                    "only multiple choice questions have an exclusive choice",
-                    "bad_exclusive",
-                )
+                add(["choices", exclusive[0], "exclusive"], "exclusive_single")
             if len(exclusive) > 1:
-                add(
-                    ["choices", exclusive[1], "exclusive"],
-                    "a question has at most one exclusive ('none of these') choice",
-                    "bad_exclusive",
-                )
+                add(["choices", exclusive[1], "exclusive"], "exclusive_twice")
     elif raw.get("choices") is not None:
-        add(["choices"], f"'{q.type}' questions take no choices", "unexpected_key")
+        add(["choices"], "unexpected_choices", kind=q.type)
 
     if q.type in NUMBER_TYPES:
         if raw.get("min") is None or raw.get("max") is None:
-            add([], f"'{q.type}' questions need both 'min' and 'max'", "bad_bounds")
+            add([], "missing_bounds", kind=q.type)
         elif q.min is not None and q.max is not None and q.min > q.max:
-            add(["min"], f"min ({q.min:g}) is greater than max ({q.max:g})", "bad_bounds")
+            add(["min"], "min_over_max", min=q.min, max=q.max)
         for name in ("min", "max"):
             bound = getattr(q, name)
             if q.type in ("integer", "days") and bound is not None and bound != int(bound):
-                add([name], f"'{q.type}' questions need a whole-number {name}", "bad_bounds")
+                add([name], "whole_bound", kind=q.type, name=name)
         if q.type == "days" and q.min is not None and q.min < 0:
-            add(["min"], "a number of days cannot be negative", "bad_bounds")
+            add(["min"], "negative_days")
     elif q.type == "date":
         # On a date, min and max are days from the day of answering (min: 0 = not in the past).
         for name in ("min", "max"):
             bound = getattr(q, name)
             if bound is not None and bound != int(bound):
-                add([name], f"a date's {name} is a whole number of days", "bad_bounds")
+                add([name], "date_bound_days", name=name)
         if q.min is not None and q.max is not None and q.min > q.max:
-            add(["min"], f"min ({q.min:g}) is greater than max ({q.max:g})", "bad_bounds")
+            add(["min"], "min_over_max", min=q.min, max=q.max)
         if raw.get("unit") is not None:
-            add(["unit"], "'date' questions take no 'unit'", "unexpected_key")
+            add(["unit"], "unexpected_key", kind="date", name="unit")
     else:
         for name in ("min", "max", "unit"):
             if raw.get(name) is not None:
-                add([name], f"'{q.type}' questions take no '{name}'", "unexpected_key")
+                add([name], "unexpected_key", kind=q.type, name=name)
     if raw.get("max_length") is not None and q.type != "text":
-        add(["max_length"], "only text questions take 'max_length'", "unexpected_key")
+        add(["max_length"], "max_length_not_text")
 
     if q.safety:
         if q.type == "text":
-            add(
-                ["safety"],
-                "free text is never read by rules, so it cannot be a safety question",
-                "bad_safety",
-            )
+            add(["safety"], "text_safety")
         for name, label in (("not_sure", "not sure"), ("prefer_not_to_say", "prefer not to say")):
             if getattr(q, name) is False:
-                add([name], f"a safety question must offer '{label}'", "bad_safety")
+                add([name], "safety_needs_special", label=label)
     return out
 
 
 _OPERATORS = ("equals", "one_of", "any_of", "lt", "lte", "gt", "gte", "answered")
 _COMPARISONS = ("lt", "lte", "gt", "gte")
 _COMBINATORS = ("all", "any", "not")
-Err = Callable[[list[str | int], str, str], None]
+
+
+class Err(Protocol):
+    def __call__(self, loc: list[str | int], code: str, **params: Any) -> None: ...
 
 
 def _check_condition(
@@ -569,40 +556,27 @@ def _check_condition(
     ref = cond.get("question")
     if ref is not None:
         if combos:
-            err(loc, f"use either 'question' or '{combos[0]}', not both", "bad_condition")
+            err(loc, "condition_both", combinator=combos[0])
         if len(ops) != 1:
-            err(
-                loc,
-                "a condition on a question needs exactly one of equals, one_of, any_of, lt, lte, "
-                f"gt, gte, answered (found {', '.join(ops) or 'none'})",
-                "bad_condition",
-            )
+            err(loc, "condition_operators", found=", ".join(ops) or "none")
         if not isinstance(ref, str):
             pass
         elif ref == owner:
-            err(loc, f"question '{ref}' cannot depend on itself", "bad_reference")
+            err(loc, "self_reference", given=ref)
         elif ref not in seen:
             if ref in later:
-                err(
-                    loc,
-                    f"question '{ref}' comes later; a show-if can only read earlier questions",
-                    "later_question",
-                )
+                err(loc, "later_question", given=ref)
             elif ref not in order:
-                err(loc, f"unknown question '{ref}'{did_you_mean(ref, order)}", "unknown_question")
+                err(loc, "unknown_reference", given=ref, suggestion=nearest(ref, order))
         else:
             target = seen[ref][1]
             if target is not None and len(ops) == 1:
                 _check_operands(ops[0], cond[ops[0]], loc, target, err)
     else:
         if ops:
-            err(loc, f"'{ops[0]}' needs a 'question' to compare", "bad_condition")
+            err(loc, "condition_needs_question", op=ops[0])
         if len(combos) != 1:
-            err(
-                loc,
-                "a condition needs a 'question', or exactly one of all, any, not",
-                "bad_condition",
-            )
+            err(loc, "condition_shape")
     for name in ("all", "any"):
         children = cond.get(name)
         if isinstance(children, list):
@@ -619,94 +593,78 @@ def _check_operands(
     (or, under ``not``, always true): each is reported."""
     if op in _COMPARISONS:
         if target.type not in NUMBER_TYPES:
-            err(
-                loc,
-                f"a comparison needs a number question; '{target.id}' is {target.type}",
-                "bad_condition",
-            )
+            err(loc, "comparison_not_number", question=target.id, kind=target.type)
         return
     if op == "answered":
         return
     if target.type == "text":
-        err(loc, f"'{target.id}' is free text, which conditions never read", "bad_condition")
+        err(loc, "condition_on_text", question=target.id)
         return
     if op == "any_of":
         if target.type != "multiple_choice":
-            err(
-                loc,
-                f"'any_of' reads a multiple choice question; '{target.id}' is {target.type}",
-                "bad_condition",
-            )
+            err(loc, "any_of_not_multiple", question=target.id, kind=target.type)
             return
         for value in operand if isinstance(operand, list) else ():
             if value in SPECIAL_VALUES:
-                err(
-                    loc,
-                    f"'{value}' is never one of the choices ticked: test it with `equals: {value}`",
-                    "bad_condition",
-                )
+                err(loc, "special_in_any_of", given=value)
             elif isinstance(value, str) and value not in target.choice_ids:
                 err(
                     loc,
-                    f"'{target.id}' has no choice {show_value(value)}"
-                    f"{did_you_mean(value, target.choice_ids)}",
                     "unknown_choice",
+                    question=target.id,
+                    given=value,
+                    suggestion=nearest(value, target.choice_ids),
                 )
         return
     values = [operand] if op == "equals" else operand if isinstance(operand, list) else []
     for value in values:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             continue  # the whole-file validation reports it
-        problem = _operand_problem(op, value, target)
-        if problem is not None:
-            err(loc, *problem)
+        found = _operand_problem(op, value, target)
+        if found is not None:
+            err(loc, found[0], **found[1])
             if target.type == "multiple_choice" and value in target.choice_ids:
                 break  # one wrong operator, however many choices it lists
 
 
-def _operand_problem(op: str, value: str | float, target: Question) -> tuple[str, str] | None:
-    """What is wrong with comparing ``target``'s answer to ``value``, and its code."""
+def _operand_problem(
+    op: str, value: str | float, target: Question
+) -> tuple[str, dict[str, Any]] | None:
+    """What is wrong with comparing ``target``'s answer to ``value``: its code and parameters."""
     if isinstance(value, str) and value in target.special_values:
         return None
     kind = target.type
+    about: dict[str, Any] = {"question": target.id, "given": value}
     if kind in (*CHOICE_TYPES, "yes_no"):
         if kind == "multiple_choice" and value in target.choice_ids:
-            return (
-                f"'{target.id}' is multiple choice, so its answer is a list: "
-                f"test whether '{value}' is ticked with `any_of`, not `{op}`",
-                "bad_condition",
-            )
+            return "multiple_needs_any_of", {**about, "op": op}
         if value in target.choice_ids:
             return None
         hint = (
-            did_you_mean(value, (*target.choice_ids, *target.special_values))
+            nearest(value, (*target.choice_ids, *target.special_values))
             if isinstance(value, str)
-            else ""
+            else None
         )
-        return f"'{target.id}' has no choice {show_value(value)}{hint}", "unknown_choice"
-    never = f"'{target.id}' is {kind}, so its answer never equals {show_value(value)}"
+        return "unknown_choice", {**about, "suggestion": hint}
+    about["kind"] = kind
     if kind in NUMBER_TYPES:
         if isinstance(value, str):
             try:
                 float(value)
             except ValueError:
-                return never, "bad_condition"
-            return never + " (write the number without quotes)", "bad_condition"
+                return "never_equals", about
+            return "never_equals_quoted", about
         if kind != "decimal" and value != int(value):
-            return never + " (it is a whole number)", "bad_condition"
+            return "never_equals_fraction", about
         if (
             target.min is not None
             and target.max is not None
             and not (target.min <= value <= target.max)
         ):
-            return (
-                f"'{target.id}' is from {target.min:g} to {target.max:g}, so its answer never "
-                f"equals {show_value(value)}",
-                "bad_condition",
-            )
+            return "never_in_range", {**about, "min": target.min, "max": target.max}
         return None
     if kind == "date" and not (isinstance(value, str) and parse_date(value) is not None):
-        return never + " (a date is written YYYY-MM-DD)", "bad_condition"
+        return "never_equals_date", about
     return None
 
 
@@ -720,14 +678,7 @@ def _unread_warnings(q: Questionnaire, reads: Iterable[str], source: str) -> lis
         for q_index, question in enumerate(section.questions):
             if question.type != "text" and question.id not in read:
                 loc = format_loc(["sections", s_index, "questions", q_index])
-                out.append(
-                    Problem(
-                        loc,
-                        f"question '{question.id}' is read by no rule and no show-if",
-                        "unread_question",
-                        source,
-                    )
-                )
+                out.append(problem("unread_question", loc, source=source, id=question.id))
     return out
 
 
@@ -737,15 +688,7 @@ def _check(
     errors: list[Problem] = []
     model: Questionnaire | None = None
     if not isinstance(data, dict):
-        return (
-            None,
-            [
-                Problem(
-                    "", "a questionnaire must be a mapping of keys to values", "not_mapping", source
-                )
-            ],
-            [],
-        )
+        return None, [problem("questionnaire_not_mapping", source=source)], []
     try:
         model = Questionnaire.model_validate(data)
     except ValidationError as exc:
@@ -774,7 +717,7 @@ def check_questionnaire(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return None, [Problem("", f"cannot read the file: {reason}", "unreadable", str(path))], []
+        return None, [problem("unreadable", source=str(path), reason=reason)], []
     data, positions, syntax = parse_yaml(text, source)
     if syntax is not None:
         return None, [syntax], []
@@ -796,15 +739,9 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 def questionnaire_from_data(data: Mapping[str, Any], source: str = "<data>") -> Questionnaire:
     """Builds a questionnaire from already-parsed data (for embedding apps and tests)."""
     if not isinstance(data, Mapping):
-        raise QuestionnaireError(
-            [
-                Problem(
-                    "", "a questionnaire must be a mapping of keys to values", "not_mapping", source
-                )
-            ]
-        )
+        raise QuestionnaireError([problem("questionnaire_not_mapping", source=source)])
     if too_deep(data):
-        raise QuestionnaireError([Problem("", TOO_DEEP, "too_deep", source)])
+        raise QuestionnaireError([problem("too_deep", source=source, limit=MAX_DEPTH)])
     model, errors, warnings = _check(dict(data), source, Positions(), reads=())
     if model is None:
         raise QuestionnaireError(errors, warnings)
@@ -818,15 +755,7 @@ def default_questionnaire_path() -> Path:
         candidate = folder / "facial.yaml"
         if candidate.is_file():
             return candidate
-    raise QuestionnaireError(
-        [
-            Problem(
-                "",
-                "the shipped questionnaire (facial.yaml) is missing from the installation",
-                "missing",
-            )
-        ]
-    )
+    raise QuestionnaireError([problem("missing_questionnaire")])
 
 
 _DEFAULT: dict[str, Questionnaire] = {}

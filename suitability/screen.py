@@ -22,7 +22,7 @@ from .answers import (
     validate_answers,
     visible_answers,
 )
-from .questionnaire import DATE_PATTERN, SPECIAL_LABELS, Question, Questionnaire, parse_date
+from .questionnaire import SPECIAL_LABELS, Question, Questionnaire
 
 __all__ = [
     "BACK",
@@ -451,7 +451,8 @@ class Screening:
             value, error = parse_text_answer(question, text)
             if error is None and value is not None:
                 error = date_bound_problem(question, value, self.answered_on)
-            return value, _friendly(question, raw.strip(), error)
+            # The patient's wording: the words on screen rather than the file format's ids.
+            return value, (None if error is None else error.text(plain=True))
 
         def validate(raw: str) -> bool | str:
             _value, error = interpret(raw)
@@ -475,17 +476,6 @@ class Screening:
         return self.prompter.select(
             "Review your answers", choices, default=SUBMIT, instruction="(arrow keys, then Enter)"
         )
-
-
-def _friendly(question: Question, text: str, error: str | None) -> str | None:
-    """A prompt message in the words shown on screen rather than the file format's ids."""
-    if error is None:
-        return None
-    if question.type == "date" and DATE_PATTERN.fullmatch(text) and parse_date(text) is None:
-        return f"{text} is not a date that exists: check the day and the month."
-    for value, label in SPECIAL_LABELS.items():
-        error = error.replace(f"'{value}'", f"'{label.lower()}'")
-    return error
 
 
 def _shorten(text: str, room: int) -> str:

@@ -319,9 +319,9 @@ def test_date_prompt__refuses_a_past_date_for_an_upcoming_event(
     screening.prompter = Capture()  # type: ignore[assignment]
     assert screening._ask(questionnaire.by_id["event_date"]) == "2026-11-20"
     assert results == [
-        "expected a date on or after 2026-11-20, got '2026-11-19'",
+        "Please type a date on or after 2026-11-20.",
         True,
-        "expected a date on or before 2028-11-19, got '2029-01-01'",
+        "Please type a date on or before 2028-11-19.",
     ]
 
 

@@ -60,7 +60,9 @@ def test_typed_text__becomes_the_answer_it_stands_for(
 def test_typed_text_that_is_no_answer__says_what_was_expected(
     questionnaire: Questionnaire, question: str, text: str, error: str
 ) -> None:
-    assert parse_text_answer(questionnaire.by_id[question], text) == (None, error)
+    value, problem = parse_text_answer(questionnaire.by_id[question], text)
+    assert value is None and problem is not None
+    assert problem.text() == error
 
 
 def test_csv_cells__are_read_as_typed_text_and_unreadable_ones_passed_on_as_written(
