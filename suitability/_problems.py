@@ -28,8 +28,16 @@ def count(problems: Sequence[object], word: str = "problem") -> str:
     return f"{len(problems)} {word}{'s' if len(problems) != 1 else ''}"
 
 
+#: Ids are at most 64 characters: a longer word is near none of them.
+_SUGGEST_UP_TO = 100
+
+
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the nearest option, or an empty string."""
+    if isinstance(word, str) and len(word) > _SUGGEST_UP_TO:
+        # No id is this long, so nothing is near; and difflib's cost grows with the word
+        # (a 50 MB string took 2 GB).
+        return ""
     close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

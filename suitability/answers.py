@@ -19,6 +19,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ._problems import count, did_you_mean, pydantic_problems, show_value
+from ._reader import (
+    ANSWERS_LIMITS,
+    Refused,
+    cap_problems,
+    check_data,
+    loads_json,
+    read_document,
+    too_large,
+)
 from ._yaml import TOO_DEEP, dump_yaml, parse_yaml, too_deep
 from .errors import AnswersError, Problem
 from .questionnaire import (
@@ -175,7 +184,8 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, str | 
         return result, None  # type: ignore[return-value]
     # Only now build the message: the happy path never pays for it.
     wrong = f"expected {_expected(q)}, got {show_value(value)}"
-    hint = did_you_mean(value, (*q.choice_ids, *q.special_values)) if isinstance(value, str) else ""
+    choosing = q.type in ("yes_no", "single_choice") and isinstance(value, str)
+    hint = did_you_mean(value, (*q.choice_ids, *q.special_values)) if choosing else ""
     if q.type == "yes_no":
         if isinstance(value, bool):
             return ("yes" if value else "no"), None
@@ -435,7 +445,7 @@ def validate_answers(
     if problems:
         head = f"{source}: " if source else ""
         raise AnswersError(
-            problems,
+            cap_problems(problems),
             summary=f"{head}{count(problems)} in the answers",
         )
     result = Answers(
@@ -521,7 +531,9 @@ def parse_answers_text(text: str, source: str) -> Any:
             )
 
         try:
-            data = json.loads(text, parse_constant=_no_constant)
+            data = loads_json(text, ANSWERS_LIMITS, source=source, parse_constant=_no_constant)
+        except Refused as exc:
+            raise AnswersError(exc.problems) from None
         except json.JSONDecodeError as exc:
             raise malformed(exc.msg, f"line {exc.lineno}, column {exc.colno}") from None
         except _NotJson as exc:
@@ -533,9 +545,16 @@ def parse_answers_text(text: str, source: str) -> Any:
         if too_deep(data):
             raise malformed(TOO_DEEP)
         return data
-    data, _positions, problem = parse_yaml(text, source)
+    if len(text) > ANSWERS_LIMITS.max_size:
+        raise AnswersError([too_large(ANSWERS_LIMITS, source)])
+    data, positions, problem = parse_yaml(
+        text, source, max_entries=ANSWERS_LIMITS.max_entries, kind=ANSWERS_LIMITS.kind
+    )
     if problem is not None:
         raise AnswersError([problem])
+    refused = check_data(data, ANSWERS_LIMITS, source=source, positions=positions)
+    if refused:
+        raise AnswersError(refused)
     return data
 
 
@@ -546,7 +565,9 @@ def read_answers_file(
     source = Path(path).name if str(path) != "-" else "<stdin>"
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_document(path, ANSWERS_LIMITS, source)
+        except Refused as exc:
+            raise AnswersError(exc.problems) from None
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise AnswersError(
