@@ -44,10 +44,10 @@ def big_answers(folder: Path) -> dict[str, Path]:
 def questionnaire_with_unknown_refs(count: int) -> dict[str, Any]:
     questions = [
         {
-            "id": f"q{index}",
+            "id": f"q{index:05d}",
             "type": "yes_no",
-            "label": f"Question {index}?",
-            "show_if": {"question": f"missing_{index}", "equals": "yes"},
+            "label": f"Question {index:05d}?",
+            "show_if": {"question": f"missing_{index:05d}", "equals": "yes"},
         }
         for index in range(count)
     ]
