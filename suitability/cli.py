@@ -81,15 +81,21 @@ def _is_answers_file(path: Path) -> bool:
             # Too large to parse here: its start says which kind of file it was meant to be, and
             # that kind's reader refuses it by its size alone.
             head = data[:65536].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
-            return head.startswith("{") or re.search(r"^answers\s*:", head, re.M) is not None
+            return head.startswith("{") or _ANSWERS_KEY.search(head) is not None
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     try:
         data = parse_answers_text(text, path.name)
     except SuitabilityError:
-        return text.lstrip().startswith("{")
+        # Refused by the answers reader (malformed, or over a limit): still an answers file
+        # if it looks like one, so that its problem is told as one.
+        return text.lstrip().startswith("{") or _ANSWERS_KEY.search(text) is not None
     return isinstance(data, dict) and "answers" in data
+
+
+# A top-level `answers:` key, which no questionnaire has.
+_ANSWERS_KEY = re.compile(r"^answers[ \t]*:", re.M)
 
 
 def _validate_answers_file(path: Path, questionnaire_path: str | None) -> int:

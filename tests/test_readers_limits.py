@@ -86,7 +86,9 @@ def test_an_answers_file__a_string_over_10000_characters_is_refused(tmp_path: Pa
 
 
 @pytest.mark.parametrize("kind", ["json", "yaml"])
-def test_an_answers_file__more_than_1000_keys_are_refused(tmp_path: Path, kind: str) -> None:
+def test_an_answers_file__more_than_1000_keys_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
     keys = {f"k{i}": i for i in range(1_200)}
     path = tmp_path / f"a.{kind}"
     if kind == "json":
@@ -95,9 +97,12 @@ def test_an_answers_file__more_than_1000_keys_are_refused(tmp_path: Path, kind: 
         path.write_text("answers:\n" + "".join(f"  {k}: {v}\n" for k, v in keys.items()))
     with pytest.raises(AnswersError) as caught:
         read_answers_file(path, Q)
-    assert [p.message for p in caught.value.problems] == [
+    message = (
         "more than 1,000 keys and list items, the limit for an answers document; nothing was read"
-    ]
+    )
+    assert [p.message for p in caught.value.problems] == [message]
+    assert main(["validate", str(path)]) == 1  # told as an answers file, not a questionnaire
+    assert capsys.readouterr().err.startswith(f"error: a.{kind}: {message}")
 
 
 def test_batch__a_line_over_256_kib_is_one_bad_record_and_the_run_goes_on() -> None:
