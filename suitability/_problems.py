@@ -24,8 +24,12 @@ def format_loc(loc: Sequence[str | int]) -> str:
 
 
 def count(problems: Sequence[object], word: str = "problem") -> str:
-    """``1 problem`` / ``3 problems``."""
-    return f"{len(problems)} {word}{'s' if len(problems) != 1 else ''}"
+    """``1 problem`` / ``3 problems``; a list capped by ``... and N more`` counts those too."""
+    total = len(problems)
+    last = problems[-1] if problems else None
+    if isinstance(last, Problem) and last.code == "more_problems":
+        total += int(dict(last.params).get("count", 0)) - 1  # type: ignore[call-overload]
+    return f"{total} {word}{'s' if total != 1 else ''}"
 
 
 #: Ids are at most 64 characters: a longer word is near none of them.

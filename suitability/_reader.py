@@ -242,7 +242,8 @@ class _Found:
             self.more += 1
             return
         line = self.positions.line(path) if self.positions is not None else None
-        self.kept.append(problem(code, format_loc(path), source=self.source, line=line, **params))
+        shown = [_shown_key(part) if isinstance(part, str) else part for part in path]
+        self.kept.append(problem(code, format_loc(shown), source=self.source, line=line, **params))
 
     def result(self) -> list[Problem]:
         if not self.more:
@@ -255,33 +256,41 @@ def check_data(
 ) -> list[Problem]:
     """Checks parsed data (from JSON or YAML) against ``limits``: repeated keys, text that is
     not text (surrogate pairs from YAML escapes are joined in place), strings too long, too
-    many keys and list items. Returns the problems, capped."""
+    many keys and list items. Returns the problems in document order, capped."""
     found = _Found(source, positions)
-    entries = 0
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     max_string = limits.max_string
     max_entries = limits.max_entries
-    while stack:
-        node, path = stack.pop()
+    entries = 0
+    # Depth first with a stack of iterators rather than recursion: nesting as deep as the
+    # parser allows cannot overflow Python's stack here.
+    stack: list[tuple[tuple[str | int, ...], Any, Iterator[tuple[Any, Any]]]] = []
+
+    def enter(node: Any, path: tuple[str | int, ...]) -> None:
+        nonlocal entries
+        entries += len(node)
         if isinstance(node, dict):
-            entries += len(node)
             for key in getattr(node, "repeated", ()):
-                found.add("duplicate_key", (*path, _shown_key(key)))
-            if any(not isinstance(k, str) or bad_text(k) for k in node):
-                _fix_keys(node, path, found)
-            children: Any = node.items()
-        elif isinstance(node, list):
-            entries += len(node)
-            children = enumerate(node)
+                found.add("duplicate_key", (*path, key))
+            if any(isinstance(k, str) and bad_text(k) for k in node):
+                _join_pairs_in_keys(node)
+            stack.append((path, node, iter(list(node.items()))))
         else:
-            continue
+            stack.append((path, node, enumerate(node)))
+
+    if isinstance(data, (dict, list)):
+        enter(data, ())
+    while stack:
         if max_entries is not None and entries > max_entries:
             found.add("too_many_entries", (), kind=limits.kind, limit=max_entries)
             break
+        path, node, children = stack[-1]
         for key, value in children:
-            where = (*path, _shown_key(key) if isinstance(key, str) else key)
-            if isinstance(key, str) and max_string is not None and len(key) > max_string:
-                found.add("string_too_long", where, limit=max_string)
+            where = (*path, key)
+            if isinstance(key, str):
+                if max_string is not None and len(key) > max_string:
+                    found.add("string_too_long", where, limit=max_string)
+                if bad_text(key):
+                    found.add("not_text", where)
             if isinstance(value, str):
                 if max_string is not None and len(value) > max_string:
                     found.add("string_too_long", where, limit=max_string)
@@ -292,20 +301,21 @@ def check_data(
                     else:
                         node[key] = fixed
             elif isinstance(value, (dict, list)):
-                stack.append((value, where))
-    # Found depth-first from the end; reported in document order as far as cheaply known.
+                enter(value, where)
+                break
+        else:
+            stack.pop()
     return found.result()
 
 
-def _fix_keys(node: dict[Any, Any], path: tuple[str | int, ...], found: _Found) -> None:
+def _join_pairs_in_keys(node: dict[Any, Any]) -> None:
+    """Joins surrogate pairs in keys, in place and in order; a lone one is left for the walk to
+    report at its place."""
     items = list(node.items())
     node.clear()
     for key, value in items:
-        fixed = _as_text(key) if isinstance(key, str) else key
-        if fixed is None:
-            found.add("not_text", (*path, _shown_key(key)))
-            fixed = key
-        node[fixed] = value
+        joined = _as_text(key) if isinstance(key, str) else None
+        node[joined if joined is not None else key] = value
 
 
 # --------------------------------------------------------------------------- lines
