@@ -2,7 +2,8 @@
 
 1. A 50 MB answers file, in JSON and in YAML, given to ``suitability validate`` and to
    ``suitability assess``: the wall time and the peak memory (ru_maxrss of the child process).
-   Targets: under 2 s and under 200 MB each.
+   Targets: under 2 s and under 200 MB each. Also a batch input holding one 50 MB line: that
+   record is refused by its size and the others assessed, under the same targets.
 2. A questionnaire of N questions, each with a ``show_if`` on an unknown question, checked
    in-process after parsing (``questionnaire._check``) for N = 1,000 and 5,000: the times and
    their ratio. Target: at most 6x (linear growth would be 5x; quadratic, 25x).
@@ -41,6 +42,25 @@ def big_answers(folder: Path) -> dict[str, Path]:
     return {"JSON": json_path, "YAML": yaml_path}
 
 
+def _measured(command: list[str]) -> tuple[float, int, int, str]:
+    """(seconds, peak KB, exit code, first line of stderr) of ``command``, run by a fresh Python
+    so that RUSAGE_CHILDREN is that one child's peak alone."""
+    probe = (
+        "import resource, subprocess, sys; "
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.PIPE, text=True); "
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+        "(r.stderr.strip().splitlines() or [''])[0])"
+    )
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True
+    )
+    elapsed = time.perf_counter() - started
+    code, peak_kb, first = result.stdout.split(" ", 2)
+    return elapsed, int(peak_kb), int(code), first.strip()
+
+
 def questionnaire_with_unknown_refs(count: int) -> dict[str, Any]:
     questions = [
         {
@@ -74,29 +94,27 @@ def main() -> int:
     print("Refusing a 50 MB answers file (targets: under 2 s, under 200 MB)")
     with tempfile.TemporaryDirectory() as tmp:
         files = big_answers(Path(tmp))
-        # Each command in its own Python, so that RUSAGE_CHILDREN is this child's peak alone.
         for kind, path in files.items():
             for command in ("validate", "assess"):
-                probe = (
-                    "import resource, subprocess, sys; "
-                    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-                    "stderr=subprocess.PIPE, text=True); "
-                    "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
-                    "(r.stderr.strip().splitlines() or [''])[0])"
-                )
-                started = time.perf_counter()
-                result = subprocess.run(
-                    [sys.executable, "-c", probe, *exe, command, str(path)],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                elapsed = time.perf_counter() - started
-                code, peak_kb, first = result.stdout.split(" ", 2)
+                elapsed, peak_kb, code, first = _measured([*exe, command, str(path)])
                 print(
-                    f"  {kind:4} {command:8} {elapsed:5.2f} s  {int(peak_kb) / 1024:6.1f} MB  "
-                    f"exit {code}  {first.strip()[:90]}"
+                    f"  {kind:4} {command:8} {elapsed:5.2f} s  {peak_kb / 1024:6.1f} MB  "
+                    f"exit {code}  {first[:90]}"
                 )
+
+        # One 50 MB line among ordinary records: a bad record, read no further than its limit.
+        line_path = Path(tmp) / "big-line.jsonl"
+        good = json.dumps({"id": "g", "answers": {"age": 30, "goals": ["volume"]}})
+        huge = json.dumps({"id": "h", "answers": {"notes": "x" * SIZE}})
+        line_path.write_text(f"{good}\n{huge}\n{good}\n", encoding="utf-8")
+        out = Path(tmp) / "out.jsonl"
+        errors = Path(tmp) / "errors.jsonl"
+        batch = [str(line_path), "--out", str(out), "--errors", str(errors), "--workers", "1"]
+        elapsed, peak_kb, code, first = _measured([*exe, "batch", *batch])
+        print(
+            f"  batch, one 50 MB line {elapsed:5.2f} s  {peak_kb / 1024:6.1f} MB  exit {code}  "
+            f"{errors.read_text(encoding='utf-8').strip()[:90]}"
+        )
 
     print("Questionnaire validation after parsing, N unknown show_if references (target <= 6x)")
     times = {}
