@@ -93,6 +93,10 @@ CATALOGUE.update(
             "bytes that are not UTF-8",
             "This answer holds a character that cannot be read; type it again.",
         ),
+        "not_utf8": Template(
+            "not UTF-8 text; save it as UTF-8 and try again",
+            "not UTF-8 text; save it as UTF-8 and try again",
+        ),
         "too_large": Template(
             "larger than {limit:,} {unit}, the limit for {kind}; nothing was read",
             "larger than {limit:,} {unit}, the limit for {kind}; nothing was read",

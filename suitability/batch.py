@@ -119,9 +119,9 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
             yield line, _CsvError(f"expected {width} columns as in the header, found {len(row)}")
             continue
         problems = [
-            problem
+            trouble
             for (_name, where), cell in zip(places, row, strict=True)
-            if (problem := _cell_problem(cell, where)) is not None
+            if (trouble := _cell_problem(cell, where)) is not None
         ]
         if problems:
             yield line, _CsvError(*(_located(p) for p in cap_problems(problems)))

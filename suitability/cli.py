@@ -76,13 +76,13 @@ def _is_answers_file(path: Path) -> bool:
 
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_ANSWERS_BYTES + 1)
-        if len(data) > MAX_ANSWERS_BYTES:
+            raw = handle.read(MAX_ANSWERS_BYTES + 1)
+        if len(raw) > MAX_ANSWERS_BYTES:
             # Too large to parse here: its start says which kind of file it was meant to be, and
             # that kind's reader refuses it by its size alone.
-            head = data[:65536].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+            head = raw[:65536].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
             return head.startswith("{") or _ANSWERS_KEY.search(head) is not None
-        text = data.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     try:
@@ -125,6 +125,7 @@ def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
     from .answers import read_answers_file
 
     if path == "-":
+        from ._messages import problem
         from ._reader import ANSWERS_LIMITS, Refused, read_document
         from .errors import AnswersError
 
@@ -133,10 +134,8 @@ def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
             text = read_document(stream, ANSWERS_LIMITS, "<stdin>")
         except Refused as exc:
             raise AnswersError(exc.problems) from None
-        except UnicodeDecodeError as exc:
-            raise AnswersError(
-                [Problem("", f"cannot read the file: {exc}", "unreadable", "<stdin>")]
-            ) from None
+        except UnicodeDecodeError:
+            raise AnswersError([problem("not_utf8", source="<stdin>")]) from None
         return read_answers_file("-", questionnaire, text=text)
     return read_answers_file(path, questionnaire)
 

@@ -75,6 +75,17 @@ def test_answers_on_standard_input_over_1_mb__are_refused_by_their_size(
     assert capsys.readouterr().err == f"error: <stdin>: {TOO_LARGE}\n"
 
 
+def test_answers_on_standard_input_that_are_not_utf8__are_refused_in_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = b'{"answers": {"age": 30, "notes": "caf\xe9"}}'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    assert main(["assess", "-"]) == 1
+    assert capsys.readouterr().err == (
+        "error: <stdin>: not UTF-8 text; save it as UTF-8 and try again\n"
+    )
+
+
 def test_an_answers_file__a_string_over_10000_characters_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"answers": {"age": 30, "x" * 10_001: "no"}}), encoding="utf-8")
@@ -180,3 +191,15 @@ def test_questionnaire__unknown_references_are_capped_at_20_then_a_count(
         "'missing_0' [line 12]"
     )
     assert str(errors[-1]) == "form.yaml: ... and 5 more problems"
+
+
+def test_a_questionnaire_over_4_mb__is_refused_by_its_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "form.yaml"
+    path.write_text("# a comment line\n" * 250_000, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err.startswith(
+        "error: form.yaml: larger than 4,000,000 bytes, the limit for a questionnaire; "
+        "nothing was read\n"
+    )
