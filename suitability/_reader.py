@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from ._messages import problem
 from ._problems import format_loc
+from ._yaml import Positions
 from .errors import Problem
 
 __all__ = [
@@ -231,7 +232,7 @@ def loads_json(
 class _Found:
     """Problems as found: the first ones kept, the rest counted (200,000 of them cost nothing)."""
 
-    def __init__(self, source: str, positions: Any) -> None:
+    def __init__(self, source: str, positions: Positions | None) -> None:
         self.source = source
         self.positions = positions
         self.kept: list[Problem] = []
@@ -252,7 +253,7 @@ class _Found:
 
 
 def check_data(
-    data: Any, limits: Limits, *, source: str = "", positions: Any = None
+    data: Any, limits: Limits, *, source: str = "", positions: Positions | None = None
 ) -> list[Problem]:
     """Checks parsed data (from JSON or YAML) against ``limits``: repeated keys, text that is
     not text (surrogate pairs from YAML escapes are joined in place), strings too long, too
