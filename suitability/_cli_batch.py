@@ -45,8 +45,8 @@ def _format_of(args: argparse.Namespace) -> str:
 
 
 def _count_lines(path: str) -> int | None:
-    if path == "-":
-        return None
+    if path == "-" or not Path(path).is_file():
+        return None  # a pipe read twice would lose its records
     total = 0
     with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -88,7 +88,7 @@ def _progress(show: bool, total: int | None) -> Iterator[Callable[[int], None]]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import open_input, read_records, run_batch
+    from .batch import input_problem, open_input, read_records, run_batch
     from .questionnaire import default_questionnaire, load_questionnaire
 
     if args.workers is not None and args.workers < 1:
@@ -99,8 +99,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     questionnaire = (
         load_questionnaire(args.questionnaire) if args.questionnaire else default_questionnaire()
     )
-    if args.input != "-" and not Path(args.input).is_file():
-        print(f"error: cannot read {args.input}: no such file", file=sys.stderr)
+    unreadable = input_problem(args.input)
+    if unreadable is not None:
+        print(f"error: {unreadable}", file=sys.stderr)
         return EXIT_FAILED
     output = _open_output(args.out)
     errors: IO[str] = _open_output(args.errors) if args.errors else sys.stderr

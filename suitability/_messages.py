@@ -329,3 +329,65 @@ def problem(
         line,
         params=tuple(sorted(params.items())),
     )
+
+
+# --------------------------------------------------------------------------- the readers
+# (suitability._reader): limits and strictness shared by answers files, batch records and CSV.
+# None of these quotes a value given; sizes are the limits, never the input's own.
+
+CATALOGUE.update(
+    {
+        "duplicate_key": Template(
+            "given twice",
+            "given twice",
+            "This answer was given twice; give it once.",
+        ),
+        "duplicate_column": Template(
+            "given twice (columns {first} and {second}); every column must have its own name",
+            "given twice (columns {first} and {second}); every column must have its own name",
+        ),
+        "csv_header_refused": Template(
+            "no row was read: the header must be fixed first",
+            "no row was read: the header must be fixed first",
+        ),
+        "not_text": Template(
+            "not valid text: it holds a lone surrogate (an escaped \\ud800 to \\udfff) or "
+            "bytes that are not UTF-8",
+            "not valid text: it holds a lone surrogate (an escaped \\ud800 to \\udfff) or "
+            "bytes that are not UTF-8",
+            "This answer holds a character that cannot be read; type it again.",
+        ),
+        "not_utf8": Template(
+            "not UTF-8 text; save it as UTF-8 and try again",
+            "not UTF-8 text; save it as UTF-8 and try again",
+        ),
+        "too_large": Template(
+            "larger than {limit:,} {unit}, the limit for {kind}; nothing was read",
+            "larger than {limit:,} {unit}, the limit for {kind}; nothing was read",
+            "This is too long to be read.",
+        ),
+        "string_too_long": Template(
+            "text longer than {limit:,} characters, the limit for one text",
+            "text longer than {limit:,} characters, the limit for one text",
+            "This answer is too long.",
+        ),
+        "too_many_entries": Template(
+            "more than {limit:,} keys and list items, the limit for {kind}; nothing was read",
+            "more than {limit:,} keys and list items, the limit for {kind}; nothing was read",
+            "Too many answers were sent.",
+        ),
+        "too_many_columns": Template(
+            "more than {limit:,} columns, the limit for a CSV header; no row was read",
+            "more than {limit:,} columns, the limit for a CSV header; no row was read",
+        ),
+        "json_constant": Template(
+            "malformed JSON: {given} is not a number in JSON",
+            "malformed JSON: NaN and Infinity are not numbers in JSON",
+        ),
+        "more_problems": Template(
+            "... and {count:,} more problem{count_s}",
+            "... and {count:,} more problem{count_s}",
+            "... and {count:,} more problem{count_s}",
+        ),
+    }
+)

@@ -36,12 +36,24 @@ def format_loc(loc: Sequence[str | int]) -> str:
 
 
 def count(problems: Sequence[object], word: str = "problem") -> str:
-    """``1 problem`` / ``3 problems``."""
-    return f"{len(problems)} {word}{'s' if len(problems) != 1 else ''}"
+    """``1 problem`` / ``3 problems``; a list capped by ``... and N more`` counts those too."""
+    total = len(problems)
+    last = problems[-1] if problems else None
+    if isinstance(last, Problem) and last.code == "more_problems":
+        total += int(dict(last.params).get("count", 0)) - 1  # type: ignore[call-overload]
+    return f"{total} {word}{'s' if total != 1 else ''}"
+
+
+#: Ids are at most 64 characters: a longer word is near none of them.
+_SUGGEST_UP_TO = 100
 
 
 def nearest(word: str, options: Iterable[str]) -> str | None:
     """The option nearest to ``word``, when one is near enough to be a likely typo."""
+    if isinstance(word, str) and len(word) > _SUGGEST_UP_TO:
+        # No id is this long, so nothing is near; and difflib's cost grows with the word
+        # (a 50 MB string took 2 GB).
+        return None
     close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -13,6 +13,7 @@ from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.representer import SafeRepresenter
 
@@ -63,12 +64,25 @@ def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+class _TooMany(ComposerError):
+    pass
+
+
 class _Composer(Composer):
     """Refuses anchors and aliases: no questionnaire or answers file needs them, and an alias
     can multiply a few lines into billions of items ("billion laughs")."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
+        # Keys and list items are counted as they are read, so that a document with far too
+        # many stops here instead of after building all of them (seconds and 100s of MB).
+        limit = getattr(self.loader, "max_entries", None)
+        if limit is not None and (
+            isinstance(parent, SequenceNode) or (index is None and isinstance(parent, MappingNode))
+        ):
+            self.entries = getattr(self, "entries", 0) + 1
+            if self.entries > limit:
+                raise _TooMany(None, None, "", event.start_mark)
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise ComposerError(
                 None,
@@ -154,15 +168,25 @@ def _reader_problem(exc: ReaderError, text: str, source: str) -> Problem:
     return problem("yaml_character", _where(line, column), source=source, character=what)
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, Positions, Problem | None]:
-    """Parses ``text``; returns the data, its positions, and a problem if it is not valid YAML."""
+def parse_yaml(
+    text: str, source: str, *, max_entries: int | None = None, kind: str = "a document"
+) -> tuple[Any, Positions, Problem | None]:
+    """Parses ``text``; returns the data, its positions, and a problem if it is not valid YAML
+    (or holds more than ``max_entries`` keys and list items, the limit for ``kind``)."""
     positions = Positions()
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = _Composer
     yaml.Constructor = _Constructor
     yaml.max_depth = MAX_DEPTH
+    yaml.max_entries = max_entries  # type: ignore[attr-defined]
     try:
         raw = yaml.load(io.StringIO(text))
+    except _TooMany:
+        return (
+            None,
+            positions,
+            problem("too_many_entries", source=source, kind=kind, limit=max_entries),
+        )
     except MarkedYAMLError as exc:
         return None, positions, _mark_problem(exc, source)
     except ReaderError as exc:

@@ -21,6 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ._messages import problem, show_value
 from ._problems import count, nearest, pydantic_problems
+from ._reader import (
+    ANSWERS_LIMITS,
+    Refused,
+    cap_problems,
+    check_data,
+    loads_json,
+    read_document,
+    too_large,
+)
 from ._yaml import TOO_DEEP, dump_yaml, parse_yaml, too_deep
 from .errors import AnswersError, Problem
 from .questionnaire import (
@@ -454,7 +463,7 @@ def validate_answers(
     if problems:
         head = f"{source}: " if source else ""
         raise AnswersError(
-            problems,
+            cap_problems(problems),
             summary=f"{head}{count(problems)} in the answers",
         )
     result = Answers(
@@ -538,7 +547,9 @@ def parse_answers_text(text: str, source: str) -> Any:
             return AnswersError([problem("json_syntax", location, source=source, reason=reason)])
 
         try:
-            data = json.loads(text, parse_constant=_no_constant)
+            data = loads_json(text, ANSWERS_LIMITS, source=source, parse_constant=_no_constant)
+        except Refused as exc:
+            raise AnswersError(exc.problems) from None
         except json.JSONDecodeError as exc:
             raise malformed(exc.msg, f"line {exc.lineno}, column {exc.colno}") from None
         except _NotJson as exc:
@@ -550,9 +561,16 @@ def parse_answers_text(text: str, source: str) -> Any:
         if too_deep(data):
             raise malformed(TOO_DEEP)
         return data
-    data, _positions, syntax = parse_yaml(text, source)
+    if len(text) > ANSWERS_LIMITS.max_size:
+        raise AnswersError([too_large(ANSWERS_LIMITS, source)])
+    data, positions, syntax = parse_yaml(
+        text, source, max_entries=ANSWERS_LIMITS.max_entries, kind=ANSWERS_LIMITS.kind
+    )
     if syntax is not None:
         raise AnswersError([syntax])
+    refused = check_data(data, ANSWERS_LIMITS, source=source, positions=positions)
+    if refused:
+        raise AnswersError(refused)
     return data
 
 
@@ -563,7 +581,9 @@ def read_answers_file(
     source = Path(path).name if str(path) != "-" else "<stdin>"
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_document(path, ANSWERS_LIMITS, source)
+        except Refused as exc:
+            raise AnswersError(exc.problems) from None
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise AnswersError([problem("unreadable", source=str(path), reason=reason)]) from None

@@ -22,6 +22,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._messages import problem
+from ._reader import (
+    MAX_ENTRIES,
+    MAX_STRING_LENGTH,
+    RECORD_LIMITS,
+    Lines,
+    Refused,
+    TooLong,
+    bad_text,
+    cap_problems,
+    loads_json,
+    too_large,
+)
 from .errors import Problem, SuitabilityError, _ProblemError
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire, load_questionnaire
 
@@ -51,15 +63,28 @@ class BatchSummary:
 def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Record]:
     from .answers import parse_text_answer
 
-    reader = csv.reader(handle)
+    lines = Lines(handle, RECORD_LIMITS.max_size)
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
         return
+    except TooLong:
+        yield 1, _CsvError(too_large(RECORD_LIMITS))
+        return
     except csv.Error as exc:
         yield 1, _CsvError(problem("csv_header", reason=str(exc)))
         return
+    refused = _header_problems(header)
+    if refused:
+        yield 1, _CsvError(*cap_problems(refused))
+        return
     width = len(header)
+    # Where each column's cells go, worked out once: the record key, and the location that a
+    # problem with a cell is reported at.
+    places = [
+        (name, name if name in ("id", "answered_on") else f"answers.{name}") for name in header
+    ]
 
     def typed(name: str, cell: str) -> Any:
         question = questionnaire.by_id.get(name)
@@ -75,21 +100,33 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
         return cell
 
     while True:
+        lines.start_record()
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
-            yield reader.line_num, _CsvError(problem("csv_malformed", reason=str(exc)))
+        except TooLong as exc:
+            yield exc.number, _CsvError(too_large(RECORD_LIMITS))
             continue
-        line = reader.line_num
+        except csv.Error as exc:
+            yield lines.number, _CsvError(problem("csv_malformed", reason=str(exc)))
+            continue
+        line = lines.number
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != width:
             yield line, _CsvError(problem("csv_width", width=width, found=len(row)))
             continue
+        problems = [
+            trouble
+            for (_name, where), cell in zip(places, row, strict=True)
+            if (trouble := _cell_problem(cell, where)) is not None
+        ]
+        if problems:
+            yield line, _CsvError(*cap_problems(problems))
+            continue
         record: dict[str, Any] = {"answers": {}}
-        for name, cell in zip(header, row, strict=True):
+        for (name, _where), cell in zip(places, row, strict=True):
             value = cell.strip()
             if name in ("id", "answered_on"):
                 if value:
@@ -99,17 +136,60 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
         yield line, record
 
 
-class _CsvError:
-    """A CSV row that could not be read; it travels to the errors file like any bad record."""
+def _header_problems(header: list[str]) -> list[Problem]:
+    """A header must name each column once: with a name given twice, which cell is the answer
+    would be a guess (keeping the last one silently changed a health answer)."""
+    if len(header) > MAX_ENTRIES:
+        return [problem("too_many_columns", "header", limit=MAX_ENTRIES)]
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        where = name if name in ("id", "answered_on") else f"answers.{name}"
+        trouble = _cell_problem(name, "header")
+        if trouble is not None:
+            problems.append(trouble)
+            continue
+        # Unnamed columns (a spreadsheet's trailing commas) hold nothing that is read as an
+        # answer under a name; a cell in one is reported as an unknown question.
+        if name.strip() and name in first:
+            problems.append(problem("duplicate_column", where, first=first[name], second=column))
+        first.setdefault(name, column)
+    if problems:
+        problems.append(problem("csv_header_refused", "header"))
+    return problems
 
-    def __init__(self, found: Problem) -> None:
-        self.problem = found
+
+def _cell_problem(cell: str, where: str) -> Problem | None:
+    if len(cell) > MAX_STRING_LENGTH:
+        return problem("string_too_long", where, limit=MAX_STRING_LENGTH)
+    # Bytes that are not UTF-8 arrive as lone surrogates (the input is read with
+    # surrogateescape), so that the row, not the whole run, is refused.
+    if bad_text(cell):
+        return problem("not_text", where)
+    return None
+
+
+class _CsvError:
+    """A record that could not be read (a CSV row, or a line over its limit); it travels to
+    the errors file like any bad record."""
+
+    def __init__(self, first: Problem, *more: Problem) -> None:
+        self.problems = [first, *more]
 
 
 def _jsonl_records(handle: IO[str]) -> Iterator[Record]:
-    for number, line in enumerate(handle, start=1):
+    lines = Lines(handle, RECORD_LIMITS.max_size)
+    while True:
+        lines.start_record()  # one line is one record
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except TooLong as exc:
+            yield exc.number, _CsvError(too_large(RECORD_LIMITS))
+            continue
         if line.strip():
-            yield number, line
+            yield lines.number, line
 
 
 def read_records(handle: IO[str], fmt: str, questionnaire: Questionnaire) -> Iterator[Record]:
@@ -155,7 +235,7 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
         record_id: Any = None
         try:
             if isinstance(raw, _CsvError):
-                raise _RecordError([raw.problem])
+                raise _RecordError(raw.problems)
             data = _parse_json_record(raw) if isinstance(raw, str) else raw
             record_id = data.get("id")
             _check_record(data)
@@ -186,7 +266,9 @@ class _RecordError(Exception):
 
 def _parse_json_record(raw: str) -> dict[str, Any]:
     try:
-        data = json.loads(raw)
+        data = loads_json(raw, RECORD_LIMITS)
+    except Refused as exc:
+        raise _RecordError(list(exc.problems)) from None
     except json.JSONDecodeError as exc:
         raise _RecordError([problem("json_syntax_at", column=exc.colno, reason=exc.msg)]) from None
     except RecursionError:
@@ -360,9 +442,27 @@ def _init_parent(questionnaire_path: str | None) -> None:
     )
 
 
+def input_problem(path: str) -> str | None:
+    """Why ``path`` cannot be read as batch input, or None. A named pipe or a device is read
+    like a file (``<(zcat records.jsonl.gz)``, ``/dev/stdin``); only a folder or nothing is not."""
+    if path == "-":
+        return None
+    target = Path(path)
+    if not target.exists():
+        return f"cannot read {path}: no such file"
+    if target.is_dir():
+        return f"cannot read {path}: it is a folder"
+    return None
+
+
 def open_input(path: str) -> IO[str]:
+    """The input as text. UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8" writes
+    one); bytes that are not UTF-8 become lone surrogates, which the readers refuse record by
+    record, instead of being replaced (which would change an answer) or stopping the run."""
     if path == "-":
         import sys
 
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="")
-    return Path(path).open(encoding="utf-8", errors="replace", newline="")
+        return io.TextIOWrapper(
+            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+    return Path(path).open(encoding="utf-8-sig", errors="surrogateescape", newline="")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,17 +72,31 @@ def _is_answers_file(path: Path) -> bool:
     """Answers files hold an ``answers`` mapping at the top; questionnaires never do. Decided
     by parsing, whatever the layout; a file that does not parse is an answers file if it looks
     like JSON (so its problem reads "malformed JSON"), else a questionnaire."""
+    from ._reader import MAX_ANSWERS_BYTES
     from .answers import parse_answers_text
 
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ANSWERS_BYTES + 1)
+        if len(raw) > MAX_ANSWERS_BYTES:
+            # Too large to parse here: its start says which kind of file it was meant to be, and
+            # that kind's reader refuses it by its size alone.
+            head = raw[:65536].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+            return head.startswith("{") or _ANSWERS_KEY.search(head) is not None
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     try:
         data = parse_answers_text(text, path.name)
     except SuitabilityError:
-        return text.lstrip().startswith("{")
+        # Refused by the answers reader (malformed, or over a limit): still an answers file
+        # if it looks like one, so that its problem is told as one.
+        return text.lstrip().startswith("{") or _ANSWERS_KEY.search(text) is not None
     return isinstance(data, dict) and "answers" in data
+
+
+# A top-level `answers:` key, which no questionnaire has.
+_ANSWERS_KEY = re.compile(r"^answers[ \t]*:", re.M)
 
 
 def _validate_answers_file(path: Path, questionnaire_path: str | None) -> int:
@@ -111,7 +126,18 @@ def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
     from .answers import read_answers_file
 
     if path == "-":
-        return read_answers_file("-", questionnaire, text=sys.stdin.read())
+        from ._messages import problem
+        from ._reader import ANSWERS_LIMITS, Refused, read_document
+        from .errors import AnswersError
+
+        try:
+            stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes when it has them
+            text = read_document(stream, ANSWERS_LIMITS, "<stdin>")
+        except Refused as exc:
+            raise AnswersError(exc.problems) from None
+        except UnicodeDecodeError:
+            raise AnswersError([problem("not_utf8", source="<stdin>")]) from None
+        return read_answers_file("-", questionnaire, text=text)
     return read_answers_file(path, questionnaire)
 
 

@@ -34,6 +34,14 @@ from pydantic import (
 
 from ._messages import problem
 from ._problems import ValueProblem, count, format_loc, nearest, pydantic_problems
+from ._reader import (
+    MAX_PROBLEMS,
+    QUESTIONNAIRE_LIMITS,
+    Refused,
+    cap_problems,
+    check_data,
+    read_document,
+)
 from ._yaml import MAX_DEPTH, Positions, parse_yaml, too_deep
 from .errors import Problem, QuestionnaireError
 
@@ -362,7 +370,7 @@ def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Pro
         for q in s["questions"]
         if isinstance(q, dict) and isinstance(q.get("id"), str)
     ]
-    position = -1  # index into `order` of the question being checked
+    refs = _Refs(order)
     for s_index, section in enumerate(sections):
         if not isinstance(section, dict):
             continue
@@ -387,16 +395,14 @@ def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Pro
                 continue
             qid = raw.get("id") if isinstance(raw.get("id"), str) else None
             if qid is not None:
-                position += 1
+                refs.position += 1
             question = _salvage_question(raw)
             if question is not None:
                 errors.extend(_question_problems(question, raw, loc, source, positions))
             if qid is not None and qid in seen:
                 err([*loc, "id"], "duplicate_question_id", given=qid, first=seen[qid][0])
             if raw.get("show_if") is not None:
-                _check_condition(
-                    raw["show_if"], [*loc, "show_if"], qid, seen, order[position:], order, err
-                )
+                _check_condition(raw["show_if"], [*loc, "show_if"], qid, seen, refs, err)
             if qid is not None and qid not in seen:
                 seen[qid] = (format_loc(loc), question)
     return errors
@@ -540,13 +546,37 @@ class Err(Protocol):
     def __call__(self, loc: list[str | int], code: str, **params: Any) -> None: ...
 
 
+class _Refs:
+    """The question ids of a file, looked up in constant time: checking N references must take
+    time in proportion to N (a list scan, or a suggestion over every id, per reference made a
+    file with 5,000 unknown references take minutes)."""
+
+    def __init__(self, order: list[str]) -> None:
+        self.order = order
+        self.last = {qid: index for index, qid in enumerate(order)}
+        self.position = -1  # index into `order` of the question being checked
+        self.suggestions = _SUGGESTIONS
+
+    def is_later(self, ref: str) -> bool:
+        return self.last.get(ref, -1) >= self.position
+
+    def suggest(self, ref: str) -> str | None:
+        # Only as many as are reported: the rest are counted, not shown.
+        if self.suggestions <= 0:
+            return None
+        self.suggestions -= 1
+        return nearest(ref, self.order)
+
+
+_SUGGESTIONS = MAX_PROBLEMS
+
+
 def _check_condition(
     cond: Any,
     loc: list[str | int],
     owner: str | None,
     seen: dict[str, tuple[str, Question | None]],
-    later: list[str],
-    order: list[str],
+    refs: _Refs,
     err: Err,
 ) -> None:
     if not isinstance(cond, dict):
@@ -564,10 +594,10 @@ def _check_condition(
         elif ref == owner:
             err(loc, "self_reference", given=ref)
         elif ref not in seen:
-            if ref in later:
+            if refs.is_later(ref):
                 err(loc, "later_question", given=ref)
-            elif ref not in order:
-                err(loc, "unknown_reference", given=ref, suggestion=nearest(ref, order))
+            elif ref not in refs.last:
+                err(loc, "unknown_reference", given=ref, suggestion=refs.suggest(ref))
         else:
             target = seen[ref][1]
             if target is not None and len(ops) == 1:
@@ -581,9 +611,9 @@ def _check_condition(
         children = cond.get(name)
         if isinstance(children, list):
             for index, child in enumerate(children):
-                _check_condition(child, [*loc, f"{name}[{index}]"], owner, seen, later, order, err)
+                _check_condition(child, [*loc, f"{name}[{index}]"], owner, seen, refs, err)
     if cond.get("not") is not None:
-        _check_condition(cond["not"], [*loc, "not"], owner, seen, later, order, err)
+        _check_condition(cond["not"], [*loc, "not"], owner, seen, refs, err)
 
 
 def _check_operands(
@@ -704,7 +734,7 @@ def _check(
             reads = questions_read()
         warnings.extend(_unread_warnings(model, reads, source))
     errors.sort(key=lambda p: p.line or 0)
-    return (model if not errors else None), errors, warnings
+    return (model if not errors else None), cap_problems(errors), warnings
 
 
 def check_questionnaire(
@@ -714,13 +744,18 @@ def check_questionnaire(
     path = Path(path)
     source = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_document(path, QUESTIONNAIRE_LIMITS, source)
+    except Refused as exc:
+        return None, exc.problems, []
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return None, [problem("unreadable", source=str(path), reason=reason)], []
     data, positions, syntax = parse_yaml(text, source)
     if syntax is not None:
         return None, [syntax], []
+    refused = check_data(data, QUESTIONNAIRE_LIMITS, source=source, positions=positions)
+    if refused:
+        return None, refused, []
     return _check(data, source, positions, reads)
 
 
