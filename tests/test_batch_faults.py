@@ -8,6 +8,7 @@ run (spooled assessments, worker processes) is left behind."""
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import resource
@@ -280,26 +281,63 @@ def test_a_refused_write_part_way__is_cut_back_to_its_last_whole_line(tmp_path: 
     assert path.read_text(encoding="utf-8") == "one\ntwo\nthree\n"
 
 
+def test_a_closed_standard_output__stops_with_74(tmp_path: Path, big_input: Path) -> None:
+    with subprocess.Popen(
+        [*SUITABILITY, str(big_input), "--out", "-", "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    ) as process:  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        strict_json(process.stdout.readline().decode("utf-8"))
+        process.stdout.close()  # the reader went away, as `| head -1` does
+        stderr = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=120) == 74
+    assert stderr.startswith("error: cannot write standard output: Broken pipe. The run stopped")
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_run_batch__a_refused_errors_write_stops_the_run_with_the_counts_written() -> None:
+    from suitability.batch import read_records, run_batch
+
+    text = "\n".join([GOOD, "not json", GOOD, GOOD]) + "\n"
+    written: list[str] = []
+
+    def refuse(_text: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "errors.jsonl")
+
+    summary = run_batch(
+        read_records(io.StringIO(text), "jsonl", Q), written.append, refuse, workers=1, chunk_size=2
+    )
+    assert summary.fault is not None
+    assert (summary.fault.name, summary.fault.reason) == ("errors.jsonl", "No space left on device")
+    assert (summary.done, summary.failed) == (1, 0)  # the first chunk's good line, then stop
+    assert written == [written[0]] and written[0].count("\n") == 1
+
+
 # --------------------------------------------------------------------------- signals
 
 
-@pytest.mark.parametrize(("stop", "workers"), [(signal.SIGTERM, 1), (signal.SIGTERM, 2)])
-def test_a_signal__stops_between_chunks_with_the_count_and_leaves_nothing(
-    tmp_path: Path, big_input: Path, own_tmp: Path, stop: signal.Signals, workers: int
+@pytest.mark.parametrize(("workers", "to"), [(1, "parent"), (2, "parent"), (2, "group")])
+def test_sigterm__stops_between_chunks_with_the_count_and_leaves_nothing(
+    tmp_path: Path, big_input: Path, own_tmp: Path, workers: int, to: str
 ) -> None:
+    # "group": as `timeout` or a service manager sends it, to the workers too.
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [*SUITABILITY, str(big_input), "--out", str(out), "--workers", str(workers)],
         stderr=subprocess.PIPE, text=True, cwd=ROOT, env=run_env(own_tmp),
+        start_new_session=True,
     )  # fmt: skip
     try:
         wait_for(lambda: out.exists() and out.stat().st_size > 0, "the first lines")
         kids = children(process.pid)
-        process.send_signal(stop)
+        if to == "group":
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=120)
     finally:
         process.kill()
-    assert process.returncode == 128 + stop, stderr
+    assert process.returncode == 143, stderr
     written = read_lines(out)
     assert 0 < len(written) < COUNT
     assert [r["id"] for r in written] == [f"r{i:07d}" for i in range(len(written))]
