@@ -76,8 +76,8 @@ CATALOGUE.update(
             private="cannot be written as strict JSON: {why}; use text or a finite number",
         ),
         "record_not_utf8": Template(
-            technical="holds text that cannot be written as UTF-8 (a lone surrogate)",
-            private="holds text that cannot be written as UTF-8 (a lone surrogate)",
+            technical="its result holds text that cannot be written as UTF-8 (a lone surrogate)",
+            private="its result holds text that cannot be written as UTF-8 (a lone surrogate)",
         ),
     }
 )

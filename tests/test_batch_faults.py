@@ -407,3 +407,16 @@ def test_a_refused_output_or_input__creates_no_output(
     assert not out.exists()  # so the rerun, with the cause fixed, is not refused in turn
     if case == "exists":
         assert errors.read_text(encoding="utf-8") == "kept"
+
+
+def test_an_errors_file_the_system_refuses__removes_the_output_just_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # /proc passes every check made beforehand (it exists, and root may write there) but
+    # refuses to create a file: the output created a moment before is removed again.
+    source = tmp_path / "in.jsonl"
+    source.write_text(GOOD + "\n", encoding="utf-8")
+    out, errors = tmp_path / "out.jsonl", "/proc/suitability-errors.jsonl"
+    assert main(["batch", str(source), "--out", str(out), "--errors", errors]) == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot create {errors}: ")
+    assert not out.exists()
