@@ -174,7 +174,7 @@ def _init_worker(questionnaire_path: str | None, spool: str, parent: int, stoppi
 
     signal.signal(signal.SIGTERM, on_term)
     _SPOOL["dir"] = spool
-    _SPOOL["parent"] = str(parent)
+    _PARENT["pid"] = parent
     _die_with_parent(parent, spool)
     _WORKER["q"] = (
         load_questionnaire(questionnaire_path) if questionnaire_path else default_questionnaire()
@@ -509,7 +509,7 @@ def _run_pool(
 def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int]:
     """In a worker: assesses a chunk into private files of result (``.ok``) and error
     (``.err``) lines; returns their path without the suffix and the counts."""
-    if _SPOOL.get("parent") and os.getppid() != int(_SPOOL["parent"]):
+    if _PARENT and os.getppid() != _PARENT["pid"]:  # where no signal says so at once
         _leave(_SPOOL["dir"])
     results = assess_chunk(chunk)
     path = str(Path(_SPOOL["dir"]) / f"{index:09d}")
@@ -525,6 +525,7 @@ def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int]:
 
 
 _SPOOL: dict[str, str] = {}
+_PARENT: dict[str, int] = {}
 
 
 def _init_parent(questionnaire_path: str | None) -> None:
