@@ -373,24 +373,26 @@ def run_batch(
     summary = BatchSummary()
     advance = progress or (lambda _n: None)
 
-    def deliver(write: Callable[[str], None], text: str, count: int) -> int:
-        if not count:
-            return 0
-        try:
-            write(text)
-        except OutputFault as exc:
-            summary.fault = exc
-            return exc.lines
-        except OSError as exc:
-            summary.fault = OutputFault(exc.filename or "the output", exc.strerror or str(exc))
-            return 0
-        return count
+    def deliver(write: Callable[[str], None], pieces: Iterable[tuple[str, int]]) -> int:
+        """Writes each (text, number of lines in it); returns how many lines went out."""
+        written = 0
+        for text, count in pieces:
+            try:
+                write(text)
+            except OutputFault as exc:
+                summary.fault = exc
+                return written + exc.lines
+            except OSError as exc:
+                summary.fault = OutputFault(exc.filename or "the output", exc.strerror or str(exc))
+                return written
+            written += count
+        return written
 
-    def emit(ok_text: str, done: int, error_text: str, failed: int) -> None:
-        summary.done += deliver(write_ok, ok_text, done)
+    def emit(ok: Iterable[tuple[str, int]], error: Iterable[tuple[str, int]], total: int) -> None:
+        summary.done += deliver(write_ok, ok)
         if summary.fault is None:
-            summary.failed += deliver(write_error, error_text, failed)
-        advance(done + failed)
+            summary.failed += deliver(write_error, error)
+        advance(total)
 
     chunks = _chunks(records, chunk_size)
     with _stop_on_interrupt(summary):
@@ -398,15 +400,28 @@ def run_batch(
             _init_parent(questionnaire_path)
             for chunk in chunks:
                 results = assess_chunk(chunk)
-                # One write per chunk and output: fewer system calls, and a refused write
-                # leaves whole lines of one piece of text to count.
-                ok = [text + "\n" for good, text in results if good]
-                bad = [text + "\n" for good, text in results if not good]
-                emit("".join(ok), len(ok), "".join(bad), len(bad))
+                ok = _pieces(text for good, text in results if good)
+                bad = _pieces(text for good, text in results if not good)
+                emit(ok, bad, len(results))
                 if summary.interrupted or summary.fault:
                     break
             return summary
         return _run_pool(chunks, summary, workers, questionnaire_path, emit)
+
+
+def _pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[tuple[str, int]]:
+    """Lines joined into pieces of about ``size`` characters, each with its number of lines:
+    few system calls, and no buffer so large that allocating it costs more than writing it."""
+    piece: list[str] = []
+    length = 0
+    for line in lines:
+        piece.append(line)
+        length += len(line)
+        if length >= size:
+            yield "\n".join(piece) + "\n", len(piece)
+            piece, length = [], 0
+    if piece:
+        yield "\n".join(piece) + "\n", len(piece)
 
 
 @contextlib.contextmanager
@@ -438,7 +453,7 @@ def _run_pool(
     summary: BatchSummary,
     workers: int,
     questionnaire_path: str | None,
-    emit: Callable[[str, int, str, int], None],
+    emit: Callable[[Iterable[tuple[str, int]], Iterable[tuple[str, int]], int], None],
 ) -> BatchSummary:
     import multiprocessing
     import tempfile
@@ -482,7 +497,11 @@ def _run_pool(
         except OSError as exc:  # the spool could not be written or read (TMPDIR full...)
             summary.fault = OutputFault(exc.filename or spool, exc.strerror or str(exc))
             return
-        emit(ok_text, done, error_text, failed)
+        emit(
+            [(ok_text, done)] if done else [],
+            [(error_text, failed)] if failed else [],
+            done + failed,
+        )
 
     finished = False
     try:
