@@ -5,21 +5,95 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .errors import StorageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# sysexits' EX_IOERR: an output refused a write and the run was cut short. Distinct from 1 (a
+# complete run with some bad records), so a wrapper never mistakes one for the other.
+EXIT_IO_ERROR = 74
 
 
-def _open_output(path: str) -> IO[str]:
-    """A new file, mode 0600, never over an existing one; ``-`` is standard output."""
+class _LineFile:
+    """Appends text made of whole lines to a file this run created. A write the system refuses
+    part way (disk full, file-size limit) is cut back to its last complete line, and the
+    OutputFault says how many lines of it remain."""
+
+    def __init__(self, fd: int, name: str) -> None:
+        self.fd = fd
+        self.name = name
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        data = memoryview(text.encode("utf-8"))
+        written = 0
+        try:
+            while written < len(data):
+                written += os.write(self.fd, data[written:])
+        except OSError as exc:
+            kept = bytes(data[:written]).rfind(b"\n") + 1
+            if kept < written:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, self.size + kept)
+            self.size += kept
+            lines = bytes(data[:kept]).count(b"\n")
+            from .batch import OutputFault  # not at the top: the CLI starts without batch
+
+            raise OutputFault(self.name, exc.strerror or str(exc), lines) from None
+        self.size += written
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+class _Stream:
+    """Standard output or error: whole texts, flushed at once. How much of a refused text got
+    through is unknown, so none of it is counted."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> None:
+        # Looked up at each write: a progress bar stands in for the stream while it shows.
+        stream = sys.stdout if self.name == "standard output" else sys.stderr
+        try:
+            stream.write(text)
+            stream.flush()
+        except OSError as exc:
+            from .batch import OutputFault
+
+            raise OutputFault(self.name, exc.strerror or str(exc)) from None
+
+    def close(self) -> None:
+        pass
+
+
+def _check_output(path: str) -> None:
+    """Refuses an output that could not be created, before any output is."""
     if path == "-":
-        return sys.stdout
+        return
+    target = Path(path)
+    if target.exists() or target.is_symlink():
+        raise StorageError(f"{path} already exists; choose another name (it was left unchanged)")
+    folder = target.parent
+    if not folder.is_dir():
+        raise StorageError(f"cannot create {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(f"cannot create {path}: the folder {folder} is not writable")
+
+
+def _open_output(path: str, name: str) -> _LineFile | _Stream:
+    """A new file, mode 0600, never over an existing one; ``-`` is the standard stream."""
+    if path == "-":
+        return _Stream(name)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -28,7 +102,28 @@ def _open_output(path: str) -> IO[str]:
         ) from None
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}") from None
-    return os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 16)
+    return _LineFile(fd, path)
+
+
+def _open_outputs(out: str, errors: str | None) -> tuple[_LineFile | _Stream, _LineFile | _Stream]:
+    """Both outputs, or neither: a refused one never leaves the other behind (empty, it would
+    only make the rerun refuse it in turn)."""
+    if errors not in (None, "-") and out != "-" and Path(out).absolute() == Path(errors).absolute():
+        raise StorageError(f"--out and --errors name the same file, {out}")
+    _check_output(out)
+    if errors is not None:
+        _check_output(errors)
+    output = _open_output(out, "standard output")
+    if errors is None:
+        return output, _Stream("standard error")
+    try:
+        return output, _open_output(errors, "standard output")
+    except StorageError:
+        output.close()
+        if isinstance(output, _LineFile):
+            with contextlib.suppress(OSError):
+                Path(out).unlink()
+        raise
 
 
 def _format_of(args: argparse.Namespace) -> str:
@@ -45,8 +140,9 @@ def _format_of(args: argparse.Namespace) -> str:
 
 
 def _count_lines(path: str) -> int | None:
-    if path == "-" or not Path(path).is_file():
-        return None  # a pipe read twice would lose its records
+    # Only a regular file can be read twice: a pipe would be emptied by counting.
+    if path == "-" or not stat.S_ISREG(Path(path).stat().st_mode):
+        return None
     total = 0
     with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -99,60 +195,68 @@ def cmd_batch(args: argparse.Namespace) -> int:
     questionnaire = (
         load_questionnaire(args.questionnaire) if args.questionnaire else default_questionnaire()
     )
+    # The input is opened, and every output checked, before any output is created.
     unreadable = input_problem(args.input)
     if unreadable is not None:
         print(f"error: {unreadable}", file=sys.stderr)
         return EXIT_FAILED
-    output = _open_output(args.out)
-    errors: IO[str] = _open_output(args.errors) if args.errors else sys.stderr
-    source = open_input(args.input)
+    try:
+        source = open_input(args.input)
+    except OSError as exc:
+        print(f"error: cannot read {args.input}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        output, errors = _open_outputs(args.out, args.errors)
+    except StorageError:
+        source.close()
+        raise
     show = sys.stderr.isatty() and (args.out != "-" or sys.stdout.isatty())
     total = None
     if show:
         lines = _count_lines(args.input)
         total = max(lines - 1, 0) if lines is not None and fmt == "csv" else lines
 
-    def write_ok(text: str) -> None:
-        output.write(text)
-
-    def write_error(text: str) -> None:
-        errors.write(text)
-
     started = time.perf_counter()
     try:
         with source, _progress(show, total) as advance:
             summary = run_batch(
                 read_records(source, fmt, questionnaire),
-                write_ok,
-                write_error,
+                output.write,
+                errors.write,
                 workers=workers,
                 questionnaire_path=args.questionnaire,
                 progress=advance,
             )
     finally:
-        for handle in (output, errors):
-            with contextlib.suppress(OSError, ValueError):
-                handle.flush()
-                if handle not in (sys.stdout, sys.stderr):
-                    handle.close()
+        output.close()
+        errors.close()
     elapsed = time.perf_counter() - started
     where = "standard output" if args.out == "-" else args.out
-    if summary.interrupted:
-        print(
-            f"Interrupted: {summary.done} records assessed and written to {where} "
-            f"({summary.failed} set aside as errors); every line written is complete.",
-            file=sys.stderr,
+    set_aside = f"({summary.failed} set aside as errors); every line written is complete."
+    if summary.fault is not None:
+        _say(
+            f"error: cannot write {summary.fault.name}: {summary.fault.reason}. The run stopped "
+            f"there: {summary.done} records assessed and written to {where} {set_aside}"
         )
-        return EXIT_INTERRUPTED
+        return EXIT_IO_ERROR
+    if summary.interrupted:
+        stop = "Interrupted" if summary.signal == signal.SIGINT else "Stopped by SIGTERM"
+        _say(f"{stop}: {summary.done} records assessed and written to {where} {set_aside}")
+        return 128 + summary.signal
     rate = summary.total / elapsed if elapsed > 0 else 0.0
     errors_note = f" (see {args.errors})" if args.errors and summary.failed else ""
-    print(
+    _say(
         f"{summary.total} records: {summary.done} assessed, {summary.failed} failed{errors_note}; "
         f"{elapsed:.1f} s, {rate:,.0f} records/s with {workers} "
-        f"worker{'s' if workers != 1 else ''}.",
-        file=sys.stderr,
+        f"worker{'s' if workers != 1 else ''}."
     )
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _say(text: str) -> None:
+    # Standard error may be the very output that failed: the exit code still tells.
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr)
 
 
 def add_command(sub: Any) -> None:

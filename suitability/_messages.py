@@ -391,3 +391,19 @@ CATALOGUE.update(
         ),
     }
 )
+
+
+# Batch output: every line written is strict JSON (RFC 8259) in UTF-8, so a record whose id, or
+# any text of its result line, cannot be written that way is set aside as a bad record.
+CATALOGUE.update(
+    {
+        "id_not_strict_json": Template(
+            technical="cannot be written as strict JSON: {why}; use text or a finite number",
+            private="cannot be written as strict JSON: {why}; use text or a finite number",
+        ),
+        "record_not_utf8": Template(
+            technical="its result holds text that cannot be written as UTF-8 (a lone surrogate)",
+            private="its result holds text that cannot be written as UTF-8 (a lone surrogate)",
+        ),
+    }
+)

@@ -13,13 +13,16 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from ._messages import problem
 from ._reader import (
@@ -34,15 +37,29 @@ from ._reader import (
     loads_json,
     too_large,
 )
-from .errors import Problem, SuitabilityError, _ProblemError
+from .errors import Problem, StorageError, SuitabilityError, _ProblemError
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire, load_questionnaire
 
-__all__ = ["BatchSummary", "assess_chunk", "read_records", "run_batch"]
+__all__ = ["BatchSummary", "OutputFault", "assess_chunk", "read_records", "run_batch"]
 
 # A record as read: (line number, raw JSON text) for JSON Lines, or (line number, parsed
 # mapping) for CSV; parsing JSON happens in the workers, where it runs in parallel.
 Record = tuple[int, Any]
 CHUNK = 250
+
+
+class OutputFault(StorageError):
+    """An output refused a write (disk full, file too large, read-only...), so the run stopped.
+
+    ``lines`` is how many whole lines of the refused text are in the output: a writer that
+    cut a line in half removes that part before raising, so the output stays whole lines.
+    """
+
+    def __init__(self, name: str, reason: str, lines: int = 0) -> None:
+        super().__init__(f"cannot write {name}: {reason}")
+        self.name = name
+        self.reason = reason
+        self.lines = lines
 
 
 @dataclass
@@ -51,6 +68,11 @@ class BatchSummary:
     failed: int = 0
     interrupted: bool = False
     error_lines: list[int] = field(default_factory=list)
+    # The signal that stopped the run between chunks (SIGINT or SIGTERM), 0 if none did.
+    signal: int = 0
+    # Set when an output refused a write: the run stopped there, and the counts above are the
+    # records whose lines are in the outputs.
+    fault: OutputFault | None = None
 
     @property
     def total(self) -> int:
@@ -215,14 +237,61 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 _WORKER: dict[str, Questionnaire] = {}
 
 
-def _init_worker(questionnaire_path: str | None, spool: str) -> None:
-    """Runs once in each worker process: its own questionnaire and engine; Ctrl-C is left to
-    the parent, which stops the pool cleanly."""
+def _init_worker(questionnaire_path: str | None, spool: str, parent: int, stopping: Any) -> None:
+    """Runs once in each worker process: its own questionnaire and engine. Signals are left to
+    the parent, which stops the pool cleanly; a worker whose parent is gone removes the spool
+    folder and exits, so neither it nor the assessments spooled there outlive the run."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def on_term(_signum: int, _frame: Any) -> None:
+        if os.getppid() != parent:
+            _leave(spool)
+        if stopping.value:
+            os._exit(0)
+        # Otherwise the whole process group was signalled (a terminal, `timeout`, a service
+        # manager): the parent was too, and stops the pool. Dying here could leave the pool's
+        # task queue locked by a dead process, and the parent waiting on it for ever.
+
+    signal.signal(signal.SIGTERM, on_term)
     _SPOOL["dir"] = spool
+    _PARENT["pid"] = parent
+    _die_with_parent(parent, spool)
     _WORKER["q"] = (
         load_questionnaire(questionnaire_path) if questionnaire_path else default_questionnaire()
     )
+
+
+def _die_with_parent(parent: int, spool: str) -> None:
+    """Makes this worker notice its parent's death, however it died (even SIGKILL): Linux
+    sends SIGTERM at once; elsewhere a thread looks every half second."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            set_pdeathsig = 1  # PR_SET_PDEATHSIG in <sys/prctl.h>
+            armed = libc.prctl(set_pdeathsig, int(signal.SIGTERM), 0, 0, 0) == 0
+        except (AttributeError, OSError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # it died before the signal was armed
+                _leave(spool)
+            return
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        _leave(spool)
+
+    threading.Thread(target=watch, name="suitability-parent-watch", daemon=True).start()
+
+
+def _leave(spool: str) -> NoReturn:
+    """The parent is gone: nobody will read the spool, nor remove it; this worker does both."""
+    shutil.rmtree(spool, ignore_errors=True)
+    os._exit(1)
 
 
 def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
@@ -237,14 +306,16 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
             if isinstance(raw, _CsvError):
                 raise _RecordError(raw.problems)
             data = _parse_json_record(raw) if isinstance(raw, str) else raw
+            shown_id = _id_json(data.get("id"), line)
             record_id = data.get("id")
             _check_record(data)
             answers = {k: v for k, v in data.items() if k in ("answers", "answered_on")}
             answers.setdefault("answers", {})
             result = assess(answers, questionnaire)
-            shown_id = json.dumps(record_id if record_id is not None else line, ensure_ascii=False)
             # pydantic's own serialiser is several times faster than model_dump + json.dumps.
-            out.append((True, f'{{"id": {shown_id}, "assessment": {result.model_dump_json()}}}'))
+            text = f'{{"id": {shown_id}, "assessment": {result.model_dump_json()}}}'
+            _check_utf8(text)
+            out.append((True, text))
         except _RecordError as exc:
             out.append((False, _error_line(line, record_id, exc.problems)))
         except _ProblemError as exc:
@@ -288,12 +359,59 @@ def _check_record(data: dict[str, Any]) -> None:
         raise _RecordError([problem("record_answers_not_object")])
 
 
+def _id_json(record_id: Any, line: int) -> str:
+    """The record's id (its line number if it has none) as strict JSON text in UTF-8; an id
+    that cannot be written so (NaN, Infinity, 1e400, a lone surrogate) makes a bad record."""
+    try:
+        text = json.dumps(
+            record_id if record_id is not None else line, ensure_ascii=False, allow_nan=False
+        )
+    except ValueError:
+        why = "it is not a finite number"
+    else:
+        if _encodes(text):
+            return text
+        why = "it holds a lone surrogate"
+    raise _RecordError([problem("id_not_strict_json", "id", why=why)])
+
+
+def _check_utf8(text: str) -> None:
+    if not _encodes(text):
+        raise _RecordError([problem("record_not_utf8")])
+
+
+def _encodes(text: str) -> bool:
+    # Lone surrogates are the only str content UTF-8 cannot hold; a plain ASCII line (most of
+    # them) needs no encoding to tell.
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _error_line(line: int, record_id: Any, problems: list[Problem]) -> str:
-    """One line of the errors file. The file is a record kept by whoever runs the batch, so
-    each problem is rendered without the value given (which is at that line of the input):
-    the message says where and what was expected."""
+    """One strict-JSON line for the errors file, whatever the record held: an id that cannot
+    be written becomes null, and a lone surrogate in a message (a key quoted from the record)
+    becomes U+FFFD. The file is a record kept by whoever runs the batch, so each problem is
+    rendered without the value given (which is at that line of the input)."""
     messages = [p.located(values=False) for p in problems]
-    return json.dumps({"line": line, "id": record_id, "problems": messages}, ensure_ascii=False)
+    shown: Any = record_id
+    try:
+        if not _encodes(json.dumps(record_id, ensure_ascii=False, allow_nan=False)):
+            shown = None
+    except ValueError:
+        shown = None
+    entry = {"line": line, "id": shown, "problems": messages}
+    text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
+    if _encodes(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- running
@@ -313,52 +431,88 @@ def run_batch(
     ``write_error`` receive text made of whole lines, each ending in a newline.
 
     With ``workers`` > 1, chunks go to a pool of worker processes with a bounded number in
-    flight; with 1, everything runs in this process. KeyboardInterrupt stops the run cleanly:
-    everything written so far is complete lines, and the summary says how far it got.
+    flight; with 1, everything runs in this process. Ctrl-C (SIGINT) or SIGTERM stops the run
+    cleanly between chunks: everything written so far is complete lines, and the summary says
+    how far it got and which signal stopped it. A write that fails with OSError (or
+    OutputFault, which says how many whole lines went out) stops the run too: the summary's
+    ``fault`` says which output and why, and its counts are the lines in the outputs.
     """
     summary = BatchSummary()
     advance = progress or (lambda _n: None)
 
-    def emit(results: list[tuple[bool, str]]) -> None:
-        for ok, text in results:
-            if ok:
-                write_ok(text + "\n")
-                summary.done += 1
-            else:
-                write_error(text + "\n")
-                summary.failed += 1
-        advance(len(results))
+    def deliver(write: Callable[[str], None], pieces: Iterable[tuple[str, int]]) -> int:
+        """Writes each (text, number of lines in it); returns how many lines went out."""
+        written = 0
+        for text, count in pieces:
+            try:
+                write(text)
+            except OutputFault as exc:
+                summary.fault = exc
+                return written + exc.lines
+            except OSError as exc:
+                summary.fault = OutputFault(exc.filename or "the output", exc.strerror or str(exc))
+                return written
+            written += count
+        return written
+
+    def emit(ok: Iterable[tuple[str, int]], error: Iterable[tuple[str, int]], total: int) -> None:
+        summary.done += deliver(write_ok, ok)
+        if summary.fault is None:
+            summary.failed += deliver(write_error, error)
+        advance(total)
 
     chunks = _chunks(records, chunk_size)
     with _stop_on_interrupt(summary):
         if workers <= 1:
             _init_parent(questionnaire_path)
             for chunk in chunks:
-                emit(assess_chunk(chunk))
-                if summary.interrupted:
+                results = assess_chunk(chunk)
+                ok = _pieces(text for good, text in results if good)
+                bad = _pieces(text for good, text in results if not good)
+                emit(ok, bad, len(results))
+                if summary.interrupted or summary.fault:
                     break
             return summary
-        return _run_pool(
-            chunks, summary, workers, questionnaire_path, write_ok, write_error, advance
-        )
+        return _run_pool(chunks, summary, workers, questionnaire_path, emit)
+
+
+def _pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[tuple[str, int]]:
+    """Lines joined into pieces of about ``size`` characters, each with its number of lines:
+    few system calls, and no buffer so large that allocating it costs more than writing it."""
+    piece: list[str] = []
+    length = 0
+    for line in lines:
+        piece.append(line)
+        length += len(line)
+        if length >= size:
+            yield "\n".join(piece) + "\n", len(piece)
+            piece, length = [], 0
+    if piece:
+        yield "\n".join(piece) + "\n", len(piece)
 
 
 @contextlib.contextmanager
 def _stop_on_interrupt(summary: BatchSummary) -> Iterator[None]:
-    """Ctrl-C sets a flag that is checked between chunks, so a chunk's lines are never cut in
-    half: everything written stays whole lines."""
+    """Ctrl-C and SIGTERM set a flag that is checked between chunks, so a chunk's lines are
+    never cut in half: everything written stays whole lines."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def handler(_signum: int, _frame: Any) -> None:
+    def handler(signum: int, _frame: Any) -> None:
         summary.interrupted = True
+        summary.signal = summary.signal or signum
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous = {number: signal.signal(number, handler) for number in _STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, before in previous.items():
+            if before is not None:
+                signal.signal(number, before)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _run_pool(
@@ -366,60 +520,83 @@ def _run_pool(
     summary: BatchSummary,
     workers: int,
     questionnaire_path: str | None,
-    write_ok: Callable[[str], None],
-    write_error: Callable[[str], None],
-    advance: Callable[[int], None],
+    emit: Callable[[Iterable[tuple[str, int]], Iterable[tuple[str, int]], int], None],
 ) -> BatchSummary:
-
     import multiprocessing
-    import shutil
     import tempfile
+    from multiprocessing.pool import AsyncResult
 
     # Workers write each chunk's lines to private files and hand back only their names: the
-    # parent appends them in order instead of unpickling every assessment through a pipe.
-    spool = tempfile.mkdtemp(prefix="suitability-batch-")  # mode 0700
+    # parent appends them in order instead of unpickling every assessment through a pipe. The
+    # folder is private (0700) and removed on every way out, by the workers if this process
+    # is killed outright.
+    spool = tempfile.mkdtemp(prefix="suitability-batch-")
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(questionnaire_path, spool))
-    pending: deque[Any] = deque()
+    stopping = context.RawValue("b", 0)  # set before the pool is terminated: workers may go
+    pool = context.Pool(
+        workers,
+        initializer=_init_worker,
+        initargs=(questionnaire_path, spool, os.getpid(), stopping),
+    )
+    pending: deque[AsyncResult[tuple[str, int, int]]] = deque()
     limit = workers * 3  # chunks in flight: enough to keep every core busy, bounded memory
 
-    def collect(spooled: tuple[str, int, int]) -> None:
-        path, done, failed = spooled
-        for suffix, write in ((".ok", write_ok), (".err", write_error)):
-            if (done if suffix == ".ok" else failed) == 0:
-                continue
-            spooled_file = Path(path + suffix)
-            write(spooled_file.read_text(encoding="utf-8"))
-            spooled_file.unlink()
-        summary.done += done
-        summary.failed += failed
-        advance(done + failed)
+    def stopped() -> bool:
+        return summary.interrupted or summary.fault is not None
 
+    def read_spooled(path: str) -> str:
+        # Unlinked as soon as it is open, so it cannot outlive the run even if this is killed.
+        spooled = Path(path)
+        with spooled.open(encoding="utf-8") as handle:
+            spooled.unlink()
+            return handle.read()
+
+    def collect(result: AsyncResult[tuple[str, int, int]]) -> None:
+        # Waits in short steps: a signal only sets a flag, which ends the wait.
+        while not result.ready():
+            if stopped():
+                return
+            result.wait(0.2)
+        try:
+            path, done, failed = result.get()
+            ok_text = read_spooled(path + ".ok") if done else ""
+            error_text = read_spooled(path + ".err") if failed else ""
+        except OSError as exc:  # the spool could not be written or read (TMPDIR full...)
+            summary.fault = OutputFault(exc.filename or spool, exc.strerror or str(exc))
+            return
+        emit(
+            [(ok_text, done)] if done else [],
+            [(error_text, failed)] if failed else [],
+            done + failed,
+        )
+
+    finished = False
     try:
         for index, chunk in enumerate(chunks):
             pending.append(pool.apply_async(spool_chunk, (index, chunk)))
-            while len(pending) >= limit and not summary.interrupted:
-                collect(pending.popleft().get())
-            if summary.interrupted:
+            while len(pending) >= limit and not stopped():
+                collect(pending.popleft())
+            if stopped():
                 break
-        while pending and not summary.interrupted:
-            collect(pending.popleft().get())
-        if summary.interrupted:
-            pool.terminate()
-        else:
-            pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        while pending and not stopped():
+            collect(pending.popleft())
+        finished = not stopped()
     finally:
+        if finished:
+            pool.close()
+        else:
+            stopping.value = 1
+            pool.terminate()
         pool.join()
         shutil.rmtree(spool, ignore_errors=True)
     return summary
 
 
 def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int]:
-    """In a worker: assesses a chunk into a private file of ``+`` (result) and ``-`` (error)
-    lines; returns its path and the counts."""
+    """In a worker: assesses a chunk into private files of result (``.ok``) and error
+    (``.err``) lines; returns their path without the suffix and the counts."""
+    if _PARENT and os.getppid() != _PARENT["pid"]:  # where no signal says so at once
+        _leave(_SPOOL["dir"])
     results = assess_chunk(chunk)
     path = str(Path(_SPOOL["dir"]) / f"{index:09d}")
     counts = []
@@ -434,6 +611,7 @@ def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int]:
 
 
 _SPOOL: dict[str, str] = {}
+_PARENT: dict[str, int] = {}
 
 
 def _init_parent(questionnaire_path: str | None) -> None:
