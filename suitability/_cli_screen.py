@@ -551,7 +551,8 @@ class _Intake:
         # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.
         self.welcome = Prompter(ctrl_d_ends=False)
         self.patient = Prompter(idle_timeout=args.idle_timeout or None, ctrl_d_ends=False)
-        self.done = self.kept = 0
+        self.done = 0
+        self.kept: set[str] = set()  # ids: a screening continued and stopped again is one
         self.wrong_codes = 0
         self.paused_until = 0.0
 
@@ -578,7 +579,7 @@ class _Intake:
                 _clear(self.console)
                 print(
                     f"Intake closed: {_plural(self.done, 'screening')} recorded in {self.out}, "
-                    f"{_plural(self.kept, 'partial record')} kept in {self.out / 'partial'}."
+                    f"{_plural(len(self.kept), 'partial record')} kept in {self.out / 'partial'}."
                 )
                 return EXIT_OK
             if choice == "start":
@@ -632,6 +633,7 @@ class _Intake:
         record = _record(record_id, "complete", None, started, self.q, dict(answers.values))
         self.keep(self.out, f"{record_id}.json", _record_text(record), replace=False)
         partial_path.unlink(missing_ok=True)
+        self.kept.discard(record_id)
         self.done += 1
         _show_patient_result(record, self.q, self.console, self.patient)
         return "complete"
@@ -670,10 +672,10 @@ class _Intake:
         if reason == "hung up":
             with contextlib.suppress(StorageError):
                 write_private(partial_path, text, replace=True)
-                self.kept += 1
+                self.kept.add(record_id)
             return
         self.keep(partial_path.parent, partial_path.name, text, replace=True)
-        self.kept += 1
+        self.kept.add(record_id)
         if code is not None:
             self.show_code(code, len(values))
 
