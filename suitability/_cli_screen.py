@@ -132,9 +132,7 @@ class _Autosave:
             if self.path is None:
                 self.path = _new_autosave()  # the state folder may be back
             write_private(self.path, self.text_of(values), replace=True)
-        except _UnsafeFolder:
-            raise
-        except StorageError as exc:
+        except StorageError as exc:  # a folder turned unsafe mid-screening too: not written
             self.problem = str(exc)
             self.tell_once()
             return
@@ -216,7 +214,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
             # Stopped while the result was worked out or shown: the answers are saved already
             # (or were offered a place when the autosave failed).
             if not isinstance(exc, (HangUp, OSError)):
-                _tell_stopped(len(answers.values), None if save.failing else save.path)
+                text = text_of(dict(answers.values))
+                _tell_stopped(len(answers.values), _kept_where(save, prompter, say, text))
             return EXIT_INTERRUPTED
 
 
