@@ -68,3 +68,42 @@ def test_ctrl_d_at_every_intake_prompt__the_intake_keeps_running(
     assert record["status"] == "complete"
     assert record["answers"]["answers"] == BASELINE
     assert list((out / "partial").glob("*.json")) == []
+
+
+def test_ctrl_c_then_the_code__the_same_person_continues_in_a_real_terminal(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    out = tmp_path / "records"
+    child = spawn(["intake", "--out", str(out)], tmp_path)
+    child.timeout = 30
+    child.expect_exact(WELCOME)
+    child.send(ENTER)
+    given = answer(child, questionnaire, BASELINE, upto=2)
+    child.expect_exact(questionnaire.questions[2].label)
+    child.sendintr()
+    child.expect_exact("Leave this screening?")
+    child.send(DOWN + ENTER)
+    child.expect(r"type this code:\s+([A-Z0-9]{3}-[A-Z0-9]{3})\s")
+    code = child.match.group(1)
+    child.expect_exact("When you have noted your code")
+    child.send(ENTER)
+    child.expect_exact(WELCOME)
+    child.send(DOWN + ENTER)  # "Continue a screening"
+    child.expect_exact("Type the code")
+    child.send(code.lower().replace("-", " ") + ENTER)
+    child.expect_exact("Welcome back. Your 2 answers so far are kept")
+    answer(child, questionnaire, BASELINE, start=given)
+    child.expect_exact("Review your answers")
+    child.send(ENTER)
+    child.expect_exact("Your answers are with the clinic")
+    child.send(ENTER)
+    child.expect_exact(WELCOME)
+    child.send(DOWN + DOWN + ENTER)
+    child.expect_exact("type CLOSE")
+    child.send("CLOSE" + ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    [record] = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json")]
+    assert record["answers"]["answers"] == BASELINE
+    assert list((out / "partial").glob("*.json")) == []
