@@ -1,6 +1,7 @@
 """On the shared intake terminal Ctrl-D is a key, never the end of input: at every kind of
 prompt, in a real pseudo-terminal, it leaves the intake running, and only staff typing CLOSE
-end it (issue 9, section 5: an ended intake left a shell for the next person)."""
+end it (issue 9, section 5: an ended intake left a shell for the next person). A patient's
+Ctrl-C there asks first, and the code then shown continues that screening."""
 
 from __future__ import annotations
 
