@@ -673,9 +673,10 @@ class _Intake:
                 write_private(partial_path, text, replace=True)
                 self.kept.add(record_id)
             return
-        self.keep(partial_path.parent, partial_path.name, text, replace=True)
+        saved = self.keep(partial_path.parent, partial_path.name, text, replace=True)
         self.kept.add(record_id)
-        if code is not None:
+        # A record that staff had to put in another folder cannot be found by its code.
+        if code is not None and saved == partial_path:
             self.show_code(code, len(values))
 
     def show_code(self, code: str, count: int) -> None:

@@ -185,3 +185,21 @@ def test_pty__screen_with_its_state_folder_replaced_by_a_file__loses_nothing(
     assert f"Your answers are saved in {mine}" in shown
     assert read_answers_file(mine, questionnaire).values == PERSON
     assert oct(mine.stat().st_mode & 0o777) == "0o600"
+
+
+def test_intake__stopped_with_the_records_folder_full__kept_elsewhere_without_a_code(
+    run: Runner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, other = tmp_path / "records", tmp_path / "other"
+    disk_full_under(out, monkeypatch)
+    script = ["\r", "43\r", CTRL_C, pick(1), str(other) + ENTER, pick(2), "CLOSE\r"]
+    code, _prompter = run(["intake", "--out", str(out)], script)
+    assert code == 0
+    shown = words(capsys.readouterr().out)
+    [saved] = other.glob("*.json")
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    assert record["status"] == "partial" and record["answers"]["answers"] == {"age": 43}
+    assert "type this code" not in shown  # a code could not find it there
