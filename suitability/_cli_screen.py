@@ -6,20 +6,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .answers import Answers, dump_answers, read_answers_file
-from .errors import StorageError
+from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
-from .storage import state_dir, unique_path, write_private
+from .storage import _UnsafeFolder, make_private_folders, state_dir, unique_path, write_private
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -93,6 +96,49 @@ def _say(console: Console) -> Callable[[str], None]:
 # --------------------------------------------------------------------------- screen
 
 
+class _Autosave:
+    """Writes every change to the autosave. When it cannot be written (a full disk, a removed
+    or read-only state folder) the screening goes on with the answers in memory: that is said
+    once, every later change tries again, and before the end the person is asked where to save
+    them (:func:`_save_elsewhere`)."""
+
+    def __init__(
+        self,
+        path: Path | None,
+        text_of: Callable[[dict[str, Any]], str],
+        say: Callable[[str], None],
+        problem: str | None = None,
+    ) -> None:
+        self.path = path
+        self.text_of = text_of
+        self.say = say
+        self.problem = problem  # why the last write failed; None once one succeeds
+        self._told = False
+
+    @property
+    def failing(self) -> bool:
+        return self.problem is not None
+
+    def tell_once(self) -> None:
+        if self.problem is not None and not self._told:
+            self._told = True
+            self.say(
+                f"Your answers cannot be autosaved ({self.problem}). The screening goes on and "
+                "keeps them in memory; before it ends you will be asked where to save them."
+            )
+
+    def __call__(self, values: dict[str, Any]) -> None:
+        try:
+            if self.path is None:
+                self.path = _new_autosave()  # the state folder may be back
+            write_private(self.path, self.text_of(values), replace=True)
+        except StorageError as exc:  # a folder turned unsafe mid-screening too: not written
+            self.problem = str(exc)
+            self.tell_once()
+            return
+        self.problem = None
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     from .screen import HangUp, Interrupted, Prompter, Screening
 
@@ -120,23 +166,37 @@ def cmd_screen(args: argparse.Namespace) -> int:
         resumed = read_answers_file(args.resume, questionnaire)
         values = dict(resumed.values)
         answered_on = resumed.answered_on or answered_on
-    # A file given to --resume is the person's own unless it is one of our autosaves: theirs is
-    # only read, never rewritten nor deleted.
-    own = _own_autosave(Path(args.resume)) if args.resume else None
-    autosave = own or _new_autosave()
+    # A state folder that is a link or someone else's is refused (StorageError, exit 1) before
+    # the first question; one that cannot be created only stops the autosave.
+    autosave_problem: str | None = None
+    own: Path | None = None
+    autosave_path: Path | None = None
+    try:
+        # A file given to --resume is the person's own unless it is one of our autosaves:
+        # theirs is only read, never rewritten nor deleted.
+        own = _own_autosave(Path(args.resume)) if args.resume else None
+        autosave_path = own or _new_autosave()
+    except _UnsafeFolder:
+        raise
+    except StorageError as exc:
+        autosave_problem = str(exc)
 
-    def save(current: dict[str, Any]) -> None:
-        write_private(autosave, _answers_text(questionnaire, current, answered_on), replace=True)
+    def text_of(current: dict[str, Any]) -> str:
+        return _answers_text(questionnaire, current, answered_on)
 
     console = _console()
     say = _say(console)
+    save = _Autosave(autosave_path, text_of, say, autosave_problem)
+    prompter = Prompter()
     if args.resume:
         say(f"Welcome back. Continuing from {args.resume} with {len(values)} answers kept.")
         if own is None:
             save(values)
-            say(f"That file is left as it is; your answers are now saved in {autosave}.")
+            if not save.failing:
+                say(f"That file is left as it is; your answers are now saved in {save.path}.")
+    save.tell_once()
     screening = Screening(
-        questionnaire, Prompter(), say, values=values, answered_on=answered_on, on_change=save
+        questionnaire, prompter, say, values=values, answered_on=answered_on, on_change=save
     )
     with _hangup_stops_the_prompts():
         try:
@@ -144,16 +204,64 @@ def cmd_screen(args: argparse.Namespace) -> int:
         except Interrupted as stopped:
             save(stopped.values)
             if stopped.reason != "hung up":  # a closed terminal shows nothing more
-                _tell_stopped(len(stopped.values), autosave)
+                kept = _kept_where(save, prompter, say, text_of(stopped.values))
+                _tell_stopped(len(stopped.values), kept)
             return EXIT_INTERRUPTED
         try:
             save(dict(answers.values))
-            return _finish_screening(args, questionnaire, answers, console, autosave)
+            return _finish_screening(args, questionnaire, answers, console, save, prompter, text_of)
         except (KeyboardInterrupt, EOFError, HangUp, OSError) as exc:
-            # Stopped while the result was worked out or shown: the answers are saved already.
+            # Stopped while the result was worked out or shown: the answers are saved already
+            # (or were offered a place when the autosave failed).
             if not isinstance(exc, (HangUp, OSError)):
-                _tell_stopped(len(answers.values), autosave)
+                text = text_of(dict(answers.values))
+                _tell_stopped(len(answers.values), _kept_where(save, prompter, say, text))
             return EXIT_INTERRUPTED
+
+
+def _kept_where(
+    save: _Autosave, prompter: Any, say: Callable[[str], None], text: str
+) -> Path | None:
+    """Where the answers are kept: the autosave, or when it failed, a place the person gives."""
+    if not save.failing:
+        return save.path
+    return _save_elsewhere(prompter, say, text)
+
+
+def _save_elsewhere(prompter: Any, say: Callable[[str], None], text: str) -> Path | None:
+    """Asks for a file to keep the answers in until one can be written (each 0600, atomically,
+    never over an existing file); None only when the person chooses to leave without."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    default_name = AUTOSAVE_PATTERN.replace("*", stamp)
+    while True:
+        try:
+            typed: str = prompter.text(
+                "Your answers could not be autosaved. Where should they be saved? "
+                "Type a file or folder name.",
+                "",
+                lambda _text: True,
+                "(a new file that only you can read; Enter alone to leave without saving)",
+            )
+        except (KeyboardInterrupt, EOFError):
+            typed = ""
+        if not typed.strip():
+            try:
+                leave = prompter.select(
+                    "Your answers are not saved anywhere. Leave without saving them?",
+                    [("No, save them", False), ("Yes, leave without saving", True)],
+                )
+            except (KeyboardInterrupt, EOFError):
+                leave = True
+            if leave:
+                return None
+            continue
+        target = Path(typed.strip()).expanduser()
+        if target.is_dir():
+            target = target / default_name
+        try:
+            return write_private(unique_path(target), text)
+        except StorageError as exc:
+            say(f"Not saved: {exc}. Please choose another place.")
 
 
 def _new_autosave() -> Path:
@@ -169,12 +277,18 @@ def _own_autosave(path: Path) -> Path | None:
     return None
 
 
-def _tell_stopped(count: int, autosave: Path) -> None:
+def _tell_stopped(count: int, kept: Path | None) -> None:
+    answers = f"Your {count} answer{'' if count == 1 else 's'} so far"
     with contextlib.suppress(OSError):
+        if kept is None:
+            print(
+                f"\nStopped. {answers} {'was' if count == 1 else 'were'} not saved.",
+                file=sys.stderr,
+            )
+            return
         print(
-            f"\nStopped. Your {count} answer{'' if count == 1 else 's'} so far "
-            f"{'is' if count == 1 else 'are'} saved in {autosave}\n"
-            f"To continue later: suitability screen --resume {autosave}",
+            f"\nStopped. {answers} {'is' if count == 1 else 'are'} saved in {kept}\n"
+            f"To continue later: suitability screen --resume {kept}",
             file=sys.stderr,
         )
 
@@ -201,7 +315,9 @@ def _finish_screening(
     questionnaire: Questionnaire,
     answers: Answers,
     console: Console,
-    autosave: Path,
+    save: _Autosave,
+    prompter: Any,
+    text_of: Callable[[dict[str, Any]], str],
 ) -> int:
     from .assessment import assess
     from .render import print_assessment
@@ -212,21 +328,32 @@ def _finish_screening(
     saved, failed = _save_outputs(args, questionnaire, answers, assessment)
     for line in saved:
         console.print(line, markup=False)
+    json_saved = bool(args.json) and not any(line.startswith("Answers and") for line in failed)
+    kept: Path | None = save.path
+    if save.failing and not json_saved:
+        kept = _save_elsewhere(prompter, _say(console), text_of(dict(answers.values)))
+        if kept is None:
+            console.print("Your answers were not saved.", markup=False)
+            return EXIT_INVALID if failed else EXIT_OK
     if failed:
         for line in failed:
             print(f"error: {line}", file=sys.stderr)
         print(
-            f"Your answers are kept in {autosave}\n"
-            f"To save them again: suitability screen --resume {autosave} "
+            f"Your answers are kept in {kept}\n"
+            f"To save them again: suitability screen --resume {kept} "
             "(with --save or --json in a folder you can write to)",
             file=sys.stderr,
         )
         return EXIT_INVALID
-    if args.json or args.save:
-        autosave.unlink(missing_ok=True)  # superseded by what was saved
+    if save.failing:
+        if not json_saved:
+            console.print(f"Your answers are saved in {kept} (only you can read it).", markup=False)
+    elif args.json or args.save:
+        if save.path is not None:
+            save.path.unlink(missing_ok=True)  # superseded by what was saved
     else:
         console.print(
-            f"Your answers are kept in {autosave} (only you can read it). "
+            f"Your answers are kept in {save.path} (only you can read it). "
             "Delete it when you no longer need it.",
             markup=False,
         )
@@ -330,11 +457,9 @@ def _welcome_text(questionnaire: Questionnaire) -> str:
 
 
 def _private_folder(folder: Path) -> None:
-    """Creates ``folder`` readable by this user only; one that exists keeps its permissions (a
-    clinic may share its records folder on purpose)."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True, mode=0o700)
-        folder.chmod(0o700)  # whatever the umask
+    """Creates ``folder``, and every missing folder above it, readable by this user only; one
+    that exists keeps its permissions (a clinic may share its records folder on purpose)."""
+    make_private_folders(folder)
 
 
 def _plural(n: int, what: str) -> str:
@@ -364,85 +489,314 @@ def cmd_intake(args: argparse.Namespace) -> int:
     )
     with _hangup_stops_the_prompts():
         try:
-            return _intake_loop(args, out, questionnaire)
+            return _Intake(args, out, questionnaire).loop()
         except (HangUp, OSError):
             # The terminal is gone: every answer is on disk and nothing more can be shown.
             return EXIT_INTERRUPTED
 
 
-def _intake_loop(args: argparse.Namespace, out: Path, questionnaire: Questionnaire) -> int:
-    from .screen import Interrupted, Prompter, Screening
+# A code to continue a stopped screening: read aloud or copied from paper, so no letters or
+# digits that look or sound alike (0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B).
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 6
+# Wrong codes allowed in a row before "Continue a screening" pauses, and the first pause in
+# seconds (doubled for every further wrong code, up to the last).
+CODE_TRIES = 3
+CODE_PAUSE = (30.0, 900.0)
+_clock = time.monotonic
 
-    console = _console()
-    say = _say(console)
-    welcome = Prompter()
-    patient = Prompter(idle_timeout=args.idle_timeout or None)
-    done = kept = 0
-    while True:
-        _clear(console)
-        say(_welcome_text(questionnaire))
-        try:
-            choice = welcome.select(
-                "Welcome. When you are ready, start your screening.",
-                [("Start my screening", "start"), ("Close intake (staff only)", "quit")],
-            )
-        except KeyboardInterrupt:
-            choice = "quit"
-        except EOFError:
-            choice = "close"  # no more input can come
-        if choice == "quit" and _staff_confirm_close(patient):
-            choice = "close"
-        if choice == "close":
-            _clear(console)
-            print(
-                f"Intake closed: {_plural(done, 'screening')} recorded in {out}, "
-                f"{_plural(kept, 'partial record')} kept in {out / 'partial'}."
-            )
-            return EXIT_OK
-        if choice != "start":
-            continue
-        record_id, started = _new_id(), dt.datetime.now()
-        partial_path = out / "partial" / f"{record_id}.json"
 
-        def autosave(
-            values: dict[str, Any],
-            rid: str = record_id,
-            at: dt.datetime = started,
-            path: Path = partial_path,
-        ) -> None:
-            record = _record(rid, "partial", "in progress", at, questionnaire, values)
-            write_private(
-                path, json.dumps(record, indent=2, ensure_ascii=False) + "\n", replace=True
-            )
+def new_resume_code() -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{code[:3]}-{code[3:]}"
+
+
+def _normal_code(typed: str) -> str:
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def _code_hash(code: str, salt: bytes) -> str:
+    # scrypt makes guessing from a copied record slow; the terminal's pause makes it slow there.
+    digest = hashlib.scrypt(_normal_code(code).encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return digest.hex()
+
+
+def _resume_entry(code: str) -> dict[str, str]:
+    salt = secrets.token_bytes(16)
+    return {"scheme": "scrypt-n14-r8-p1", "salt": salt.hex(), "hash": _code_hash(code, salt)}
+
+
+def _matches(record: dict[str, Any], code: str) -> bool:
+    entry = record.get("resume")
+    if not isinstance(entry, dict):
+        return False
+    try:
+        salt = bytes.fromhex(str(entry["salt"]))
+        return hmac.compare_digest(_code_hash(code, salt), str(entry["hash"]))
+    except (KeyError, ValueError):
+        return False
+
+
+class _Intake:
+    """The front desk: a welcome, one screening after another, each kept as a record."""
+
+    def __init__(self, args: argparse.Namespace, out: Path, questionnaire: Questionnaire) -> None:
+        from .screen import Prompter
+
+        self.out = out
+        self.q = questionnaire
+        self.console = _console()
+        self.say = _say(self.console)
+        # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.
+        self.welcome = Prompter(ctrl_d_ends=False)
+        self.patient = Prompter(idle_timeout=args.idle_timeout or None, ctrl_d_ends=False)
+        self.done = 0
+        self.kept: set[str] = set()  # ids: a screening continued and stopped again is one
+        self.wrong_codes = 0
+        self.paused_until = 0.0
+
+    def loop(self) -> int:
+        while True:
+            _clear(self.console)
+            self.say(_welcome_text(self.q))
+            try:
+                choice = self.welcome.select(
+                    "Welcome. When you are ready, start your screening.",
+                    [
+                        ("Start my screening", "start"),
+                        ("Continue a screening", "continue"),
+                        ("Close intake (staff only)", "quit"),
+                    ],
+                )
+            except KeyboardInterrupt:
+                choice = "quit"
+            except EOFError:
+                choice = "close"  # the input is gone (a closed pipe): no more can come
+            if choice == "quit" and _staff_confirm_close(self.patient):
+                choice = "close"
+            if choice == "close":
+                _clear(self.console)
+                print(
+                    f"Intake closed: {_plural(self.done, 'screening')} recorded in {self.out}, "
+                    f"{_plural(len(self.kept), 'partial record')} kept in {self.out / 'partial'}."
+                )
+                return EXIT_OK
+            if choice == "start":
+                stopped = self.screening(_new_id(), dt.datetime.now(), {})
+            elif choice == "continue":
+                stopped = self.continue_screening()
+            else:
+                continue
+            if stopped == "hung up":
+                return EXIT_INTERRUPTED
+
+    # ------------------------------------------------------------------ one screening
+
+    def screening(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> str:
+        """Runs one screening to its record; returns how it ended ("complete", or the reason
+        it stopped)."""
+        from .screen import Interrupted, Screening
+
+        partial_path = self.out / "partial" / f"{record_id}.json"
+        in_memory = {"told": False}
+
+        def autosave(current: dict[str, Any]) -> None:
+            # Written without a resume code: a code given earlier stops working once the
+            # screening it continued has moved on.
+            record = _record(record_id, "partial", "in progress", started, self.q, current)
+            try:
+                write_private(partial_path, _record_text(record), replace=True)
+            except StorageError as exc:
+                if not in_memory["told"]:
+                    in_memory["told"] = True
+                    self.say(
+                        f"(Your answers cannot be saved as you go just now: {exc}. They are "
+                        "kept here, and staff will be asked where to save them at the end.)"
+                    )
 
         screening = Screening(
-            questionnaire, patient, say, answered_on=started.date(), on_change=autosave, intro=False
+            self.q,
+            self.patient,
+            self.say,
+            values=values,
+            answered_on=started.date(),
+            on_change=autosave,
+            intro=False,
+            confirm_leave=self.patient_leaves,
         )
         try:
             answers = screening.run()
         except Interrupted as stopped:
-            if stopped.values:
-                record = _record(
-                    record_id, "partial", stopped.reason, started, questionnaire, stopped.values
+            self.stopped(record_id, started, stopped.values, stopped.reason, partial_path)
+            return stopped.reason
+        record = _record(record_id, "complete", None, started, self.q, dict(answers.values))
+        self.keep(self.out, f"{record_id}.json", _record_text(record), replace=False)
+        partial_path.unlink(missing_ok=True)
+        self.kept.discard(record_id)
+        self.done += 1
+        _show_patient_result(record, self.q, self.console, self.patient)
+        return "complete"
+
+    def patient_leaves(self) -> bool:
+        """Asked on Ctrl-C, so that a stray key does not throw a patient's place away."""
+        try:
+            leave: bool = self.patient.select(
+                "Leave this screening? Your answers so far will be kept for you to continue.",
+                [("No, go back to the question", False), ("Yes, leave for now", True)],
+            )
+        except KeyboardInterrupt:
+            return True  # Ctrl-C twice
+        except EOFError:
+            return True  # the input is gone
+        return leave
+
+    def stopped(
+        self,
+        record_id: str,
+        started: dt.datetime,
+        values: dict[str, Any],
+        reason: str,
+        partial_path: Path,
+    ) -> None:
+        if not values:
+            partial_path.unlink(missing_ok=True)  # nothing answered, nothing to keep
+            return
+        record = _record(record_id, "partial", reason, started, self.q, values)
+        # Only someone who chose to leave gets a code: after an idle timeout the person at the
+        # terminal may be the next patient, and a closed terminal shows nothing.
+        code = new_resume_code() if reason == "interrupted" else None
+        if code is not None:
+            record["resume"] = _resume_entry(code)
+        text = _record_text(record)
+        if reason == "hung up":
+            with contextlib.suppress(StorageError):
+                write_private(partial_path, text, replace=True)
+                self.kept.add(record_id)
+            return
+        saved = self.keep(partial_path.parent, partial_path.name, text, replace=True)
+        self.kept.add(record_id)
+        # A record that staff had to put in another folder cannot be found by its code.
+        if code is not None and saved == partial_path:
+            self.show_code(code, len(values))
+
+    def show_code(self, code: str, count: int) -> None:
+        from .screen import IdleTimeout
+
+        _clear(self.console)
+        self.say(
+            f"Your {_plural(count, 'answer')} so far {'is' if count == 1 else 'are'} kept for "
+            "the clinic.\n\nTo continue later, choose 'Continue a screening' and type this "
+            f"code:\n\n    {code}\n\nPlease write it down or remember it: it is shown only "
+            "once, and only this code continues your screening."
+        )
+        with contextlib.suppress(KeyboardInterrupt, EOFError, IdleTimeout):
+            self.patient.select("When you have noted your code:", [("Done", "done")])
+
+    def keep(self, folder: Path, name: str, text: str, *, replace: bool) -> Path:
+        """Writes a record; when it cannot be written, the answers stay in memory and staff
+        are asked for another folder (or to try again) until it is written."""
+        from .screen import IdleTimeout
+
+        while True:
+            try:
+                return write_private(folder / name, text, replace=replace)
+            except StorageError as exc:
+                self.say(f"\nThe record could not be saved: {exc}")
+            try:
+                typed: str = self.patient.text(
+                    "Staff: type a folder to save this record in, or press Enter to try "
+                    f"{folder} again.",
+                    "",
+                    lambda _text: True,
+                    "(the answers are kept until the record is saved)",
                 )
+            except (KeyboardInterrupt, EOFError, IdleTimeout):
+                typed = ""
+            if typed.strip():
+                folder = Path(typed.strip()).expanduser()
+
+    # ------------------------------------------------------------------ continuing
+
+    def continue_screening(self) -> str:
+        """Asks for the code given when a screening stopped; the right code continues that
+        screening, anything else reveals nothing, and after a few wrong codes in a row the
+        door closes for a while."""
+        from .screen import IdleTimeout
+
+        while True:
+            if _clock() < self.paused_until:
+                self.notice(
+                    "Too many codes that did not match were typed. Please ask at the desk, "
+                    "or try again in a few minutes."
+                )
+                return "paused"
+            try:
+                typed: str = self.patient.text(
+                    "Type the code you were given when you stopped.",
+                    "",
+                    lambda _text: True,
+                    "(for example ACD-EFH; Enter alone to go back)",
+                )
+            except (KeyboardInterrupt, EOFError, IdleTimeout):
+                return "back"
+            if not _normal_code(typed):
+                return "back"
+            found = self.find(typed)
+            if found is None:
+                self.wrong_codes += 1
+                if self.wrong_codes >= CODE_TRIES:
+                    first, longest = CODE_PAUSE
+                    pause = min(first * 2 ** (self.wrong_codes - CODE_TRIES), longest)
+                    self.paused_until = _clock() + pause
+                self.say("That code does not match a screening that can be continued.")
+                continue
+            self.wrong_codes = 0
+            record, values = found
+            started = dt.datetime.fromisoformat(str(record["started"]))
+            # The code is spent as soon as it is used, even if this run ends abruptly.
+            spent = _record(str(record["id"]), "partial", "in progress", started, self.q, values)
+            with contextlib.suppress(StorageError):
                 write_private(
-                    partial_path,
-                    json.dumps(record, indent=2, ensure_ascii=False) + "\n",
+                    self.out / "partial" / f"{record['id']}.json",
+                    _record_text(spent),
                     replace=True,
                 )
-                kept += 1
-            else:
-                partial_path.unlink(missing_ok=True)  # nothing answered, nothing to keep
-            if stopped.reason == "hung up":
-                return EXIT_INTERRUPTED
-            continue
-        record = _record(record_id, "complete", None, started, questionnaire, dict(answers.values))
-        write_private(
-            out / f"{record_id}.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-        )
-        partial_path.unlink(missing_ok=True)
-        done += 1
-        _show_patient_result(record, questionnaire, console, patient)
+            self.say(
+                f"Welcome back. Your {_plural(len(values), 'answer')} so far "
+                f"{'is' if len(values) == 1 else 'are'} kept; the screening goes on from there."
+            )
+            return self.screening(str(record["id"]), started, values)
+
+    def find(self, code: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The partial record the code continues, with its answers, or None."""
+        for path in sorted((self.out / "partial").glob("*.json")):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(record, dict) or not _matches(record, code):
+                continue
+            try:
+                started = dt.datetime.fromisoformat(str(record["started"]))
+                values = dict(record["answers"]["answers"])
+                read_answers_like(self.q, values, started.date())
+            except (KeyError, TypeError, ValueError, SuitabilityError):
+                return None  # written for another questionnaire: it cannot go on here
+            if path.stem != record.get("id"):
+                return None
+            return record, values
+        return None
+
+    def notice(self, text: str) -> None:
+        from .screen import IdleTimeout
+
+        self.say(text)
+        with contextlib.suppress(KeyboardInterrupt, EOFError, IdleTimeout):
+            self.patient.select("Back to the welcome screen:", [("OK", "ok")])
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
 def _staff_confirm_close(prompter: Any) -> bool:
@@ -488,6 +842,7 @@ def _clear(console: Console) -> None:
 
 def list_intakes(folder: Path) -> int:
     from rich.table import Table
+    from rich.text import Text
 
     if not folder.is_dir():
         print(f"error: {folder} is not a folder of intake records", file=sys.stderr)
@@ -517,11 +872,15 @@ def list_intakes(folder: Path) -> int:
                 )
                 flags = "; ".join(f["title"] for f in record["assessment"]["flags"]) or "-"
                 status = "complete"
-            rows.append((record["id"], record.get("finished", ""), status, headline, flags))
+            rows.append(
+                (str(record["id"]), str(record.get("finished", "")), status, headline, flags)
+            )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             rows.append((path.stem, "", "UNREADABLE", f"{path.name}: {type(exc).__name__}", "-"))
     rows.sort(key=lambda r: r[0])
-    table = Table(title=f"Intakes in {folder}", show_lines=True)
+    # Every cell is Text, never markup: ids, file and folder names come from files, and a
+    # bracket in one ("x[/]y") must be shown as it is, not read as a style.
+    table = Table(title=Text(f"Intakes in {folder}"), show_lines=True)
     # The id and time find the record: they are never cut, the other columns wrap instead.
     for at, name in enumerate(("id", "time")):
         widest = max((len(r[at]) for r in rows), default=len(name))
@@ -529,7 +888,7 @@ def list_intakes(folder: Path) -> int:
     for name in ("status", "verdicts", "to mention"):
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     console = _console()
     if not console.is_terminal:
         console.width = 200  # a file or pipe: keep each record on one line where possible

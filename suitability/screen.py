@@ -9,10 +9,12 @@ interrupt (Ctrl-C, end of input, a closed terminal, an idle timeout) leaves the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .answers import (
     Answers,
@@ -23,6 +25,9 @@ from .answers import (
     visible_answers,
 )
 from .questionnaire import SPECIAL_LABELS, Question, Questionnaire
+
+if TYPE_CHECKING:
+    from prompt_toolkit.key_binding import KeyBindings
 
 __all__ = [
     "BACK",
@@ -49,6 +54,7 @@ BACK = _Marker("BACK")
 HELP = _Marker("HELP")
 SUBMIT = _Marker("SUBMIT")
 SKIP = _Marker("SKIP")
+STAY = _Marker("STAY")
 
 BACK_LABEL = "<- Go back to the previous question"
 HELP_LABEL = "?  Show help for this question"
@@ -115,18 +121,24 @@ def _stop_if_stopped(app: Any) -> None:
         _exit_app(app, _stopped_by())
 
 
-def _choice_keys(app: Any, act_on: tuple[Any, ...] = ()) -> None:
-    """Ctrl-D ends the input as it does at a text prompt; Enter on an entry in ``act_on`` (Back,
-    Help in a tick list) acts on it alone, so nobody has to tick "Go back" to go back."""
+def _choice_keys(app: Any, act_on: tuple[Any, ...] = (), *, ctrl_d_ends: bool = True) -> None:
+    """Ctrl-D ends the input as it does at a text prompt (or, on a shared terminal, does
+    nothing); Enter on an entry in ``act_on`` (Back, Help in a tick list) acts on it alone, so
+    nobody has to tick "Go back" to go back."""
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
     from prompt_toolkit.keys import Keys
 
     keys = KeyBindings()
 
-    @keys.add(Keys.ControlD, eager=True)
-    def _end(event: Any) -> None:
-        event.app.exit(exception=EOFError, style="class:aborting")
+    if ctrl_d_ends:
+
+        @keys.add(Keys.ControlD, eager=True)
+        def _end(event: Any) -> None:
+            event.app.exit(exception=EOFError, style="class:aborting")
+
+    else:
+        _ctrl_d_is_a_key(keys)
 
     if act_on:
         from questionary.prompts.common import InquirerControl
@@ -148,27 +160,73 @@ def _choice_keys(app: Any, act_on: tuple[Any, ...] = ()) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings, keys])
 
 
+def _ctrl_d_is_a_key(keys: KeyBindings) -> None:
+    """Binds Ctrl-D as an ordinary editing key: it deletes the character under the cursor in
+    typed text and does nothing else. On a shared terminal the end of input must never end the
+    program, or the next person would be left at a shell."""
+    from prompt_toolkit.keys import Keys
+
+    @keys.add(Keys.ControlD, eager=True)
+    def _delete(event: Any) -> None:
+        buffer = event.current_buffer
+        if buffer is not None and buffer.document.text_after_cursor:
+            buffer.delete(1)
+
+
 def _pointed(control: Any, values: tuple[Any, ...]) -> bool:
     pointed = control.get_pointed_at().value
     return any(pointed is v for v in values)
 
 
 class Prompter:
-    """Draws single prompts with questionary; ``input``/``output`` let tests inject a pipe."""
+    """Draws single prompts with questionary; ``input``/``output`` let tests inject a pipe.
+
+    With ``ctrl_d_ends=False`` (a shared terminal) Ctrl-D is a key, never the end of input;
+    only a closed input (or terminal) raises EOFError."""
+
+    # An end of input read from a terminal that is still there is a stray Ctrl-D typed while
+    # no prompt was drawn; the prompt is drawn again, a bounded number of times in a row so
+    # that a terminal which keeps signalling the end cannot spin.
+    STRAY_EOF_LIMIT = 20
 
     def __init__(
-        self, *, input: Any = None, output: Any = None, idle_timeout: float | None = None
+        self,
+        *,
+        input: Any = None,
+        output: Any = None,
+        idle_timeout: float | None = None,
+        ctrl_d_ends: bool = True,
     ) -> None:
         self.input = input
         self.output = output
         self.idle_timeout = idle_timeout
+        self.ctrl_d_ends = ctrl_d_ends
 
     def _io(self) -> dict[str, Any]:
         return {k: v for k, v in (("input", self.input), ("output", self.output)) if v is not None}
 
-    def _ask(self, question: Any) -> Any:
-        """Runs one prompt; Ctrl-C raises KeyboardInterrupt, end of input EOFError, an idle
-        timeout IdleTimeout, and a closed terminal HangUp (or the OSError it caused)."""
+    def _on_a_terminal(self) -> bool:
+        if self.input is not None:
+            return False
+        try:
+            return sys.stdin is not None and sys.stdin.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def _ask(self, make: Callable[[], Any]) -> Any:
+        """Runs one prompt made by ``make``; Ctrl-C raises KeyboardInterrupt, end of input
+        EOFError, an idle timeout IdleTimeout, and a closed terminal HangUp (or the OSError
+        it caused)."""
+        stray = 0
+        while True:
+            try:
+                return self._run(make())
+            except EOFError:
+                stray += 1
+                if self.ctrl_d_ends or stray > self.STRAY_EOF_LIMIT or not self._on_a_terminal():
+                    raise
+
+    def _run(self, question: Any) -> Any:
         global _active_app
         if _stopped_by is not None:
             raise _stopped_by()
@@ -197,18 +255,21 @@ class Prompter:
     ) -> Any:
         import questionary
 
-        options = [questionary.Choice(title=t, value=v) for t, v in choices]
-        chosen = next((o for o in options if o.value == default), None)
-        question = questionary.select(
-            message,
-            choices=options,
-            default=chosen,
-            instruction=instruction or "(use the arrow keys, then Enter)",
-            qmark="",
-            **self._io(),
-        )
-        _choice_keys(question.application)
-        return self._ask(question)
+        def make() -> Any:
+            options = [questionary.Choice(title=t, value=v) for t, v in choices]
+            chosen = next((o for o in options if o.value == default), None)
+            question = questionary.select(
+                message,
+                choices=options,
+                default=chosen,
+                instruction=instruction or "(use the arrow keys, then Enter)",
+                qmark="",
+                **self._io(),
+            )
+            _choice_keys(question.application, ctrl_d_ends=self.ctrl_d_ends)
+            return question
+
+        return self._ask(make)
 
     def checkbox(
         self,
@@ -219,17 +280,22 @@ class Prompter:
     ) -> list[Any]:
         import questionary
 
-        options = [questionary.Choice(title=t, value=v, checked=v in checked) for t, v in choices]
-        question = questionary.checkbox(
-            message,
-            choices=options,
-            validate=validate,
-            instruction="(Space to tick, Enter when done)",
-            qmark="",
-            **self._io(),
-        )
-        _choice_keys(question.application, act_on=(BACK, HELP))
-        result: list[Any] = self._ask(question)
+        def make() -> Any:
+            options = [
+                questionary.Choice(title=t, value=v, checked=v in checked) for t, v in choices
+            ]
+            question = questionary.checkbox(
+                message,
+                choices=options,
+                validate=validate,
+                instruction="(Space to tick, Enter when done)",
+                qmark="",
+                **self._io(),
+            )
+            _choice_keys(question.application, act_on=(BACK, HELP), ctrl_d_ends=self.ctrl_d_ends)
+            return question
+
+        result: list[Any] = self._ask(make)
         return result
 
     def text(
@@ -237,8 +303,8 @@ class Prompter:
     ) -> str:
         import questionary
 
-        result: str = self._ask(
-            questionary.text(
+        def make() -> Any:
+            question = questionary.text(
                 message,
                 default=default,
                 validate=validate,
@@ -246,7 +312,16 @@ class Prompter:
                 qmark="",
                 **self._io(),
             )
-        )
+            if not self.ctrl_d_ends:
+                from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+                keys = KeyBindings()
+                _ctrl_d_is_a_key(keys)
+                app: Any = question.application
+                app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+            return question
+
+        result: str = self._ask(make)
         return result
 
 
@@ -263,6 +338,7 @@ class Screening:
         answered_on: dt.date | None = None,
         on_change: Callable[[dict[str, Any]], None] | None = None,
         intro: bool = True,
+        confirm_leave: Callable[[], bool] | None = None,
     ) -> None:
         self.q = questionnaire
         self.prompter = prompter
@@ -271,6 +347,8 @@ class Screening:
         self.answered_on = answered_on or dt.date.today()
         self.on_change = on_change or (lambda _values: None)
         self.intro = intro
+        # Asked on Ctrl-C: True leaves (Interrupted), False asks the same question again.
+        self.confirm_leave = confirm_leave
         self.skipped: set[str] = set()
         self._section: str | None = None
 
@@ -294,12 +372,16 @@ class Screening:
         question = self._next_unanswered()
         while True:
             if question is None:
-                choice = self._review()
+                choice = self._unless_staying(self._review)
+                if choice is STAY:
+                    continue
                 if choice is SUBMIT:
                     return self.answers()
                 question = self._previous(None) if choice is BACK else self.q.by_id[str(choice)]
                 continue
-            result = self._ask(question)
+            result = self._unless_staying(functools.partial(self._ask, question))
+            if result is STAY:
+                continue
             if result is BACK:
                 # Each Back steps one shown question further back; answering one then goes on
                 # to the first question still unanswered (or the review).
@@ -307,6 +389,15 @@ class Screening:
                 continue
             self._record(question, result)
             question = self._next_unanswered()
+
+    def _unless_staying(self, prompt: Callable[[], Any]) -> Any:
+        """``prompt()``, or STAY when Ctrl-C was pressed and the person chose to stay."""
+        try:
+            return prompt()
+        except KeyboardInterrupt:
+            if self.confirm_leave is None or self.confirm_leave():
+                raise
+            return STAY
 
     def answers(self) -> Answers:
         data = {"answered_on": self.answered_on.isoformat(), "answers": self.values}

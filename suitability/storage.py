@@ -10,7 +10,35 @@ from pathlib import Path
 
 from .errors import StorageError
 
-__all__ = ["state_dir", "unique_path", "write_private"]
+__all__ = ["make_private_folders", "state_dir", "unique_path", "write_private"]
+
+
+class _UnsafeFolder(StorageError):
+    """A folder that must not be written through (a link, or another user's): the caller
+    refuses to go on, where a folder that merely cannot be written is worked around."""
+
+
+def make_private_folders(folder: str | Path) -> Path:
+    """Creates ``folder`` and every missing folder above it with mode 0700 (whatever the
+    umask), so no level this program creates lets another user list the records inside. A
+    folder that exists already keeps its permissions: a clinic may share one on purpose."""
+    target = Path(folder)
+    missing = []
+    at = target
+    while not at.is_dir():
+        missing.append(at)
+        if at.parent == at:
+            break
+        at = at.parent
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=0o700)
+        except FileExistsError:
+            if not level.is_dir():
+                raise
+            continue  # made meanwhile by someone else: theirs, left as it is
+        level.chmod(0o700)  # whatever the umask
+    return target
 
 
 def write_private(path: str | Path, text: str, *, replace: bool = False) -> Path:
@@ -22,7 +50,7 @@ def write_private(path: str | Path, text: str, *, replace: bool = False) -> Path
     target = Path(path)
     folder = target.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folders(folder)
     except OSError as exc:
         raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
     temp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
@@ -60,12 +88,33 @@ def unique_path(path: str | Path) -> Path:
 
 
 def state_dir() -> Path:
-    """Where unfinished screenings are kept: private to this user (mode 0700)."""
+    """Where unfinished screenings are kept: private to this user (mode 0700).
+
+    A state folder that is a symbolic link or belongs to someone else is refused rather than
+    written through: answers would land wherever the link points, readable by its owner."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     folder = Path(base) / "suitability"
+    if folder.is_symlink():
+        raise _UnsafeFolder(
+            f"the state folder {folder} is a symbolic link; it is not used, so that answers "
+            "cannot be written somewhere else. Remove the link (a folder is created in its "
+            "place), or set XDG_STATE_HOME to a folder of your own."
+        )
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.chmod(0o700)
+        make_private_folders(folder)
+        # Opened without following links, so the check and the chmod are on the same folder.
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as exc:
-        raise StorageError(f"cannot create {folder}: {exc.strerror}") from None
+        raise StorageError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    try:
+        if os.fstat(fd).st_uid != os.getuid():
+            raise _UnsafeFolder(
+                f"the state folder {folder} belongs to another user; it is not used, so that "
+                "they cannot read the answers. Set XDG_STATE_HOME to a folder of your own."
+            )
+        os.fchmod(fd, 0o700)
+    except OSError as exc:
+        raise StorageError(f"cannot make {folder} private: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     return folder

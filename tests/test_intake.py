@@ -56,8 +56,12 @@ def test_two_patients_then_an_interrupted_one__list_shows_all_with_the_partial_m
     answer(child, questionnaire, BASELINE, upto=4)
     child.expect_exact(questionnaire.questions[4].label)
     child.sendintr()
+    child.expect_exact("Leave this screening?")
+    child.send(DOWN + ENTER)  # yes, leave for now
+    child.expect_exact("When you have noted your code")
+    child.send(ENTER)
     child.expect_exact("start your screening")  # back at the welcome screen
-    child.send(DOWN + ENTER)  # staff close the intake ...
+    child.send(DOWN + DOWN + ENTER)  # staff close the intake ...
     close_intake(child)  # ... and confirm it
     child.expect(pexpect.EOF)
     child.close()

@@ -151,7 +151,9 @@ def test_closed_terminal__saves_quietly_without_a_traceback(
 # --------------------------------------------------------------------------- intake
 
 
-CLOSE = [pick(1), "CLOSE" + ENTER]
+CLOSE = [pick(2), "CLOSE" + ENTER]
+# Ctrl-C in a screening asks first; "Yes, leave for now", then "Done" under the code shown.
+LEAVE = [CTRL_C, pick(1), ENTER]
 
 
 def test_intake__closing_needs_the_typed_word_and_counts_partial_records(
@@ -159,10 +161,10 @@ def test_intake__closing_needs_the_typed_word_and_counts_partial_records(
 ) -> None:
     out = tmp_path / "new" / "records"
     script = [
-        pick(1), "no" + ENTER,  # a stray "close": back to the welcome
+        pick(2), "no" + ENTER,  # a stray "close": back to the welcome
         CTRL_C, ENTER,  # Ctrl-C asks too; Enter goes back
-        ENTER, "43" + ENTER, CTRL_C,  # a patient stops after one answer: kept
-        ENTER, CTRL_C,  # one stops before any answer: nothing to keep
+        ENTER, "43" + ENTER, *LEAVE,  # a patient stops after one answer: kept
+        ENTER, CTRL_C, pick(1),  # one stops before any answer: nothing to keep, no code
         *CLOSE,
     ]  # fmt: skip
     assert run(["intake", "--out", str(out)], script) == 0
@@ -223,7 +225,7 @@ def test_intake_list__partial_records_show_progress_only_and_ids_are_never_cut(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "records"
-    run(["intake", "--out", str(out)], [ENTER, "45" + ENTER, CTRL_C, *CLOSE])
+    run(["intake", "--out", str(out)], [ENTER, "45" + ENTER, *LEAVE, *CLOSE])
     [partial] = (out / "partial").glob("*.json")
     record = json.loads(partial.read_text(encoding="utf-8"))
     screen_text = io.StringIO()
