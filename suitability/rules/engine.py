@@ -15,12 +15,17 @@ So this wrapper:
   deleting a session whose fact matched no rule aborts the whole process (intermittently),
   while never deleting it runs into the 1024-session limit;
 - records which rules fired with the project's own stable ids, and turns any exception inside
-  an action (caught by us, or found in the session state) into :class:`RulesError`.
+  an action (caught by us, or found in the session state) into :class:`RulesError`;
+- replaces durable-rules' clock helper, which calls ``datetime.utcfromtimestamp`` (deprecated
+  since Python 3.12) on every fired action: under warnings-as-errors every assessment failed.
+  The replacement gives the same value without the deprecated call; filtering the warning
+  instead would change process-wide state, which is not thread-safe.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -33,6 +38,25 @@ __all__ = ["Engine", "Hit", "get_engine"]
 
 _names = itertools.count()
 _SEEN = "_seen"
+
+
+#: What durable-rules' helper subtracts: the naive Unix epoch, as ``utcfromtimestamp(0)`` gives.
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _unix_now() -> float:
+    """durable-rules' clock, without its deprecated call: the local wall-clock time in seconds
+    since the naive epoch, exactly as before (its callers only compare it with itself)."""
+    return (dt.datetime.now() - _EPOCH).total_seconds()
+
+
+def _durable_engine() -> Any:
+    """durable-rules' engine module, with its clock replaced (its functions look the helper up
+    in the module at each call, so replacing the module's attribute is enough)."""
+    import durable.engine
+
+    durable.engine._unix_now = _unix_now
+    return durable.engine
 
 
 def _noop(c: Any) -> None:
@@ -58,10 +82,9 @@ class Engine:
         rules: Iterable[Rule] = RULES,
         derivations: Iterable[Derivation] = DERIVATIONS,
     ) -> None:
-        from durable.engine import MessageNotHandledException, MessageObservedException, Ruleset
-
-        self._not_handled: type[Exception] = MessageNotHandledException
-        self._observed: type[Exception] = MessageObservedException
+        durable = _durable_engine()
+        self._not_handled: type[Exception] = durable.MessageNotHandledException
+        self._observed: type[Exception] = durable.MessageObservedException
         self.rules = tuple(rules)
         self.derivations = tuple(derivations)
         self._check_chaining()
@@ -73,7 +96,9 @@ class Engine:
         self.definition = self._definition()
         self.name = f"suitability_{next(_names)}"
         # Registration mutates the dicts it is given: pass a copy, keep ours for `bare` runs.
-        self._ruleset = Ruleset(self.name, None, self._with_actions(copy.deepcopy(self.definition)))
+        self._ruleset = durable.Ruleset(
+            self.name, None, self._with_actions(copy.deepcopy(self.definition))
+        )
 
     # ------------------------------------------------------------------ building
 
