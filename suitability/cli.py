@@ -199,9 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except SuitabilityError as exc:
-        problems = getattr(exc, "problems", None)
-        if problems:
-            _print_problems(problems)
+        if exc.problems:
+            _print_problems(exc.problems)
         else:
             print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -754,6 +754,12 @@ def _check(
         )
     warnings: list[Problem] = []
     errors.extend(_semantic_problems(data, source, positions))
+    if model is not None and reads is None:
+        # A file is checked against the shipped rule set, so that `validate` and every command
+        # refuse a questionnaire the rules cannot use before anyone answers a question.
+        from .rules.check import rule_problems
+
+        errors.extend(rule_problems(model, source=source, positions=positions))
     if model is not None and not errors:
         if reads is None:
             from .rules.catalogue import questions_read
@@ -767,7 +773,11 @@ def _check(
 def check_questionnaire(
     path: str | Path, *, reads: Iterable[str] | None = None
 ) -> tuple[Questionnaire | None, list[Problem], list[Problem]]:
-    """Checks a questionnaire file; returns (model or None, errors, warnings). Never raises."""
+    """Checks a questionnaire file; returns (model or None, errors, warnings). Never raises.
+
+    Unless ``reads`` is given, the file is also checked against the shipped rule set: a question
+    or choice a rule reads must exist, fit the rule's test, and be marked safety when a
+    condition rests on it."""
     path = Path(path)
     source = path.name
     try:

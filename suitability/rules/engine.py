@@ -31,7 +31,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from ..errors import RulesError
+from .._messages import problem
+from ..errors import Problem, RulesError
 from .catalogue import DERIVATIONS, RULES, Derivation, Derived, Rule
 
 __all__ = ["Engine", "Hit", "get_engine"]
@@ -57,6 +58,15 @@ def _durable_engine() -> Any:
 
     durable.engine._unix_now = _unix_now
     return durable.engine
+
+
+_FAILED = "the assessment could not be completed"
+
+
+def _failure(owner: str, exc: Exception) -> Problem:
+    return problem(
+        "rules_action_failed", owner=owner, error_type=type(exc).__name__, error=str(exc)
+    )
 
 
 def _noop(c: Any) -> None:
@@ -91,7 +101,7 @@ class Engine:
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         self._hits: list[Hit] = []
-        self._failures: list[str] = []
+        self._failures: list[Problem] = []
         self._interrupted = False
         self.definition = self._definition()
         self.name = f"suitability_{next(_names)}"
@@ -106,7 +116,10 @@ class Engine:
         consumed = {(r.when.name, r.when.detail) for r in self.rules if isinstance(r.when, Derived)}
         for d in self.derivations:
             if (d.name, d.detail) not in consumed:
-                raise RulesError(f"derivation {d.id} asserts '{d.name}', which no rule reads")
+                raise RulesError(
+                    [problem("rules_unread_derivation", derivation=d.id, fact=d.name)],
+                    summary="the rule set is inconsistent",
+                )
 
     def _definition(self) -> dict[str, Any]:
         """The ruleset in durable-rules' JSON format; `run` is filled in by `_with_actions`."""
@@ -140,7 +153,7 @@ class Engine:
             except self._observed:
                 pass  # derived already: two branches of an "any of" matched the same answers
             except Exception as exc:
-                self._failures.append(f"derivation {d.id}: {type(exc).__name__}: {exc}")
+                self._failures.append(_failure(f"derivation {d.id}", exc))
                 raise
             except KeyboardInterrupt:
                 self._interrupted = True
@@ -153,7 +166,7 @@ class Engine:
             try:
                 self._record(rule_id)
             except Exception as exc:
-                self._failures.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+                self._failures.append(_failure(f"rule {rule_id}", exc))
                 raise
             except KeyboardInterrupt:
                 self._interrupted = True  # durable-rules swallows it: raised again after clean-up
@@ -181,12 +194,11 @@ class Engine:
                     self._ruleset.delete_state(sid)
                 except Exception as exc:  # pragma: no cover - the C engine refused to clean up
                     raise RulesError(
-                        f"the rules engine could not clear session {sid}: {exc}"
+                        [problem("rules_engine_cleanup", session=sid, error=str(exc))],
+                        summary=_FAILED,
                     ) from exc
             if self._failures:
-                raise RulesError(
-                    "a rule failed during the assessment: " + "; ".join(self._failures)
-                )
+                raise RulesError(self._failures, summary=_FAILED)
             return list(self._hits)
 
     def _assert(self, fact: dict[str, Any]) -> None:
@@ -201,18 +213,24 @@ class Engine:
         except self._not_handled:
             return  # no rule reads this fact: a legitimate outcome
         except Exception as exc:
-            raise RulesError(f"the rules engine rejected a fact: {exc}") from exc
+            raise RulesError(
+                [problem("rules_engine_rejected", error=str(exc))], summary=_FAILED
+            ) from exc
         self._ruleset.do_actions(handle, complete)
         if self._interrupted:
             raise KeyboardInterrupt  # the person pressed Ctrl-C: not a rule failure
         error = outcome.get("error")
         state = outcome.get("state") or {}
         if error:
-            raise RulesError(f"the rules engine failed: {error}")
+            raise RulesError([problem("rules_engine_failed", error=str(error))], summary=_FAILED)
         if isinstance(state, dict) and state.get("exception"):
-            detail = "; ".join(self._failures) or str(state["exception"]).split(", traceback")[0]
-            self._failures.clear()
-            raise RulesError(f"a rule failed during the assessment: {detail}")
+            failures = self._failures or [
+                problem(
+                    "rules_engine_failed", error=str(state["exception"]).split(", traceback")[0]
+                )
+            ]
+            self._failures = []
+            raise RulesError(failures, summary=_FAILED)
 
 
 _ENGINE: dict[str, Engine] = {}
