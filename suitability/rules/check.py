@@ -42,6 +42,7 @@ class _Locator:
         self.source = source
         self.positions = positions
         self.paths: dict[str, tuple[str | int, ...]] = {}
+        self.hints: dict[str, str] = {}
         for s_index, section in enumerate(questionnaire.sections):
             for q_index, question in enumerate(section.questions):
                 self.paths.setdefault(question.id, ("sections", s_index, "questions", q_index))
@@ -59,7 +60,9 @@ def _owner(rule_id: str) -> str:
 
 
 def _unknown_question(at: _Locator, rule_id: str, question_id: str) -> Problem:
-    hint = did_you_mean(question_id, at.questionnaire.by_id)
+    hint = at.hints.get(question_id)
+    if hint is None:  # several rules read most questions: one search over the ids for each
+        hint = at.hints[question_id] = did_you_mean(question_id, at.questionnaire.by_id)
     return at(
         "rules_unknown_question", None, owner=_owner(rule_id), question=question_id, hint=hint
     )
