@@ -20,6 +20,7 @@ def main() -> int:
         import datetime  # noqa: F401
         import signal
 
+        sys.unraisablehook = _unraisable
         from .cli import main as run
 
         try:
@@ -28,8 +29,36 @@ def main() -> int:
             # From here on a Ctrl-C (while output is flushed, or the interpreter shuts down)
             # simply ends the process: nothing is left to save, and nothing to report.
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not interrupted_by(exc):
+            raise
         return _interrupted()
+
+
+def _unraisable(hook: sys.UnraisableHookArgs) -> None:
+    """A Ctrl-C that lands where Python cannot raise it (a callback from compiled code, a
+    finaliser) is reported as "Exception ignored" with a traceback, and lost. Delivered again
+    instead, it is raised at the next line of Python, where the command handles it."""
+    if issubclass(hook.exc_type, KeyboardInterrupt):
+        import signal
+
+        signal.raise_signal(signal.SIGINT)
+        return
+    sys.__unraisablehook__(hook)
+
+
+def interrupted_by(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C, or an error it caused: Python 3.10 wraps a KeyboardInterrupt
+    raised while a class is being created in a RuntimeError ("Error calling __set_name__"), so an
+    interrupt during an import can surface as another exception."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _interrupted() -> int:

@@ -210,6 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
+        from ._entry import interrupted_by
+
+        if interrupted_by(exc):  # a Ctrl-C during an import, wrapped by Python
+            print("\nInterrupted.", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(
             f"internal error: {type(exc).__name__}: {exc}. Please report this; "
             "no answers were sent anywhere.",

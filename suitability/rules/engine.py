@@ -217,9 +217,11 @@ class Engine:
                 [problem("rules_engine_rejected", error=str(exc))], summary=_FAILED
             ) from exc
         self._ruleset.do_actions(handle, complete)
-        if self._interrupted:
-            raise KeyboardInterrupt  # the person pressed Ctrl-C: not a rule failure
         error = outcome.get("error")
+        if self._interrupted or isinstance(error, KeyboardInterrupt):
+            # The person pressed Ctrl-C (in an action, or in durable-rules' own code, which
+            # hands it over as an error): not a rule failure.
+            raise KeyboardInterrupt
         state = outcome.get("state") or {}
         if error:
             raise RulesError([problem("rules_engine_failed", error=str(error))], summary=_FAILED)
