@@ -3,28 +3,42 @@
 Loading the command takes a few hundred milliseconds (pydantic, the questionnaire, rich), and a
 Ctrl-C during that time would otherwise print a Python traceback. Everything heavy is imported
 inside ``main``, where an interrupt ends the command quietly with exit code 130.
+
+A Ctrl-C is recorded when it arrives, because not every library lets it through: Python 3.10
+wraps one raised while a class is created in a RuntimeError, compiled code may report it as an
+"ignored" exception, and pydantic-core may turn one into a failed check. Whatever came of it,
+the person asked to stop, so the command ends as interrupted.
 """
 
 from __future__ import annotations
 
 import sys
 
+# Not `typing.TYPE_CHECKING`: importing typing takes longer than this whole module, and every
+# millisecond before `main` runs is one where a Ctrl-C is Python's to report.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import FrameType
+
 EXIT_INTERRUPTED = 130
+
+_interrupts: list[int] = []
 
 
 def main() -> int:
     try:
         # pydantic-core fetches datetime's C API when it loads; a Ctrl-C while that import runs
-        # makes it panic (a PanicException, which is no KeyboardInterrupt, and a Rust
-        # backtrace). Imported here first, it is already loaded by then.
+        # makes it panic (a PanicException and a Rust backtrace). Imported here first, it is
+        # already loaded by then.
         import datetime  # noqa: F401
         import signal
 
+        signal.signal(signal.SIGINT, _on_interrupt)
         sys.unraisablehook = _unraisable
         from .cli import main as run
 
         try:
-            return run()
+            code = run()
         finally:
             # From here on a Ctrl-C (while output is flushed, or the interpreter shuts down)
             # simply ends the process: nothing is left to save, and nothing to report.
@@ -33,24 +47,36 @@ def main() -> int:
         if not interrupted_by(exc):
             raise
         return _interrupted()
+    if _interrupts and code != EXIT_INTERRUPTED:
+        return _interrupted()  # a Ctrl-C that a library swallowed
+    return code
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    _interrupts.append(signum)
+    raise KeyboardInterrupt
 
 
 def _unraisable(hook: sys.UnraisableHookArgs) -> None:
     """A Ctrl-C that lands where Python cannot raise it (a callback from compiled code, a
-    finaliser) is reported as "Exception ignored" with a traceback, and lost. Delivered again
-    instead, it is raised at the next line of Python, where the command handles it."""
+    finaliser) would be reported as "Exception ignored" with a traceback, and lost: it is
+    recorded instead, and the command ends as interrupted. (Delivering it again from here
+    would raise it inside this hook, which is reported the same way.)"""
     if issubclass(hook.exc_type, KeyboardInterrupt):
-        import signal
-
-        signal.raise_signal(signal.SIGINT)
+        _interrupts.append(2)
         return
     sys.__unraisablehook__(hook)
 
 
+def interrupted() -> bool:
+    """Whether the person pressed Ctrl-C during this command."""
+    return bool(_interrupts)
+
+
 def interrupted_by(exc: BaseException) -> bool:
-    """Whether ``exc`` is a Ctrl-C, or an error it caused: Python 3.10 wraps a KeyboardInterrupt
-    raised while a class is being created in a RuntimeError ("Error calling __set_name__"), so an
-    interrupt during an import can surface as another exception."""
+    """Whether the person pressed Ctrl-C (in this command) or ``exc`` comes from one."""
+    if _interrupts:
+        return True
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

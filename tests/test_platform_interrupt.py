@@ -128,18 +128,19 @@ def test_an_error_caused_by_ctrl_c__counts_as_the_interrupt() -> None:
     assert not interrupted_by(RuntimeError("a real failure"))
 
 
-def test_ctrl_c_where_python_cannot_raise_it__is_delivered_again() -> None:
+def test_ctrl_c_where_python_cannot_raise_it__is_recorded_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from types import SimpleNamespace
 
-    from suitability._entry import _unraisable
+    from suitability import _entry
 
-    delivered: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: delivered.append(signum))
-    try:
-        _unraisable(SimpleNamespace(exc_type=KeyboardInterrupt))  # type: ignore[arg-type]
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    assert delivered == [signal.SIGINT]
+    monkeypatch.setattr(_entry, "_interrupts", [])
+    assert not _entry.interrupted()
+    _entry._unraisable(SimpleNamespace(exc_type=KeyboardInterrupt))  # type: ignore[arg-type]
+    assert capsys.readouterr().err == ""
+    assert _entry.interrupted()
+    assert _entry.interrupted_by(RuntimeError("a check that failed because of it"))
 
 
 def test_ctrl_c_that_durable_rules_hands_over_as_an_error__stays_an_interrupt(

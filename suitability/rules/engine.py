@@ -19,7 +19,9 @@ So this wrapper:
 - replaces durable-rules' clock helper, which calls ``datetime.utcfromtimestamp`` (deprecated
   since Python 3.12) on every fired action: under warnings-as-errors every assessment failed.
   The replacement gives the same value without the deprecated call; filtering the warning
-  instead would change process-wide state, which is not thread-safe.
+  instead would change process-wide state, which is not thread-safe;
+- gives the library's logger a null handler: it logs every exception met in its own code (a
+  Ctrl-C included) with a traceback, which Python would otherwise print on standard error.
 """
 
 from __future__ import annotations
@@ -54,9 +56,14 @@ def _unix_now() -> float:
 def _durable_engine() -> Any:
     """durable-rules' engine module, with its clock replaced (its functions look the helper up
     in the module at each call, so replacing the module's attribute is enough)."""
+    import logging
+
     import durable.engine
 
     durable.engine._unix_now = _unix_now
+    # Every failure reaches the caller as a RulesError; without a handler of its own, the
+    # library's log would print its tracebacks (a Ctrl-C's included) on standard error.
+    logging.getLogger("durable").addHandler(logging.NullHandler())
     return durable.engine
 
 
