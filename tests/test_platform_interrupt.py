@@ -29,12 +29,15 @@ _START = (str(COMMAND), "suitability/__init__.py", "suitability/_entry.py")
 
 
 #: Python reports an interrupt while its ``site`` runs a ``.pth`` file (coverage installs one),
-#: or while it sets up the warnings that PYTHONWARNINGS asks for, and carries on: the command
-#: then runs as usual.
+#: while it sets up the warnings that PYTHONWARNINGS asks for, or in its import system's own
+#: weak-reference callback while the console script imports the entry point, and carries on:
+#: the command then runs as usual.
 _START_UP_REPORTS = re.compile(
     r"^(Error processing line \d+ of .*?Remainder of file ignored\n"
     r"|'import warnings' failed; traceback:\nTraceback \(most recent call last\):\n"
-    r"(?:  .*\n)*KeyboardInterrupt\n)",
+    r"(?:  .*\n)*KeyboardInterrupt\n"
+    r"|Exception ignored in: <function _WeakValueDictionary\.__init__\.<locals>\.KeyedRef\.remove"
+    r" at 0x[0-9a-f]+>\nTraceback \(most recent call last\):\n(?:  .*\n)*KeyboardInterrupt: ?\n)",
     re.DOTALL,
 )
 
