@@ -1,34 +1,86 @@
-# Sourced by scripts/screen and scripts/check: finds a supported Python (3.10-3.12, the range
-# durable-rules 2.0.28 imports on), creates .venv and installs the project when pyproject changes.
+# Sourced by scripts/screen and scripts/check. Finds the supported Pythons (3.10-3.12, the range
+# durable-rules 2.0.28 imports on) on PATH and under pyenv, and sets up one virtual environment
+# per Python, installing the project into it again whenever pyproject.toml changes.
+#
+# After sourcing: `pythons` maps "3.X" to an interpreter, `oldest` and `newest` name the oldest
+# and newest found, and `venv_for 3.X` prints (and sets up) the environment for that version:
+# `.venv` when `.venv` already runs it (or does not exist yet), else `.venv-3.X`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-pick_python() {
-    local cand
-    for cand in ${SUITABILITY_PYTHON:-} python3.11 python3.12 python3.10 python3; do
-        if command -v "$cand" >/dev/null 2>&1 &&
-            "$cand" -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 12) else 1)' 2>/dev/null; then
-            echo "$cand"
-            return 0
-        fi
-    done
-    return 1
+# "3.X" when the interpreter runs and is supported, nothing otherwise. A pyenv shim for a
+# version that is installed but not selected exists on PATH and fails when run: running it is
+# the only reliable test.
+_supported_version() {
+    "$1" -c 'import sys; v = sys.version_info[:2]
+sys.exit(1) if not (3, 10) <= v <= (3, 12) else print("%d.%d" % v)' 2>/dev/null
 }
 
-if [ ! -x .venv/bin/python ]; then
-    py="$(pick_python)" || {
-        echo "suitability needs Python 3.10, 3.11 or 3.12 (durable-rules 2.0.28 does not import on 3.13); none was found." >&2
-        exit 1
-    }
-    "$py" -m venv .venv
-fi
+_candidates() {
+    local cand pyroot
+    for cand in ${SUITABILITY_PYTHON:-} python3.12 python3.11 python3.10 python3; do
+        command -v "$cand" 2>/dev/null || true
+    done
+    pyroot="$( (command -v pyenv >/dev/null 2>&1 && pyenv root 2>/dev/null) || echo "${PYENV_ROOT:-$HOME/.pyenv}")"
+    for cand in "$pyroot"/versions/3.1[0-2].*/bin/python3.1[0-2]; do
+        if [ -x "$cand" ]; then echo "$cand"; fi
+    done
+}
 
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-    echo "Setting up .venv (first run only)..." >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]" >&2
-    rm -f .venv/.installed-*
-    touch "$stamp"
+declare -A pythons=()
+while IFS= read -r cand; do
+    ver="$(_supported_version "$cand")" || continue
+    if [ -z "${pythons[$ver]:-}" ]; then pythons[$ver]="$cand"; fi
+done < <(_candidates)
+
+if [ "${#pythons[@]}" -eq 0 ]; then
+    echo "suitability needs Python 3.10, 3.11 or 3.12 (durable-rules 2.0.28 does not import on 3.13); none was found." >&2
+    exit 1
 fi
+versions="$(printf '%s\n' "${!pythons[@]}" | sort -t. -k2,2n)"
+oldest="$(head -n1 <<<"$versions")"
+newest="$(tail -n1 <<<"$versions")"
+
+_venv_version() {
+    if [ -x "$1/bin/python" ]; then _supported_version "$1/bin/python" || true; fi
+}
+
+# Creates the environment in $1 with the interpreter $2 if missing, and installs the project.
+_setup_venv() {
+    local dir="$1" py="$2" stamp
+    if [ ! -x "$dir/bin/python" ]; then
+        "$py" -m venv "$dir"
+    fi
+    stamp="$dir/.installed-$(sha256sum <pyproject.toml | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        echo "Setting up $dir (first run only)..." >&2
+        "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+        "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" >&2
+        rm -f "$dir"/.installed-*
+        touch "$stamp"
+    fi
+}
+
+venv_for() {
+    local ver="$1" dir=".venv-$1" have
+    have="$(_venv_version .venv)"
+    if [ "$have" = "$ver" ] || { [ -z "$have" ] && [ ! -e .venv ]; }; then
+        dir=".venv"
+    fi
+    _setup_venv "$dir" "${pythons[$ver]}"
+    echo "$dir"
+}
+
+# .venv, for the screening: kept as it is when it runs a supported Python, else made with the
+# newest one found.
+main_venv() {
+    local have
+    have="$(_venv_version .venv)"
+    if [ -z "$have" ]; then
+        rm -rf .venv
+        have="$newest"
+    fi
+    _setup_venv .venv "${pythons[$have]:-${pythons[$newest]}}"
+    echo ".venv"
+}

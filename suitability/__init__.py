@@ -16,22 +16,28 @@ if not ((3, 10) <= _sys.version_info[:2] <= (3, 12)):  # pragma: no cover - chec
         f"{_sys.version_info.major}.{_sys.version_info.minor})."
     )
 
-from .answers import Answers, answers_schema, read_answers_file, validate_answers
-from .assessment import Assessment, Flag, Reason, TreatmentVerdict, Verdict, assess
-from .errors import (
-    AnswersError,
-    Problem,
-    QuestionnaireError,
-    RulesError,
-    StorageError,
-    SuitabilityError,
-)
-from .questionnaire import (
-    Question,
-    Questionnaire,
-    default_questionnaire,
-    load_questionnaire,
-)
+# Not `typing.TYPE_CHECKING`: importing typing alone takes longer than the rest of this file.
+# (mypy reads the block: `always_true` in pyproject.toml names this flag.)
+_TYPE_CHECKING = False
+if _TYPE_CHECKING:
+    from typing import Any
+
+    from .answers import Answers, answers_schema, read_answers_file, validate_answers
+    from .assessment import Assessment, Flag, Reason, TreatmentVerdict, Verdict, assess
+    from .errors import (
+        AnswersError,
+        Problem,
+        QuestionnaireError,
+        RulesError,
+        StorageError,
+        SuitabilityError,
+    )
+    from .questionnaire import (
+        Question,
+        Questionnaire,
+        default_questionnaire,
+        load_questionnaire,
+    )
 
 __version__ = "0.1.0"
 
@@ -58,3 +64,45 @@ __all__ = [
     "read_answers_file",
     "validate_answers",
 ]
+
+# Each public name is imported from its module on first use (PEP 562), so importing the package
+# costs nothing: the command's entry point must be able to catch Ctrl-C before pydantic and the
+# rules engine load, and it can only do that once the package itself has been imported.
+_HOMES = {
+    **dict.fromkeys(
+        ("Answers", "answers_schema", "read_answers_file", "validate_answers"), "answers"
+    ),
+    **dict.fromkeys(
+        ("Assessment", "Flag", "Reason", "TreatmentVerdict", "Verdict", "assess"), "assessment"
+    ),
+    **dict.fromkeys(
+        (
+            "AnswersError",
+            "Problem",
+            "QuestionnaireError",
+            "RulesError",
+            "StorageError",
+            "SuitabilityError",
+        ),
+        "errors",
+    ),
+    **dict.fromkeys(
+        ("Question", "Questionnaire", "default_questionnaire", "load_questionnaire"),
+        "questionnaire",
+    ),
+}
+
+
+def __getattr__(name: str) -> "Any":
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'suitability' has no attribute '{name}'")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,5 +1,5 @@
 """``python -m suitability``: the same as the ``suitability`` command."""
 
-from .cli import main
+from ._entry import main
 
 raise SystemExit(main())

@@ -407,3 +407,61 @@ CATALOGUE.update(
         ),
     }
 )
+
+
+# ------------------------------------------------ the rule set against a questionnaire, and the
+# rules engine. Every value here comes from the questionnaire, the rule catalogue or the program,
+# never from a person's answers, except the text of an engine error, which may quote the answers
+# fact: it is only in ``technical``.
+CATALOGUE.update(
+    {
+        "rules_unknown_question": Template(
+            "{owner} reads question '{question}', which is missing{hint}",
+            "{owner} reads question '{question}', which is missing{hint}",
+        ),
+        "rules_unknown_choice": Template(
+            "{owner} reads choice '{choice}' of '{question}', which is missing{hint}",
+            "{owner} reads choice '{choice}' of '{question}', which is missing{hint}",
+        ),
+        "rules_wrong_type": Template(
+            "{owner} tests '{question}' for {wants}, but it is a {type} question, so the rule "
+            "could never apply",
+            "{owner} tests '{question}' for {wants}, but it is a {type} question, so the rule "
+            "could never apply",
+        ),
+        "rules_reads_text": Template(
+            "{owner} reads '{question}', free text that rules never read",
+            "{owner} reads '{question}', free text that rules never read",
+        ),
+        "rules_not_safety": Template(
+            "{owner} rests on '{question}', which is not marked safety: an unknown answer to it "
+            "would go unnoticed (add `safety: true`)",
+            "{owner} rests on '{question}', which is not marked safety: an unknown answer to it "
+            "would go unnoticed (add `safety: true`)",
+        ),
+        "rules_unread_derivation": Template(
+            "derivation '{derivation}' asserts '{fact}', which no rule reads",
+            "derivation '{derivation}' asserts '{fact}', which no rule reads",
+        ),
+        "rules_action_failed": Template(
+            "a rule failed during the assessment: {owner}: {error_type}: {error}",
+            "a rule failed during the assessment: {owner}: {error_type}",
+            "This screening could not be completed. Please tell the practitioner.",
+        ),
+        "rules_engine_failed": Template(
+            "the rules engine failed: {error}",
+            "the rules engine failed",
+            "This screening could not be completed. Please tell the practitioner.",
+        ),
+        "rules_engine_rejected": Template(
+            "the rules engine rejected a fact: {error}",
+            "the rules engine rejected a fact",
+            "This screening could not be completed. Please tell the practitioner.",
+        ),
+        "rules_engine_cleanup": Template(
+            "the rules engine could not clear session {session}: {error}",
+            "the rules engine could not clear session {session}",
+            "This screening could not be completed. Please tell the practitioner.",
+        ),
+    }
+)

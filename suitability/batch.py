@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -392,7 +392,7 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def _error_line(line: int, record_id: Any, problems: list[Problem]) -> str:
+def _error_line(line: int, record_id: Any, problems: Sequence[Problem]) -> str:
     """One strict-JSON line for the errors file, whatever the record held: an id that cannot
     be written becomes null, and a lone surrogate in a message (a key quoted from the record)
     becomes U+FFFD. The file is a record kept by whoever runs the batch, so each problem is

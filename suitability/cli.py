@@ -38,6 +38,7 @@ def _print_problems(problems: Sequence[Problem], *, label: str = "error") -> Non
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ._entry import interrupted
     from .questionnaire import check_questionnaire, default_questionnaire_path
 
     files = [Path(f) for f in args.files] or [default_questionnaire_path()]
@@ -47,6 +48,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             worst = max(worst, _validate_answers_file(path, args.questionnaire))
             continue
         model, errors, warnings = check_questionnaire(path)
+        if interrupted():  # a Ctrl-C inside pydantic-core can show as a failed check
+            raise KeyboardInterrupt
         _print_problems(warnings, label="warning")
         if errors:
             _print_problems(errors)
@@ -226,9 +229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except SuitabilityError as exc:
-        problems = getattr(exc, "problems", None)
-        if problems:
-            _print_problems(problems)
+        from ._entry import interrupted_by
+
+        if interrupted_by(exc):  # a Ctrl-C can make a library report a false problem
+            print("\nInterrupted.", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if exc.problems:
+            _print_problems(exc.problems)
         else:
             print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -238,6 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
+        from ._entry import interrupted_by
+
+        if interrupted_by(exc):  # a Ctrl-C during an import, wrapped by Python 3.10
+            print("\nInterrupted.", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(
             f"internal error: {type(exc).__name__}: {exc}. Please report this; "
             "no answers were sent anywhere.",

@@ -12,6 +12,7 @@ translated where they occur, so callers only ever catch these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -69,7 +70,13 @@ class Problem:
 
 
 class SuitabilityError(Exception):
-    """Root of every error this library raises."""
+    """Root of every error this library raises.
+
+    ``problems`` lists every problem found, each with its location and code; it is empty only
+    for an error that is one message alone (a file that cannot be written).
+    """
+
+    problems: Sequence[Problem] = ()
 
 
 class _ProblemError(SuitabilityError):
@@ -96,8 +103,9 @@ class AnswersError(_ProblemError):
     """Answers do not fit their questionnaire: every problem is listed in ``problems``."""
 
 
-class RulesError(SuitabilityError):
-    """The rule set is inconsistent with a questionnaire, or a rule failed during an assessment."""
+class RulesError(_ProblemError):
+    """The rule set does not fit a questionnaire, or a rule failed during an assessment: every
+    problem is listed in ``problems``."""
 
 
 class StorageError(SuitabilityError):

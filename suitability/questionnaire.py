@@ -727,20 +727,31 @@ def _check(
         )
     warnings: list[Problem] = []
     errors.extend(_semantic_problems(data, source, positions))
+    if model is not None and reads is None:
+        # A file is checked against the shipped rule set, so that `validate` and every command
+        # refuse a questionnaire the rules cannot use before anyone answers a question.
+        from .rules.check import rule_problems
+
+        errors.extend(rule_problems(model, source=source, positions=positions))
     if model is not None and not errors:
         if reads is None:
             from .rules.catalogue import questions_read
 
             reads = questions_read()
         warnings.extend(_unread_warnings(model, reads, source))
-    errors.sort(key=lambda p: p.line or 0)
+    # In the file's order; problems with no line (the file as a whole) come last.
+    errors.sort(key=lambda p: (p.line is None, p.line or 0))
     return (model if not errors else None), cap_problems(errors), warnings
 
 
 def check_questionnaire(
     path: str | Path, *, reads: Iterable[str] | None = None
 ) -> tuple[Questionnaire | None, list[Problem], list[Problem]]:
-    """Checks a questionnaire file; returns (model or None, errors, warnings). Never raises."""
+    """Checks a questionnaire file; returns (model or None, errors, warnings). Never raises.
+
+    Unless ``reads`` is given, the file is also checked against the shipped rule set: a question
+    or choice a rule reads must exist, fit the rule's test, and be marked safety when a
+    condition rests on it."""
     path = Path(path)
     source = path.name
     try:

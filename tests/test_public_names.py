@@ -9,6 +9,10 @@ import suitability
 
 
 def _public_names() -> set[str]:
+    # The package imports its public names lazily (PEP 562): reach each one first, so that the
+    # comparison sees them all, and anything else public beside them.
+    for name in suitability.__all__:
+        getattr(suitability, name)
     return {
         name
         for name, value in vars(suitability).items()

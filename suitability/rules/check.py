@@ -8,8 +8,12 @@ answers: either would silently turn a caution into ``worth_discussing``.
 
 from __future__ import annotations
 
-from .._problems import did_you_mean
-from ..errors import RulesError
+from collections.abc import Sequence
+
+from .._messages import problem
+from .._problems import did_you_mean, format_loc
+from .._yaml import Positions
+from ..errors import Problem, RulesError
 from ..questionnaire import NUMBER_TYPES, Question, Questionnaire
 from .catalogue import DERIVATIONS, RULES, Answer, Between, Derived, Selected, Trigger
 
@@ -22,56 +26,108 @@ _FITS: dict[type, tuple[str, ...]] = {
     Between: (*NUMBER_TYPES, "date"),
 }
 
+_WANTS = {
+    Answer: "a yes/no or single choice answer",
+    Selected: "a ticked choice of a multiple choice question",
+    Between: "a number or a date",
+}
 
-def _trigger_problems(owner: str, trigger: Trigger, questionnaire: Questionnaire) -> list[str]:
+
+class _Locator:
+    """Makes each misfit a problem at its place in the questionnaire file: the question (or its
+    choices, or its type) a rule reads, or the top level for a question that is missing."""
+
+    def __init__(self, questionnaire: Questionnaire, source: str, positions: Positions | None):
+        self.questionnaire = questionnaire
+        self.source = source
+        self.positions = positions
+        self.paths: dict[str, tuple[str | int, ...]] = {}
+        self.hints: dict[str, str] = {}
+        for s_index, section in enumerate(questionnaire.sections):
+            for q_index, question in enumerate(section.questions):
+                self.paths.setdefault(question.id, ("sections", s_index, "questions", q_index))
+
+    def __call__(self, code: str, where: str | None, /, *tail: str, **params: object) -> Problem:
+        path: Sequence[str | int] = ()
+        if where is not None and where in self.paths:
+            path = (*self.paths[where], *tail)
+        line = self.positions.line(path) if self.positions is not None and path else None
+        return problem(code, format_loc(path), source=self.source, line=line, **params)
+
+
+def _owner(rule_id: str) -> str:
+    return f"rule '{rule_id}'"
+
+
+def _unknown_question(at: _Locator, rule_id: str, question_id: str) -> Problem:
+    hint = at.hints.get(question_id)
+    if hint is None:  # several rules read most questions: one search over the ids for each
+        hint = at.hints[question_id] = did_you_mean(question_id, at.questionnaire.by_id)
+    return at(
+        "rules_unknown_question", None, owner=_owner(rule_id), question=question_id, hint=hint
+    )
+
+
+def _trigger_problems(at: _Locator, rule_id: str, trigger: Trigger) -> list[Problem]:
     """Problems of one test: an unknown question or choice, or a type it cannot match."""
-    problems: list[str] = []
+    problems: list[Problem] = []
+    owner = _owner(rule_id)
     for question_id, choice in trigger.refs():
-        question = questionnaire.by_id.get(question_id)
+        question = at.questionnaire.by_id.get(question_id)
         if question is None:
-            problems.append(
-                f"{owner} reads unknown question '{question_id}'"
-                f"{did_you_mean(question_id, questionnaire.by_id)}"
-            )
+            problems.append(_unknown_question(at, rule_id, question_id))
             continue
         if question.type == "text":
-            problems.append(f"{owner} reads '{question_id}', free text that rules never read")
+            problems.append(
+                at("rules_reads_text", question_id, "type", owner=owner, question=question_id)
+            )
             continue
         kind = type(trigger)
         if isinstance(trigger, Between) and question_id != trigger.question:
             kind = Answer  # the `also` part of a comparison is an answer test
         if question.type not in _FITS.get(kind, (question.type,)):
-            problems.append(_type_problem(owner, trigger, question))
+            problems.append(_type_problem(at, owner, kind, question))
         elif choice is not None:
             # A plain answer test can only match a yes/no or single choice answer; numbers,
             # dates and multiple choice are tested this way for "not sure" and the like only.
             if kind is Answer and question.type not in ("yes_no", "single_choice"):
-                problems.append(_type_problem(owner, trigger, question))
+                problems.append(_type_problem(at, owner, kind, question))
             elif choice not in question.choice_ids:
                 problems.append(
-                    f"{owner} reads '{question_id}' = '{choice}', which is not one of its "
-                    f"choices{did_you_mean(choice, question.choice_ids)}"
+                    at(
+                        "rules_unknown_choice",
+                        question_id,
+                        "choices",
+                        owner=owner,
+                        question=question_id,
+                        choice=choice,
+                        hint=did_you_mean(choice, question.choice_ids),
+                    )
                 )
     return problems
 
 
-def _type_problem(owner: str, trigger: Trigger, question: Question) -> str:
-    wants = {
-        Answer: "a yes/no or single choice answer",
-        Selected: "a ticked choice of a multiple choice question",
-        Between: "a number or a date",
-    }[type(trigger)]
-    return (
-        f"{owner} tests '{question.id}' for {wants}, but it is a {question.type} question, "
-        "so the rule could never apply"
+def _type_problem(at: _Locator, owner: str, kind: type, question: Question) -> Problem:
+    return at(
+        "rules_wrong_type",
+        question.id,
+        "type",
+        owner=owner,
+        question=question.id,
+        wants=_WANTS[kind],
+        type=question.type,
     )
 
 
-def rule_problems(questionnaire: Questionnaire) -> list[str]:
+def rule_problems(
+    questionnaire: Questionnaire, *, source: str = "", positions: Positions | None = None
+) -> list[Problem]:
     """Every reference from a rule to a question or choice that the questionnaire lacks or
     cannot answer in the way the rule tests, and every condition resting on a question that
-    is not marked ``safety``; each message once."""
-    problems: list[str] = []
+    is not marked ``safety``; each once, located in the questionnaire (with its line when the
+    file's ``positions`` are given)."""
+    at = _Locator(questionnaire, source, positions)
+    problems: list[Problem] = []
     condition_questions: dict[str, str] = {}
     feeds_condition = {
         (r.when.name, r.when.detail)
@@ -79,19 +135,16 @@ def rule_problems(questionnaire: Questionnaire) -> list[str]:
         if r.kind == "condition" and isinstance(r.when, Derived)
     }
     for rule in RULES:
-        problems += _trigger_problems(rule.id, rule.when, questionnaire)
+        problems += _trigger_problems(at, rule.id, rule.when)
         for question_id in rule.reads:
             if question_id not in questionnaire.by_id:
-                problems.append(
-                    f"{rule.id} reads unknown question '{question_id}'"
-                    f"{did_you_mean(question_id, questionnaire.by_id)}"
-                )
+                problems.append(_unknown_question(at, rule.id, question_id))
         if rule.kind == "condition" and not isinstance(rule.when, Derived):
             for question_id, _ in rule.when.refs():
                 condition_questions.setdefault(question_id, rule.id)
     for d in DERIVATIONS:
         for trigger in d.when:
-            problems += _trigger_problems(d.id, trigger, questionnaire)
+            problems += _trigger_problems(at, d.id, trigger)
             if (d.name, d.detail) in feeds_condition:
                 for question_id, _ in trigger.refs():
                     condition_questions.setdefault(question_id, d.id)
@@ -101,23 +154,21 @@ def rule_problems(questionnaire: Questionnaire) -> list[str]:
         question = questionnaire.by_id.get(question_id)
         if question is not None and not question.safety and question_id not in goal_questions:
             problems.append(
-                f"{owner} rests on '{question_id}', which is not marked safety: an unknown "
-                "answer to it would go unnoticed (add `safety: true`)"
+                at("rules_not_safety", question_id, owner=_owner(owner), question=question_id)
             )
     return list(dict.fromkeys(problems))
 
 
 def ensure_rules_fit(questionnaire: Questionnaire) -> None:
-    """Raises RulesError when the rule set reads questions or choices the questionnaire lacks.
-
-    Checked once per questionnaire content.
-    """
+    """Raises RulesError, listing every misfit, when the rule set reads questions or choices the
+    questionnaire lacks or cannot answer as the rule tests. Checked once per questionnaire
+    content."""
     if questionnaire.content_hash in _checked:
         return
     problems = rule_problems(questionnaire)
     if problems:
         raise RulesError(
-            f"the rule set does not fit questionnaire '{questionnaire.id}':\n  "
-            + "\n  ".join(problems)
+            problems,
+            summary=f"the rule set does not fit questionnaire '{questionnaire.id}'",
         )
     _checked.add(questionnaire.content_hash)

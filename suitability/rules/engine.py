@@ -15,24 +15,65 @@ So this wrapper:
   deleting a session whose fact matched no rule aborts the whole process (intermittently),
   while never deleting it runs into the 1024-session limit;
 - records which rules fired with the project's own stable ids, and turns any exception inside
-  an action (caught by us, or found in the session state) into :class:`RulesError`.
+  an action (caught by us, or found in the session state) into :class:`RulesError`;
+- replaces durable-rules' clock helper, which calls ``datetime.utcfromtimestamp`` (deprecated
+  since Python 3.12) on every fired action: under warnings-as-errors every assessment failed.
+  The replacement gives the same value without the deprecated call; filtering the warning
+  instead would change process-wide state, which is not thread-safe;
+- gives the library's logger a null handler: it logs every exception met in its own code (a
+  Ctrl-C included) with a traceback, which Python would otherwise print on standard error.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from ..errors import RulesError
+from .._messages import problem
+from ..errors import Problem, RulesError
 from .catalogue import DERIVATIONS, RULES, Derivation, Derived, Rule
 
 __all__ = ["Engine", "Hit", "get_engine"]
 
 _names = itertools.count()
 _SEEN = "_seen"
+
+
+#: What durable-rules' helper subtracts: the naive Unix epoch, as ``utcfromtimestamp(0)`` gives.
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _unix_now() -> float:
+    """durable-rules' clock, without its deprecated call: the local wall-clock time in seconds
+    since the naive epoch, exactly as before (its callers only compare it with itself)."""
+    return (dt.datetime.now() - _EPOCH).total_seconds()
+
+
+def _durable_engine() -> Any:
+    """durable-rules' engine module, with its clock replaced (its functions look the helper up
+    in the module at each call, so replacing the module's attribute is enough)."""
+    import logging
+
+    import durable.engine
+
+    durable.engine._unix_now = _unix_now
+    # Every failure reaches the caller as a RulesError; without a handler of its own, the
+    # library's log would print its tracebacks (a Ctrl-C's included) on standard error.
+    logging.getLogger("durable").addHandler(logging.NullHandler())
+    return durable.engine
+
+
+_FAILED = "the assessment could not be completed"
+
+
+def _failure(owner: str, exc: Exception) -> Problem:
+    return problem(
+        "rules_action_failed", owner=owner, error_type=type(exc).__name__, error=str(exc)
+    )
 
 
 def _noop(c: Any) -> None:
@@ -58,22 +99,23 @@ class Engine:
         rules: Iterable[Rule] = RULES,
         derivations: Iterable[Derivation] = DERIVATIONS,
     ) -> None:
-        from durable.engine import MessageNotHandledException, MessageObservedException, Ruleset
-
-        self._not_handled: type[Exception] = MessageNotHandledException
-        self._observed: type[Exception] = MessageObservedException
+        durable = _durable_engine()
+        self._not_handled: type[Exception] = durable.MessageNotHandledException
+        self._observed: type[Exception] = durable.MessageObservedException
         self.rules = tuple(rules)
         self.derivations = tuple(derivations)
         self._check_chaining()
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         self._hits: list[Hit] = []
-        self._failures: list[str] = []
+        self._failures: list[Problem] = []
         self._interrupted = False
         self.definition = self._definition()
         self.name = f"suitability_{next(_names)}"
         # Registration mutates the dicts it is given: pass a copy, keep ours for `bare` runs.
-        self._ruleset = Ruleset(self.name, None, self._with_actions(copy.deepcopy(self.definition)))
+        self._ruleset = durable.Ruleset(
+            self.name, None, self._with_actions(copy.deepcopy(self.definition))
+        )
 
     # ------------------------------------------------------------------ building
 
@@ -81,7 +123,10 @@ class Engine:
         consumed = {(r.when.name, r.when.detail) for r in self.rules if isinstance(r.when, Derived)}
         for d in self.derivations:
             if (d.name, d.detail) not in consumed:
-                raise RulesError(f"derivation {d.id} asserts '{d.name}', which no rule reads")
+                raise RulesError(
+                    [problem("rules_unread_derivation", derivation=d.id, fact=d.name)],
+                    summary="the rule set is inconsistent",
+                )
 
     def _definition(self) -> dict[str, Any]:
         """The ruleset in durable-rules' JSON format; `run` is filled in by `_with_actions`."""
@@ -115,7 +160,7 @@ class Engine:
             except self._observed:
                 pass  # derived already: two branches of an "any of" matched the same answers
             except Exception as exc:
-                self._failures.append(f"derivation {d.id}: {type(exc).__name__}: {exc}")
+                self._failures.append(_failure(f"derivation {d.id}", exc))
                 raise
             except KeyboardInterrupt:
                 self._interrupted = True
@@ -128,7 +173,7 @@ class Engine:
             try:
                 self._record(rule_id)
             except Exception as exc:
-                self._failures.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+                self._failures.append(_failure(f"rule {rule_id}", exc))
                 raise
             except KeyboardInterrupt:
                 self._interrupted = True  # durable-rules swallows it: raised again after clean-up
@@ -156,12 +201,11 @@ class Engine:
                     self._ruleset.delete_state(sid)
                 except Exception as exc:  # pragma: no cover - the C engine refused to clean up
                     raise RulesError(
-                        f"the rules engine could not clear session {sid}: {exc}"
+                        [problem("rules_engine_cleanup", session=sid, error=str(exc))],
+                        summary=_FAILED,
                     ) from exc
             if self._failures:
-                raise RulesError(
-                    "a rule failed during the assessment: " + "; ".join(self._failures)
-                )
+                raise RulesError(self._failures, summary=_FAILED)
             return list(self._hits)
 
     def _assert(self, fact: dict[str, Any]) -> None:
@@ -176,18 +220,26 @@ class Engine:
         except self._not_handled:
             return  # no rule reads this fact: a legitimate outcome
         except Exception as exc:
-            raise RulesError(f"the rules engine rejected a fact: {exc}") from exc
+            raise RulesError(
+                [problem("rules_engine_rejected", error=str(exc))], summary=_FAILED
+            ) from exc
         self._ruleset.do_actions(handle, complete)
-        if self._interrupted:
-            raise KeyboardInterrupt  # the person pressed Ctrl-C: not a rule failure
         error = outcome.get("error")
+        if self._interrupted or isinstance(error, KeyboardInterrupt):
+            # The person pressed Ctrl-C (in an action, or in durable-rules' own code, which
+            # hands it over as an error): not a rule failure.
+            raise KeyboardInterrupt
         state = outcome.get("state") or {}
         if error:
-            raise RulesError(f"the rules engine failed: {error}")
+            raise RulesError([problem("rules_engine_failed", error=str(error))], summary=_FAILED)
         if isinstance(state, dict) and state.get("exception"):
-            detail = "; ".join(self._failures) or str(state["exception"]).split(", traceback")[0]
-            self._failures.clear()
-            raise RulesError(f"a rule failed during the assessment: {detail}")
+            failures = self._failures or [
+                problem(
+                    "rules_engine_failed", error=str(state["exception"]).split(", traceback")[0]
+                )
+            ]
+            self._failures = []
+            raise RulesError(failures, summary=_FAILED)
 
 
 _ENGINE: dict[str, Engine] = {}
