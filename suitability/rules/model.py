@@ -1,0 +1,526 @@
+"""The rule set as data: pydantic models for ``facial.yaml``, its loader, and the plain-Python
+evaluation of its conditions.
+
+A rule's condition is a questionnaire :class:`~suitability.questionnaire.Condition` (the same
+model and meaning as ``show_if``) extended with what only rules need: ``derived`` (a fact a
+derivation asserted) and ``safety_unknown`` (some safety question is not sure, declined or
+unanswered). Conditions are read over *rule values*: question id to answer, a date as days from
+the day of the assessment, and ``"unanswered"`` for a shown question left blank (see
+:func:`suitability.rules.facts.rule_values`).
+
+:meth:`RuleSet.evaluate` compiles every condition once into closures, so that it can be called
+thousands of times per assessment; durable-rules runs the same data (see
+:mod:`suitability.rules.engine`), and the two are checked against each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+
+from .._messages import problem
+from .._problems import count, did_you_mean, format_loc, pydantic_problems
+from .._yaml import Positions, parse_yaml
+from ..errors import Problem, RulesError
+from ..questionnaire import Condition, Id, Text
+
+__all__ = [
+    "SAFETY_UNKNOWN",
+    "TREATMENTS",
+    "UNANSWERED",
+    "UNKNOWN_VALUES",
+    "Cell",
+    "Derivation",
+    "Effects",
+    "Kind",
+    "Rule",
+    "RuleCondition",
+    "RuleSet",
+    "check_rules_data",
+    "default_rules",
+    "load_rules",
+]
+
+TREATMENTS: tuple[str, ...] = (
+    "mesotherapy",
+    "botulinum_toxin",
+    "dermal_fillers",
+    "chemical_peel",
+    "laser_resurfacing",
+    "microneedling",
+    "ultherapy",
+)
+
+UNANSWERED = "unanswered"  # a shown question left without any answer
+UNKNOWN_VALUES = ("not_sure", "prefer_not_to_say", UNANSWERED)
+#: The name under which "some safety question is unknown" is a fact, for the engine and here.
+SAFETY_UNKNOWN = "safety_unknown"
+
+Cell = Literal["I", "N", "C", "A"]
+Kind = Literal["goal", "condition", "preference"]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class RuleCondition(Condition):
+    """A questionnaire condition, plus ``derived`` and ``safety_unknown`` (each on its own)."""
+
+    derived: Id | None = Field(default=None, description="A fact a derivation asserted.")
+    safety_unknown: StrictBool | None = Field(
+        default=None, description="true: some safety question is not sure, declined or blank."
+    )
+    all_: list[RuleCondition] | None = Field(default=None, alias="all")  # type: ignore[assignment]
+    any_: list[RuleCondition] | None = Field(default=None, alias="any")  # type: ignore[assignment]
+    not_: RuleCondition | None = Field(default=None, alias="not")
+
+    def leaves(self) -> Iterator[RuleCondition]:
+        """Every comparison, ``derived`` and ``safety_unknown`` test, in the file's order."""
+        if self.all_ is None and self.any_ is None and self.not_ is None:
+            yield self
+        for _, child in self.children():
+            assert isinstance(child, RuleCondition)
+            yield from child.leaves()
+
+    def holds(
+        self,
+        values: Mapping[str, Any],
+        facts: AbstractSet[str] = frozenset(),
+    ) -> bool:
+        """Whether the condition holds for rule ``values``, given the derived ``facts`` (which
+        hold :data:`SAFETY_UNKNOWN` when some safety question is unknown). The tree is walked at
+        each call: :meth:`RuleSet.evaluate` is the fast form of the same meaning."""
+        if self.derived is not None:
+            return self.derived in facts
+        if self.safety_unknown is not None:
+            return (SAFETY_UNKNOWN in facts) == self.safety_unknown
+        if self.all_ is not None:
+            return all(c.holds(values, facts) for c in self.all_)
+        if self.any_ is not None:
+            return any(c.holds(values, facts) for c in self.any_)
+        if self.not_ is not None:
+            return not self.not_.holds(values, facts)
+        return super().holds(values)
+
+
+class Effects(BaseModel):
+    """A rule's effect on each treatment: I goal served, N none, C caution, A avoid."""
+
+    model_config = _STRICT
+
+    mesotherapy: Cell
+    botulinum_toxin: Cell
+    dermal_fillers: Cell
+    chemical_peel: Cell
+    laser_resurfacing: Cell
+    microneedling: Cell
+    ultherapy: Cell
+
+
+class Derivation(BaseModel):
+    """Forward chaining: when ``when`` holds, the fact ``fact`` holds for the rules that read it."""
+
+    model_config = _STRICT
+
+    id: Id
+    fact: Id
+    when: RuleCondition
+    note: Text
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The questions the condition reads, in its order, each once."""
+        return tuple(dict.fromkeys(self.when.questions()))
+
+
+class Rule(BaseModel):
+    """One row of the screening matrix."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Id
+    kind: Kind
+    title: Text
+    when: RuleCondition
+    effects: Effects
+    why: Text
+    mention: str = ""
+    source_tags: list[Text] = Field(alias="source", min_length=1)
+    #: Questions read through a derived fact: filled in by :class:`RuleSet`.
+    via: tuple[str, ...] = Field(default=(), exclude=True)
+
+    @cached_property
+    def cells(self) -> dict[str, Cell]:
+        return {t: getattr(self.effects, t) for t in TREATMENTS}
+
+    @cached_property
+    def treatments(self) -> tuple[str, ...]:
+        """The treatments this rule has a bearing on."""
+        return tuple(t for t in TREATMENTS if self.cells[t] != "N")
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The questions the rule reads, from its condition (through a derivation's, for a
+        derived fact), in order, each once."""
+        return tuple(dict.fromkeys((*self.when.questions(), *self.via)))
+
+    @property
+    def rationale(self) -> str:
+        return self.why
+
+    @property
+    def source(self) -> str:
+        return "; ".join(self.source_tags)
+
+    @property
+    def effect(self) -> str:
+        """The strongest effect of the row, in words."""
+        cells = set(self.cells.values())
+        if "I" in cells:
+            return "makes relevant"
+        if "A" in cells:
+            return "avoid until reviewed"
+        if "C" in cells:
+            return "discuss with caution"
+        return "no effect on verdicts (recorded only)"
+
+
+class _RuleSetData(BaseModel):
+    model_config = _STRICT
+
+    id: Id
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    derivations: list[Derivation]
+    rules: list[Rule] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- compiled conditions
+
+#: A compiled condition: rule values and the facts that hold -> whether it holds.
+Test = Callable[[Mapping[str, Any], AbstractSet[str]], bool]
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def compile_condition(cond: RuleCondition) -> Test:
+    """The condition as closures, with exactly the meaning of :meth:`RuleCondition.holds`."""
+    if cond.derived is not None:
+        fact = cond.derived
+        return lambda v, d: fact in d
+    if cond.safety_unknown is not None:
+        wanted = cond.safety_unknown
+        return lambda v, d: (SAFETY_UNKNOWN in d) == wanted
+    if cond.all_ is not None or cond.any_ is not None:
+        parts = tuple(compile_condition(c) for c in (cond.all_ or cond.any_ or ()))
+        if cond.all_ is not None:
+            if len(parts) == 2:
+                a, b = parts
+                return lambda v, d: a(v, d) and b(v, d)
+            return lambda v, d: all(p(v, d) for p in parts)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda v, d: a(v, d) or b(v, d)
+        return lambda v, d: any(p(v, d) for p in parts)
+    if cond.not_ is not None:
+        inner = compile_condition(cond.not_)
+        return lambda v, d: not inner(v, d)
+    return _compile_leaf(cond)
+
+
+def _compile_leaf(cond: RuleCondition) -> Test:
+    q = cond.question
+    assert q is not None  # the loader's structural check
+    if cond.answered is not None:
+        answered = cond.answered
+        return lambda v, d: (v.get(q) is not None) == answered
+    if cond.equals is not None:
+        x = cond.equals
+        return lambda v, d: bool(v.get(q) == x)
+    if cond.one_of is not None:
+        xs = tuple(cond.one_of)  # a tuple: an answer may be a list, which a set cannot hold
+        return lambda v, d: v.get(q) in xs
+    if cond.any_of is not None:
+        ticked = tuple(cond.any_of)
+
+        def any_of(v: Mapping[str, Any], d: AbstractSet[str]) -> bool:
+            value = v.get(q)
+            return type(value) is list and any(c in value for c in ticked)
+
+        return any_of
+    for name, test in (
+        ("lt", lambda a, b: a < b),
+        ("lte", lambda a, b: a <= b),
+        ("gt", lambda a, b: a > b),
+        ("gte", lambda a, b: a >= b),
+    ):
+        bound = getattr(cond, name)
+        if bound is not None:
+            return _comparison(q, bound, test)
+    return lambda v, d: False
+
+
+def _comparison(q: str, bound: float, test: Callable[[Any, float], bool]) -> Test:
+    def compare(v: Mapping[str, Any], d: AbstractSet[str]) -> bool:
+        value = v.get(q)
+        return type(value) in (int, float) and test(value, bound)
+
+    return compare
+
+
+# --------------------------------------------------------------------------- the rule set
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A loaded, checked rule set: its rules and derivations in the file's order."""
+
+    id: str
+    version: str
+    rules: tuple[Rule, ...]
+    derivations: tuple[Derivation, ...]
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def _compiled(
+        self,
+    ) -> tuple[tuple[tuple[str, str, Test], ...], tuple[tuple[str, Test], ...]]:
+        derivations = tuple((d.id, d.fact, compile_condition(d.when)) for d in self.derivations)
+        rules = tuple((r.id, compile_condition(r.when)) for r in self.rules)
+        return derivations, rules
+
+    def evaluate(
+        self, values: Mapping[str, Any], *, safety_unknown: bool = False
+    ) -> frozenset[str]:
+        """The ids of every derivation and rule that fire for rule ``values`` (see
+        :func:`suitability.rules.facts.rule_values`), derived facts chained into the rules
+        that read them. Compiled once per rule set; about ten microseconds a call."""
+        derivations, rules = self._compiled
+        facts: set[str] = {SAFETY_UNKNOWN} if safety_unknown else set()
+        fired: list[str] = []
+        for did, fact, test in derivations:
+            if test(values, facts):
+                fired.append(did)
+                facts.add(fact)
+        for rid, test in rules:
+            if test(values, facts):
+                fired.append(rid)
+        return frozenset(fired)
+
+    def cells(self, rule_id: str) -> dict[str, Cell]:
+        """A rule's effect per treatment (``I``, ``N``, ``C`` or ``A``)."""
+        return self.rules_by_id[rule_id].cells
+
+    def questions_read(self) -> set[str]:
+        """Every question id the rule set reads."""
+        out: set[str] = set()
+        for r in self.rules:
+            out.update(r.reads)
+        for d in self.derivations:
+            out.update(d.reads)
+        return out
+
+    def references(self) -> Iterator[tuple[str, str, str | None]]:
+        """(rule or derivation id, question id, choice id or None) for every reference made:
+        a choice for each ticked or equal choice a condition tests, None for the question."""
+        for owner, cond, reads in (
+            *((r.id, r.when, r.reads) for r in self.rules),
+            *((d.id, d.when, d.reads) for d in self.derivations),
+        ):
+            for leaf in cond.leaves():
+                for question, choice in leaf_refs(leaf):
+                    yield owner, question, choice
+            for question in reads:
+                yield owner, question, None
+
+
+def leaf_refs(leaf: RuleCondition) -> Iterator[tuple[str, str | None]]:
+    """(question, choice or None) for each value a comparison tests; an unknown answer such as
+    ``not_sure`` is no choice of the question, so it refers to the question only."""
+    if leaf.question is None:
+        return
+    listed = [leaf.equals] if leaf.equals is not None else (leaf.one_of or leaf.any_of or [])
+    if not listed:
+        yield leaf.question, None
+    for value in listed:
+        if isinstance(value, str) and value not in UNKNOWN_VALUES:
+            yield leaf.question, value
+        else:
+            yield leaf.question, None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _known_keys() -> set[str]:
+    keys: set[str] = set()
+    for model in (_RuleSetData, Rule, Derivation, RuleCondition, Effects):
+        for name, field in model.model_fields.items():
+            keys.add(field.alias or name)
+    return keys
+
+
+def _structure(
+    cond: Any, loc: list[str | int], *, in_derivation: bool, top: bool, err: _Err
+) -> None:
+    """What the models cannot say: a test's shape, and where ``derived`` may stand."""
+    if not isinstance(cond, dict):
+        return
+    ops = [o for o in ("equals", "one_of", "any_of", "lt", "lte", "gt", "gte", "answered")
+           if cond.get(o) is not None]  # fmt: skip
+    combos = [c for c in ("all", "any", "not") if cond.get(c) is not None]
+    specials = [s for s in ("derived", "safety_unknown") if cond.get(s) is not None]
+    if specials:
+        if ops or combos or cond.get("question") is not None or len(specials) > 1:
+            err(loc, "rules_condition_alone", test=specials[0])
+        elif specials == ["derived"] and (in_derivation or not top):
+            err(loc, "rules_derived_place")
+    elif cond.get("question") is not None:
+        if combos:
+            err(loc, "condition_both", combinator=combos[0])
+        if len(ops) != 1:
+            err(loc, "condition_operators", found=", ".join(ops) or "none")
+    else:
+        if ops:
+            err(loc, "condition_needs_question", op=ops[0])
+        if len(combos) != 1:
+            err(loc, "condition_shape")
+    if "not" in combos:
+        err(loc, "rules_condition_unsupported", test="not")
+    if "answered" in ops:
+        err(loc, "rules_condition_unsupported", test="answered")
+    for name in ("all", "any"):
+        children = cond.get(name)
+        if isinstance(children, list):
+            for index, child in enumerate(children):
+                _structure(
+                    child, [*loc, f"{name}[{index}]"], in_derivation=in_derivation, top=False,
+                    err=err,
+                )  # fmt: skip
+
+
+_Err = Callable[..., None]
+
+
+def check_rules_data(
+    data: Any, source: str, positions: Positions | None = None
+) -> tuple[RuleSet | None, list[Problem]]:
+    """Checks parsed rule-set data; returns (rule set or None, every problem, located)."""
+    problems: list[Problem] = []
+
+    def err(loc: Sequence[str | int], code: str, **params: Any) -> None:
+        line = positions.line(loc) if positions is not None else None
+        problems.append(problem(code, format_loc(loc), source=source, line=line, **params))
+
+    if not isinstance(data, dict):
+        return None, [problem("rules_not_mapping", source=source)]
+    model: _RuleSetData | None = None
+    try:
+        model = _RuleSetData.model_validate(data)
+    except ValidationError as exc:
+        problems += pydantic_problems(
+            exc, source=source, positions=positions, known_keys=_known_keys()
+        )
+    for key in ("derivations", "rules"):
+        items = data.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict):
+                _structure(
+                    item.get("when"), [key, index, "when"], in_derivation=key == "derivations",
+                    top=True, err=err,
+                )  # fmt: skip
+    if model is None or problems:
+        return None, _sorted(problems)
+    _semantics(model, err)
+    if problems:
+        return None, _sorted(problems)
+    facts = {d.fact: d for d in model.derivations}
+    rules = tuple(
+        r.model_copy(update={"via": facts[r.when.derived].reads}) if r.when.derived else r
+        for r in model.rules
+    )
+    return RuleSet(model.id, model.version, rules, tuple(model.derivations)), []
+
+
+def _semantics(model: _RuleSetData, err: _Err) -> None:
+    seen: set[str] = set()
+    facts: dict[str, int] = {}
+    ids = [("derivations", i, d.id) for i, d in enumerate(model.derivations)]
+    ids += [("rules", i, r.id) for i, r in enumerate(model.rules)]
+    for key, index, item_id in ids:
+        if item_id in seen:
+            err([key, index, "id"], "rules_duplicate_id", id=item_id)
+        seen.add(item_id)
+    for index, d in enumerate(model.derivations):
+        if d.fact in facts:
+            err(["derivations", index, "fact"], "rules_duplicate_fact", fact=d.fact)
+        facts.setdefault(d.fact, index)
+    read: set[str] = set()
+    for index, r in enumerate(model.rules):
+        if r.when.derived is not None:
+            read.add(r.when.derived)
+            if r.when.derived not in facts:
+                err(
+                    ["rules", index, "when", "derived"],
+                    "rules_unknown_fact",
+                    fact=r.when.derived,
+                    hint=did_you_mean(r.when.derived, facts),
+                )
+        cells = set(r.cells.values())
+        if r.kind == "goal" and (cells - {"I", "N"} or "I" not in cells):
+            err(["rules", index, "effects"], "rules_goal_cells", id=r.id)
+        if r.kind != "goal" and "I" in cells:
+            err(["rules", index, "effects"], "rules_cell_not_goal", id=r.id)
+    for fact, index in facts.items():
+        if fact not in read:
+            derivation = model.derivations[index].id
+            err(["derivations", index, "fact"], "rules_unread_derivation",
+                derivation=derivation, fact=fact)  # fmt: skip
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Loads and checks a rule-set file; raises RulesError listing every problem, located."""
+    path = Path(path)
+    source = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RulesError(
+            [problem("unreadable", source=str(path), reason=reason)],
+            summary=f"{source}: the rule set cannot be read",
+        ) from None
+    data, positions, syntax = parse_yaml(text, source)
+    if syntax is not None:
+        raise RulesError([syntax], summary=f"{source}: 1 problem in the rule set")
+    ruleset, problems = check_rules_data(data, source, positions)
+    if ruleset is None:
+        raise RulesError(problems, summary=f"{source}: {count(problems)} in the rule set")
+    return ruleset
+
+
+def default_rules_path() -> Path:
+    return Path(__file__).resolve().parent / "facial.yaml"
+
+
+_DEFAULT: dict[str, RuleSet] = {}
+
+
+def default_rules() -> RuleSet:
+    """The shipped rule set, loaded once per process."""
+    if "r" not in _DEFAULT:
+        _DEFAULT["r"] = load_rules(default_rules_path())
+    return _DEFAULT["r"]
