@@ -205,10 +205,6 @@ class _RuleSetData(BaseModel):
 Test = Callable[[Mapping[str, Any], AbstractSet[str]], bool]
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) in (int, float)
-
-
 def compile_condition(cond: RuleCondition) -> Test:
     """The condition as closures, with exactly the meaning of :meth:`RuleCondition.holds`."""
     if cond.derived is not None:
@@ -254,24 +250,86 @@ def _compile_leaf(cond: RuleCondition) -> Test:
             return type(value) is list and any(c in value for c in ticked)
 
         return any_of
-    for name, test in (
-        ("lt", lambda a, b: a < b),
-        ("lte", lambda a, b: a <= b),
-        ("gt", lambda a, b: a > b),
-        ("gte", lambda a, b: a >= b),
-    ):
-        bound = getattr(cond, name)
-        if bound is not None:
-            return _comparison(q, bound, test)
+    # One closure per operator: no second call inside the test.
+    if cond.lt is not None:
+        lt = cond.lt
+        return lambda v, d: type(x := v.get(q, _ABSENT)) in _NUMBERS and x < lt
+    if cond.lte is not None:
+        lte = cond.lte
+        return lambda v, d: type(x := v.get(q, _ABSENT)) in _NUMBERS and x <= lte
+    if cond.gt is not None:
+        gt = cond.gt
+        return lambda v, d: type(x := v.get(q, _ABSENT)) in _NUMBERS and x > gt
+    if cond.gte is not None:
+        gte = cond.gte
+        return lambda v, d: type(x := v.get(q, _ABSENT)) in _NUMBERS and x >= gte
     return lambda v, d: False
 
 
-def _comparison(q: str, bound: float, test: Callable[[Any, float], bool]) -> Test:
-    def compare(v: Mapping[str, Any], d: AbstractSet[str]) -> bool:
-        value = v.get(q)
-        return type(value) in (int, float) and test(value, bound)
+#: Typed ``Any`` so that a comparison's closure reads as plain Python without casts.
+_ABSENT: Any = None
+#: The types a comparison reads (never bool, which Python counts as a number).
+_NUMBERS = (int, float)
 
-    return compare
+
+class _Matcher:
+    """Which of a list of conditions hold, as fast as plain Python allows: a condition that is a
+    single equality (``equals``/``one_of``) or ticked-choice (``any_of``) test, a derived fact
+    or ``safety_unknown`` is found by one dictionary look-up per question, every other one by
+    its compiled closure. The meaning is exactly :meth:`RuleCondition.holds`'s."""
+
+    def __init__(self, items: Sequence[tuple[str, RuleCondition]]) -> None:
+        equal: dict[str, dict[Any, list[str]]] = {}
+        ticked: dict[str, dict[str, list[str]]] = {}
+        facts: dict[str, list[str]] = {}
+        tests: list[tuple[str, Test]] = []
+        flat: list[tuple[str, RuleCondition]] = []
+        for owner, cond in items:
+            # "any" at the top holds when one branch does: each branch is matched on its own.
+            flat += [(owner, c) for c in cond.any_] if cond.any_ is not None else [(owner, cond)]
+        for owner, cond in flat:
+            if cond.derived is not None:
+                facts.setdefault(cond.derived, []).append(owner)
+            elif cond.safety_unknown:
+                facts.setdefault(SAFETY_UNKNOWN, []).append(owner)
+            elif cond.question is not None and (cond.equals is not None or cond.one_of):
+                table = equal.setdefault(cond.question, {})
+                for value in [cond.equals] if cond.equals is not None else cond.one_of or []:
+                    table.setdefault(value, []).append(owner)
+            elif cond.question is not None and cond.any_of:
+                choices = ticked.setdefault(cond.question, {})
+                for choice in cond.any_of:
+                    choices.setdefault(choice, []).append(owner)
+            else:
+                tests.append((owner, compile_condition(cond)))
+        self.equal = tuple((q, {k: tuple(v) for k, v in t.items()}) for q, t in equal.items())
+        self.ticked = tuple((q, {k: tuple(v) for k, v in t.items()}) for q, t in ticked.items())
+        self.facts = tuple((f, tuple(ids)) for f, ids in facts.items())
+        self.tests = tuple(tests)
+
+    def match(self, v: Mapping[str, Any], d: AbstractSet[str]) -> list[str]:
+        """The owners whose condition holds (an owner may be listed more than once)."""
+        out: list[str] = []
+        for q, table in self.equal:
+            value = v.get(q)
+            if value is not None and type(value) is not list:  # a list is never equal
+                found = table.get(value)
+                if found:
+                    out += found
+        for q, choices in self.ticked:
+            value = v.get(q)
+            if type(value) is list:
+                for choice in value:
+                    found = choices.get(choice)
+                    if found:
+                        out += found
+        for fact, owners in self.facts:
+            if fact in d:
+                out += owners
+        for owner, test in self.tests:
+            if test(v, d):
+                out.append(owner)
+        return out
 
 
 # --------------------------------------------------------------------------- the rule set
@@ -291,12 +349,10 @@ class RuleSet:
         return {r.id: r for r in self.rules}
 
     @cached_property
-    def _compiled(
-        self,
-    ) -> tuple[tuple[tuple[str, str, Test], ...], tuple[tuple[str, Test], ...]]:
-        derivations = tuple((d.id, d.fact, compile_condition(d.when)) for d in self.derivations)
-        rules = tuple((r.id, compile_condition(r.when)) for r in self.rules)
-        return derivations, rules
+    def _compiled(self) -> tuple[_Matcher, dict[str, str], _Matcher]:
+        derivations = _Matcher([(d.id, d.when) for d in self.derivations])
+        facts = {d.id: d.fact for d in self.derivations}
+        return derivations, facts, _Matcher([(r.id, r.when) for r in self.rules])
 
     def evaluate(
         self, values: Mapping[str, Any], *, safety_unknown: bool = False
@@ -304,17 +360,11 @@ class RuleSet:
         """The ids of every derivation and rule that fire for rule ``values`` (see
         :func:`suitability.rules.facts.rule_values`), derived facts chained into the rules
         that read them. Compiled once per rule set; about ten microseconds a call."""
-        derivations, rules = self._compiled
+        derivations, fact_of, rules = self._compiled
         facts: set[str] = {SAFETY_UNKNOWN} if safety_unknown else set()
-        fired: list[str] = []
-        for did, fact, test in derivations:
-            if test(values, facts):
-                fired.append(did)
-                facts.add(fact)
-        for rid, test in rules:
-            if test(values, facts):
-                fired.append(rid)
-        return frozenset(fired)
+        derived = derivations.match(values, facts)  # derivations read answers only
+        facts.update(fact_of[d] for d in derived)
+        return frozenset(derived + rules.match(values, facts))
 
     def cells(self, rule_id: str) -> dict[str, Cell]:
         """A rule's effect per treatment (``I``, ``N``, ``C`` or ``A``)."""
