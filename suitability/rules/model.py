@@ -488,10 +488,8 @@ def check_rules_data(
                     item.get("when"), [key, index, "when"], in_derivation=key == "derivations",
                     top=True, err=err,
                 )  # fmt: skip
+    _semantics(data, err)
     if model is None or problems:
-        return None, _sorted(problems)
-    _semantics(model, err)
-    if problems:
         return None, _sorted(problems)
     facts = {d.fact: d for d in model.derivations}
     rules = tuple(
@@ -501,40 +499,63 @@ def check_rules_data(
     return RuleSet(model.id, model.version, rules, tuple(model.derivations)), []
 
 
-def _semantics(model: _RuleSetData, err: _Err) -> None:
+def _parsed(items: Any, model: type[Derivation] | type[Rule]) -> list[tuple[int, Any]]:
+    """The items that are valid on their own, with their indices: the checks across items
+    still run when another item is broken, so that every problem is reported at once."""
+    out: list[tuple[int, Any]] = []
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        try:
+            out.append((index, model.model_validate(item)))
+        except ValidationError:
+            continue
+    return out
+
+
+def _semantics(data: dict[str, Any], err: _Err) -> None:
+    raw_derivations = data.get("derivations")
+    raw_rules = data.get("rules")
+    derivations: list[tuple[int, Derivation]] = _parsed(raw_derivations, Derivation)
+    rules: list[tuple[int, Rule]] = _parsed(raw_rules, Rule)
     seen: set[str] = set()
-    facts: dict[str, int] = {}
-    ids = [("derivations", i, d.id) for i, d in enumerate(model.derivations)]
-    ids += [("rules", i, r.id) for i, r in enumerate(model.rules)]
+    ids = [("derivations", i, d.id) for i, d in derivations]
+    ids += [("rules", i, r.id) for i, r in rules]
     for key, index, item_id in ids:
         if item_id in seen:
             err([key, index, "id"], "rules_duplicate_id", id=item_id)
         seen.add(item_id)
-    for index, d in enumerate(model.derivations):
+    facts: dict[str, int] = {}
+    for index, d in derivations:
         if d.fact in facts:
             err(["derivations", index, "fact"], "rules_duplicate_fact", fact=d.fact)
         facts.setdefault(d.fact, index)
+    # A fact named by a derivation that is broken elsewhere is still known by its name.
+    named = {
+        item["fact"]
+        for item in (raw_derivations if isinstance(raw_derivations, list) else ())
+        if isinstance(item, dict) and isinstance(item.get("fact"), str)
+    }
     read: set[str] = set()
-    for index, r in enumerate(model.rules):
+    for index, r in rules:
         if r.when.derived is not None:
             read.add(r.when.derived)
-            if r.when.derived not in facts:
+            if r.when.derived not in named:
                 err(
                     ["rules", index, "when", "derived"],
                     "rules_unknown_fact",
                     fact=r.when.derived,
-                    hint=did_you_mean(r.when.derived, facts),
+                    hint=did_you_mean(r.when.derived, named),
                 )
         cells = set(r.cells.values())
         if r.kind == "goal" and (cells - {"I", "N"} or "I" not in cells):
             err(["rules", index, "effects"], "rules_goal_cells", id=r.id)
         if r.kind != "goal" and "I" in cells:
             err(["rules", index, "effects"], "rules_cell_not_goal", id=r.id)
-    for fact, index in facts.items():
-        if fact not in read:
-            derivation = model.derivations[index].id
-            err(["derivations", index, "fact"], "rules_unread_derivation",
-                derivation=derivation, fact=fact)  # fmt: skip
+    if isinstance(raw_rules, list) and len(rules) == len(raw_rules):  # every reader is known
+        for fact, index in facts.items():
+            if fact not in read:
+                derivation = derivations[[i for i, _ in derivations].index(index)][1].id
+                err(["derivations", index, "fact"], "rules_unread_derivation",
+                    derivation=derivation, fact=fact)  # fmt: skip
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
