@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
 
 from .._messages import problem
 from .._problems import count, did_you_mean, format_loc, pydantic_problems
@@ -151,8 +151,8 @@ class Rule(BaseModel):
     why: Text
     mention: str = ""
     source_tags: list[Text] = Field(alias="source", min_length=1)
-    #: Questions read through a derived fact: filled in by :class:`RuleSet`.
-    via: tuple[str, ...] = Field(default=(), exclude=True)
+    #: Questions read through a derived fact: set by the loader from the derivation.
+    _via: tuple[str, ...] = PrivateAttr(default=())
 
     @cached_property
     def cells(self) -> dict[str, Cell]:
@@ -167,7 +167,7 @@ class Rule(BaseModel):
     def reads(self) -> tuple[str, ...]:
         """The questions the rule reads, from its condition (through a derivation's, for a
         derived fact), in order, each once."""
-        return tuple(dict.fromkeys((*self.when.questions(), *self.via)))
+        return tuple(dict.fromkeys((*self.when.questions(), *self._via)))
 
     @property
     def rationale(self) -> str:
@@ -492,11 +492,10 @@ def check_rules_data(
     if model is None or problems:
         return None, _sorted(problems)
     facts = {d.fact: d for d in model.derivations}
-    rules = tuple(
-        r.model_copy(update={"via": facts[r.when.derived].reads}) if r.when.derived else r
-        for r in model.rules
-    )
-    return RuleSet(model.id, model.version, rules, tuple(model.derivations)), []
+    for r in model.rules:
+        if r.when.derived is not None:
+            r._via = facts[r.when.derived].reads
+    return RuleSet(model.id, model.version, tuple(model.rules), tuple(model.derivations)), []
 
 
 def _parsed(items: Any, model: type[Derivation] | type[Rule]) -> list[tuple[int, Any]]:
