@@ -94,3 +94,15 @@ def test_oracle__reads_bands_choices_and_unknowns_as_show_if_does(
 ) -> None:
     assert RULES.evaluate(values) == expected
     assert RULES.cells("c_age_18_21")["dermal_fillers"] == "C"
+
+
+def test_rule_values__replaced_recomputes_the_unknown_safety_state() -> None:
+    found = _values({"answered_on": "2026-11-20", "answers": {"age": 30, "pregnant": "not_sure"}})
+    assert "pregnant" in found.unknown
+    settled = found.replaced(QUESTIONNAIRE, "pregnant", "no")
+    assert "pregnant" not in settled.unknown and settled.values["pregnant"] == "no"
+    assert found.values["pregnant"] == "not_sure"  # the original is left as it was
+    again = settled.replaced(QUESTIONNAIRE, "pregnant", "prefer_not_to_say")
+    assert again.unknown == found.unknown
+    fired = RULES.evaluate(again.values, safety_unknown=again.safety_unknown)
+    assert {"c_possible_pregnancy", "c_unanswered_safety"} <= fired

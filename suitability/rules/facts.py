@@ -37,6 +37,22 @@ class RuleValues(NamedTuple):
     def safety_unknown(self) -> bool:
         return bool(self.unknown)
 
+    def replaced(self, questionnaire: Questionnaire, question_id: str, value: Any) -> RuleValues:
+        """These values with one answer replaced (a rule value: days for a date, ``None`` to
+        remove it), its unknown-safety state recomputed; for asking what another answer would
+        do. Questions shown or hidden by the new answer are not revisited."""
+        values = dict(self.values)
+        if value is None:
+            values.pop(question_id, None)
+        else:
+            values[question_id] = value
+        question = questionnaire.by_id[question_id]
+        unknown = [q for q in self.unknown if q != question_id]
+        if question.safety and isinstance(value, str) and value in (UNANSWERED, *SPECIAL_VALUES):
+            position = {q.id: i for i, q in enumerate(questionnaire.questions)}
+            unknown = sorted([*unknown, question_id], key=position.__getitem__)
+        return RuleValues(values, unknown)
+
 
 def rule_values(questionnaire: Questionnaire, answers: Answers, as_of: dt.date) -> RuleValues:
     """The answers as rule conditions read them (see the module's docstring)."""
