@@ -453,6 +453,13 @@ CATALOGUE.update(
         "rules_condition_unsupported": _same(
             "'{test}' is not used in rules: the engine cannot test it the same way"
         ),
+        "rules_file_unknown_question": _same(
+            "'{question}' is not a question of '{questionnaire}'{hint}"
+        ),
+        "rules_file_unknown_choice": _same("'{choice}' is not a choice of '{question}'{hint}"),
+        "rules_file_wrong_type": _same(
+            "tests '{question}' for {wants}, but it is a {type} question, so it could never hold"
+        ),
         "rules_duplicate_id": _same("the id '{id}' is used twice"),
         "rules_duplicate_fact": _same("the fact '{fact}' is asserted by two derivations"),
         "rules_unknown_fact": _same("no derivation asserts '{fact}'{hint}"),

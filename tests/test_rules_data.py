@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from suitability import RulesError, default_questionnaire
-from suitability.rules.check import rule_problems
+from suitability.rules.check import rule_file_problems, rule_problems
 from suitability.rules.model import default_rules, default_rules_path, load_rules
 
 from .conftest import ROOT
@@ -116,6 +116,24 @@ def test_rules_reading_a_choice_the_questionnaire_lacks__name_the_rule(
         "(did you mean 'type_6'?)" in f
         for f in found
     ), found
+
+
+def test_misfits_seen_from_the_rule_file__are_located_at_the_test_that_reads_them(
+    write_yaml: Callable[[str, str], Path],
+) -> None:
+    text = TEXT.replace("one_of: [type_4, type_5, type_6,", "one_of: [type_4, type_5, type_7,")
+    text = text.replace("{question: epilepsy, equals:", "{question: epilepsi, equals:")
+    rules = load_rules(write_yaml(text, "facial.yaml"))
+    found = [str(p) for p in rule_file_problems(default_questionnaire(), rules)]
+    skin = next(i for i, d in enumerate(rules.derivations) if d.id == "d_fitzpatrick_iv_vi")
+    epilepsy = next(i for i, r in enumerate(rules.rules) if r.id == "c_epilepsy")
+    assert found == [
+        f"facial.yaml: derivations[{skin}].when.one_of: 'type_7' is not a choice of 'skin_type' "
+        f"(did you mean 'type_6'?) [line {_line(text, 'type_7')}]",
+        f"facial.yaml: rules[{epilepsy}].when.question: 'epilepsi' is not a question of "
+        f"'facial_mesotherapy' (did you mean 'epilepsy'?) [line {_line(text, 'epilepsi')}]",
+    ]
+    assert rule_file_problems(default_questionnaire(), default_rules()) == []
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -168,6 +168,48 @@ def rule_problems(
     return list(dict.fromkeys(problems))
 
 
+def rule_file_problems(questionnaire: Questionnaire, ruleset: RuleSet) -> list[Problem]:
+    """The same misfits seen from the rule file: each at the test that reads a question or
+    choice the questionnaire lacks, or a question of a type the test cannot match (with its
+    line when the rule set was loaded from a file)."""
+    problems: list[Problem] = []
+    by_id = questionnaire.by_id
+    owners = [("derivations", i, d.when) for i, d in enumerate(ruleset.derivations)]
+    owners += [("rules", i, r.when) for i, r in enumerate(ruleset.rules)]
+    for key, index, when in owners:
+        for steps, leaf in when.located_leaves():
+            path: list[str | int] = [key, index, "when", *steps]
+            kind = _kind(leaf)
+            op = next(o for o in ("equals", "one_of", "any_of", "lt", "lte", "gt", "gte")
+                      if getattr(leaf, o) is not None) if leaf.question else ""  # fmt: skip
+
+            def at(code: str, tail: str, path: list[str | int] = path, **params: object) -> Problem:
+                where = [*path, tail]
+                positions = ruleset.positions
+                line = positions.line(where) if positions is not None else None
+                return problem(code, format_loc(where), source=ruleset.source, line=line, **params)
+
+            for question_id, choice in leaf_refs(leaf):
+                question = by_id.get(question_id)
+                if question is None:
+                    problems.append(
+                        at("rules_file_unknown_question", "question", question=question_id,
+                           questionnaire=questionnaire.id,
+                           hint=did_you_mean(question_id, by_id))
+                    )  # fmt: skip
+                elif question.type == "text" or question.type not in _FITS[kind]:
+                    problems.append(
+                        at("rules_file_wrong_type", op, question=question_id,
+                           wants=_WANTS[kind], type=question.type)
+                    )  # fmt: skip
+                elif choice is not None and choice not in question.choice_ids:
+                    problems.append(
+                        at("rules_file_unknown_choice", op, choice=choice, question=question_id,
+                           hint=did_you_mean(choice, question.choice_ids))
+                    )  # fmt: skip
+    return list(dict.fromkeys(problems))
+
+
 def ensure_rules_fit(questionnaire: Questionnaire) -> None:
     """Raises RulesError, listing every misfit, when the rule set reads questions or choices the
     questionnaire lacks or cannot answer as the rule tests. Checked once per questionnaire

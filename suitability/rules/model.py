@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -81,11 +81,18 @@ class RuleCondition(Condition):
 
     def leaves(self) -> Iterator[RuleCondition]:
         """Every comparison, ``derived`` and ``safety_unknown`` test, in the file's order."""
+        for _, leaf in self.located_leaves():
+            yield leaf
+
+    def located_leaves(
+        self, path: tuple[str | int, ...] = ()
+    ) -> Iterator[tuple[tuple[str | int, ...], RuleCondition]]:
+        """Each test with its path below this condition (``("any[1]", "all[0]")``)."""
         if self.all_ is None and self.any_ is None and self.not_ is None:
-            yield self
-        for _, child in self.children():
+            yield path, self
+        for step, child in self.children():
             assert isinstance(child, RuleCondition)
-            yield from child.leaves()
+            yield from child.located_leaves((*path, step))
 
     def holds(
         self,
@@ -343,6 +350,9 @@ class RuleSet:
     version: str
     rules: tuple[Rule, ...]
     derivations: tuple[Derivation, ...]
+    #: The file it was loaded from, and where each of its keys starts, to locate misfits.
+    source: str = field(default="", compare=False)
+    positions: Positions | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def rules_by_id(self) -> dict[str, Rule]:
@@ -414,8 +424,8 @@ def leaf_refs(leaf: RuleCondition) -> Iterator[tuple[str, str | None]]:
 def _known_keys() -> set[str]:
     keys: set[str] = set()
     for model in (_RuleSetData, Rule, Derivation, RuleCondition, Effects):
-        for name, field in model.model_fields.items():
-            keys.add(field.alias or name)
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
     return keys
 
 
@@ -495,7 +505,10 @@ def check_rules_data(
     for r in model.rules:
         if r.when.derived is not None:
             r._via = facts[r.when.derived].reads
-    return RuleSet(model.id, model.version, tuple(model.rules), tuple(model.derivations)), []
+    ruleset = RuleSet(
+        model.id, model.version, tuple(model.rules), tuple(model.derivations), source, positions
+    )
+    return ruleset, []
 
 
 def _parsed(items: Any, model: type[Derivation] | type[Rule]) -> list[tuple[int, Any]]:
