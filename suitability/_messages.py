@@ -443,6 +443,30 @@ CATALOGUE.update(
             "derivation '{derivation}' asserts '{fact}', which no rule reads",
             "derivation '{derivation}' asserts '{fact}', which no rule reads",
         ),
+        "rules_not_mapping": _same("a rule set must be a mapping with id, version and rules"),
+        "rules_condition_alone": _same(
+            "'{test}' stands alone in its condition: combine it with others through all or any"
+        ),
+        "rules_derived_place": _same(
+            "a derived fact can only be a rule's whole condition (derivations read answers only)"
+        ),
+        "rules_condition_unsupported": _same(
+            "'{test}' is not used in rules: the engine cannot test it the same way"
+        ),
+        "rules_file_unknown_question": _same(
+            "'{question}' is not a question of '{questionnaire}'{hint}"
+        ),
+        "rules_file_unknown_choice": _same("'{choice}' is not a choice of '{question}'{hint}"),
+        "rules_file_wrong_type": _same(
+            "tests '{question}' for {wants}, but it is a {type} question, so it could never hold"
+        ),
+        "rules_duplicate_id": _same("the id '{id}' is used twice"),
+        "rules_duplicate_fact": _same("the fact '{fact}' is asserted by two derivations"),
+        "rules_unknown_fact": _same("no derivation asserts '{fact}'{hint}"),
+        "rules_goal_cells": _same(
+            "goal rule '{id}' must mark at least one treatment I and the others N"
+        ),
+        "rules_cell_not_goal": _same("only goal rules mark a treatment I; '{id}' is not a goal"),
         "rules_action_failed": Template(
             "a rule failed during the assessment: {owner}: {error_type}: {error}",
             "a rule failed during the assessment: {owner}: {error_type}",

@@ -20,19 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from .answers import Answers, AnswerStatus, AnswerValue, validate_answers
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire
 from .rules.catalogue import (
-    ANY_NUMBER,
     DERIVATIONS,
     RULES,
     RULES_BY_ID,
     RULESET_ID,
     RULESET_VERSION,
-    SAFETY_UNKNOWN,
     TREATMENTS,
-    UNANSWERED,
     Rule,
-    UnknownSafety,
-    fact_properties,
 )
+from .rules.facts import build_fact
 from .treatments import MESOTHERAPY, TREATMENT_INFO
 
 __all__ = [
@@ -181,13 +177,10 @@ def rules_provenance() -> Provenance:
     """The rule set's id, version and a hash of its whole content (cells, triggers, wording)."""
     payload = json.dumps(
         {
-            "rules": [
-                {**asdict(r), "when": repr(r.when), "treatments": list(r.treatments)} for r in RULES
-            ],
-            "derivations": [{**asdict(d), "when": repr(d.when)} for d in DERIVATIONS],
+            "rules": [r.model_dump(mode="json", by_alias=True) for r in RULES],
+            "derivations": [d.model_dump(mode="json", by_alias=True) for d in DERIVATIONS],
         },
         sort_keys=True,
-        default=str,
     )
     digest = "sha256:" + hashlib.sha256(payload.encode()).hexdigest()[:16]
     return Provenance(id=RULESET_ID, version=RULESET_VERSION, content_hash=digest)
@@ -217,62 +210,6 @@ def _summary(verdict: Verdict, name: str, avoid_titles: list[str], any_goal: boo
         )
     reviewed = "; ".join(t.lower() for t in avoid_titles)
     return f"{name} is not advisable until a qualified practitioner has reviewed: {reviewed}."
-
-
-# --------------------------------------------------------------------------- facts
-
-
-def build_fact(
-    questionnaire: Questionnaire, answers: Answers, as_of: dt.date
-) -> tuple[dict[str, Any], list[str]]:
-    """The answers as one flat fact for the engine, and the unknown safety questions.
-
-    Lists become ``q__choice: 1`` properties; numbers and dates (as days from ``as_of``) go into
-    ``q__n`` so that comparisons never meet a string; a shown question with no answer becomes
-    ``"unanswered"``; a hidden question has no property at all. ``safety_unknown`` is 1 when a
-    safety question was answered not sure, declined or left unanswered. Only what some rule
-    tests is kept (see :func:`~suitability.rules.catalogue.fact_properties`).
-    """
-    fact: dict[str, Any] = {}
-    unknown: list[str] = []
-    tested = _tested()
-    values = answers.values
-
-    def put(prop: str, value: Any) -> None:
-        wanted = tested.get(prop)
-        if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
-            fact[prop] = value
-
-    for q in questionnaire.questions:
-        value = values.get(q.id)
-        state: Any = value
-        if value is None:
-            if not questionnaire.visible(q, values):
-                continue
-            state = UNANSWERED
-        elif isinstance(value, list):
-            for choice in value:
-                put(f"{q.id}__{choice}", 1)
-        elif isinstance(value, str) and value in SPECIAL_VALUES:
-            pass
-        elif q.type == "date" and isinstance(value, str):
-            put(f"{q.id}__n", (dt.date.fromisoformat(value) - as_of).days)
-        elif isinstance(value, (int, float)):
-            put(f"{q.id}__n", value)
-        elif q.type == "text":
-            continue  # free text is never read by rules
-        if isinstance(state, str):
-            put(q.id, state)
-        if q.safety and state in (UNANSWERED, *SPECIAL_VALUES):
-            unknown.append(q.id)
-    if unknown:
-        fact[SAFETY_UNKNOWN] = 1
-    return fact, unknown
-
-
-@lru_cache(maxsize=1)
-def _tested() -> dict[str, frozenset[Any]]:
-    return fact_properties()
 
 
 # --------------------------------------------------------------------------- assess
@@ -336,7 +273,7 @@ def _compose(
         rule = RULES_BY_ID.get(h.rule)
         if rule is None:
             continue  # a derivation: its effect is in the rules it fed
-        if isinstance(rule.when, UnknownSafety):
+        if rule.when.safety_unknown:
             fired.extend((rule, question) for question in unknown)
         else:
             fired.append((rule, None))

@@ -275,40 +275,54 @@ def print_assessment(
 # --------------------------------------------------------------------------- rule catalogue
 
 
+_GROUPS = (
+    ("goal", "Goals: what each treatment is offered for"),
+    ("condition", "Health and safety"),
+    ("preference", "Plans and preferences"),
+)
+
+
+def _fires(rule: Any) -> str:
+    from .rules.words import describe
+
+    when = describe(rule.when)
+    if rule.when.derived is not None:
+        d = next(d for d in DERIVATIONS if d.fact == rule.when.derived)
+        when = describe(d.when) + f" (derivation {d.id})"
+    return when
+
+
 def rules_catalogue(fmt: str) -> str:
-    """The rule set for a clinician to review: text, markdown or json."""
+    """The rule set for a clinician to review: text, markdown or json. Each rule says when it
+    fires in plain words, grouped as the clinical reference is."""
     import json
+
+    from .rules.catalogue import RULESET
+    from .rules.words import describe
 
     if fmt == "json":
         data: dict[str, Any] = {
             "id": RULESET_ID,
             "version": RULESET_VERSION,
             "treatments": list(TREATMENTS),
+            "derivations": [
+                {
+                    **d.model_dump(mode="json", by_alias=True, exclude_none=True),
+                    "reads": list(d.reads),
+                    "fires_when": describe(d.when),
+                }
+                for d in RULESET.derivations
+            ],
             "rules": [
                 {
-                    "id": r.id,
-                    "title": r.title,
-                    "kind": r.kind,
+                    **r.model_dump(mode="json", by_alias=True, exclude_none=True),
                     "effect": r.effect,
-                    "treatments": {t: r.cells[t] for t in TREATMENTS},
                     "reads": list(r.reads),
-                    "rationale": r.rationale,
-                    "mention": r.mention,
-                    "source": r.source,
+                    "fires_when": _fires(r),
                 }
                 for r in RULES
             ],
-            "derivations": [
-                {
-                    "id": d.id,
-                    "asserts": d.name,
-                    "detail": d.detail,
-                    "reads": list(d.reads),
-                    "note": d.note,
-                }
-                for d in DERIVATIONS
-            ],
-        }
+        }  # fmt: skip
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     short = ["MESO", "BTX", "FILL", "PEEL", "LASER", "MN", "ULT"]
     if fmt == "markdown":
@@ -316,29 +330,39 @@ def rules_catalogue(fmt: str) -> str:
             f"# Rule set {RULESET_ID} {RULESET_VERSION}",
             "",
             "Cells: I goal served, C discuss with caution, A avoid until reviewed, N no bearing.",
-            "",
-            "| id | title | " + " | ".join(short) + " | reads | rationale | source |",
-            "| --- | --- | " + " | ".join("---" for _ in short) + " | --- | --- | --- |",
         ]
-        for r in RULES:
-            cells = " | ".join(r.cells[t] for t in TREATMENTS)
-            reads = ", ".join(r.reads)
-            lines.append(
-                f"| `{r.id}` | {r.title} | {cells} | {reads} | {r.rationale} | {r.source} |"
-            )
+        for kind, heading in _GROUPS:
+            lines += [
+                "",
+                f"## {heading}",
+                "",
+                "| id | title | fires when | " + " | ".join(short) + " | why | source |",
+                "| --- | --- | --- | " + " | ".join("---" for _ in short) + " | --- | --- |",
+            ]
+            for r in RULES:
+                if r.kind != kind:
+                    continue
+                cells = " | ".join(r.cells[t] for t in TREATMENTS)
+                lines.append(
+                    f"| `{r.id}` | {r.title} | {_fires(r)} | {cells} | {r.rationale} | {r.source} |"
+                )
         lines += ["", "## Derived facts", ""]
         for d in DERIVATIONS:
-            lines.append(
-                f"- `{d.id}` asserts `{d.name}`{f' ({d.detail})' if d.detail else ''}: {d.note}"
-            )
+            lines.append(f"- `{d.id}` asserts `{d.fact}` when {describe(d.when)}: {d.note}")
         return "\n".join(lines) + "\n"
-    lines = [f"Rule set {RULESET_ID} {RULESET_VERSION}", "columns: " + " ".join(short), ""]
-    for r in RULES:
-        cells = " ".join(f"{r.cells[t]:<5}" for t in TREATMENTS)
-        lines.append(f"{r.id:<34} {cells} {r.title}")
-        lines.append(f"{'':<34} why: {r.rationale}")
-        lines.append(f"{'':<34} source: {r.source}")
-    lines += ["", "Derived facts:"]
+    lines = [f"Rule set {RULESET_ID} {RULESET_VERSION}", "columns: " + " ".join(short)]
+    for kind, heading in _GROUPS:
+        lines += ["", heading.upper(), ""]
+        for r in RULES:
+            if r.kind != kind:
+                continue
+            cells = " ".join(f"{r.cells[t]:<5}" for t in TREATMENTS)
+            lines.append(f"{r.id:<34} {cells} {r.title}")
+            lines.append(f"{'':<34} fires when: {_fires(r)}")
+            lines.append(f"{'':<34} why: {r.rationale}")
+            lines.append(f"{'':<34} source: {r.source}")
+    lines += ["", "DERIVED FACTS", ""]
     for d in DERIVATIONS:
-        lines.append(f"{d.id:<34} {d.note}")
+        lines.append(f"{d.id:<34} {d.fact} when {describe(d.when)}")
+        lines.append(f"{'':<34} {d.note}")
     return "\n".join(lines) + "\n"

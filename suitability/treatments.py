@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules.catalogue import TREATMENTS
+from .rules.model import TREATMENTS
 
 __all__ = ["MESOTHERAPY", "TREATMENT_INFO", "TreatmentInfo"]
 

@@ -19,7 +19,7 @@ import pytest
 from suitability import RulesError, StorageError, SuitabilityError, assess, default_questionnaire
 from suitability.errors import Problem
 from suitability.questionnaire import check_questionnaire, questionnaire_from_data
-from suitability.rules.catalogue import DERIVATIONS, RULES, Derived, references
+from suitability.rules.catalogue import DERIVATIONS, RULES, references
 from suitability.rules.engine import Engine
 
 from .conftest import ROOT
@@ -127,16 +127,10 @@ def _rested_on() -> set[str]:
     """Questions a condition tests, directly or through a derivation whose fact a condition
     reads, unless a goal reads them too: an unknown answer to each must not go unnoticed."""
     conditions = [r for r in RULES if r.kind == "condition"]
-    feeding = {(r.when.name, r.when.detail) for r in conditions if isinstance(r.when, Derived)}
-    rested = {q for r in conditions for q, _c in r.when.refs()}
-    rested |= {
-        q
-        for d in DERIVATIONS
-        if (d.name, d.detail) in feeding
-        for t in d.when
-        for q, _c in t.refs()
-    }
-    goals = {q for r in RULES if r.kind == "goal" for q, _c in r.when.refs()}
+    feeding = {r.when.derived for r in conditions if r.when.derived}
+    rested = {q for r in conditions for q in r.when.questions()}
+    rested |= {q for d in DERIVATIONS if d.fact in feeding for q in d.reads}
+    goals = {q for r in RULES if r.kind == "goal" for q in r.reads}
     return rested - goals
 
 

@@ -15,22 +15,31 @@ from .._problems import did_you_mean, format_loc
 from .._yaml import Positions
 from ..errors import Problem, RulesError
 from ..questionnaire import NUMBER_TYPES, Question, Questionnaire
-from .catalogue import DERIVATIONS, RULES, Answer, Between, Derived, Selected, Trigger
+from .model import RuleCondition, RuleSet, default_rules, leaf_refs
 
 _checked: set[str] = set()
 
-# The question types each kind of test can match.
-_FITS: dict[type, tuple[str, ...]] = {
-    Answer: ("yes_no", "single_choice", *NUMBER_TYPES, "date", "multiple_choice"),
-    Selected: ("multiple_choice",),
-    Between: (*NUMBER_TYPES, "date"),
+# The question types each kind of test can match: a plain answer test reads a yes/no or single
+# choice answer (numbers, dates and multiple choice only for "not sure" and the like).
+_FITS: dict[str, tuple[str, ...]] = {
+    "answer": ("yes_no", "single_choice", *NUMBER_TYPES, "date", "multiple_choice"),
+    "ticked": ("multiple_choice",),
+    "compare": (*NUMBER_TYPES, "date"),
 }
 
 _WANTS = {
-    Answer: "a yes/no or single choice answer",
-    Selected: "a ticked choice of a multiple choice question",
-    Between: "a number or a date",
+    "answer": "a yes/no or single choice answer",
+    "ticked": "a ticked choice of a multiple choice question",
+    "compare": "a number or a date",
 }
+
+
+def _kind(leaf: RuleCondition) -> str:
+    if leaf.any_of is not None:
+        return "ticked"
+    if leaf.equals is not None or leaf.one_of is not None:
+        return "answer"
+    return "compare"
 
 
 class _Locator:
@@ -68,29 +77,25 @@ def _unknown_question(at: _Locator, rule_id: str, question_id: str) -> Problem:
     )
 
 
-def _trigger_problems(at: _Locator, rule_id: str, trigger: Trigger) -> list[Problem]:
+def _leaf_problems(at: _Locator, owner_id: str, leaf: RuleCondition) -> list[Problem]:
     """Problems of one test: an unknown question or choice, or a type it cannot match."""
     problems: list[Problem] = []
-    owner = _owner(rule_id)
-    for question_id, choice in trigger.refs():
+    owner = _owner(owner_id)
+    kind = _kind(leaf)
+    for question_id, choice in leaf_refs(leaf):
         question = at.questionnaire.by_id.get(question_id)
         if question is None:
-            problems.append(_unknown_question(at, rule_id, question_id))
+            problems.append(_unknown_question(at, owner_id, question_id))
             continue
         if question.type == "text":
             problems.append(
                 at("rules_reads_text", question_id, "type", owner=owner, question=question_id)
             )
             continue
-        kind = type(trigger)
-        if isinstance(trigger, Between) and question_id != trigger.question:
-            kind = Answer  # the `also` part of a comparison is an answer test
-        if question.type not in _FITS.get(kind, (question.type,)):
+        if question.type not in _FITS[kind]:
             problems.append(_type_problem(at, owner, kind, question))
         elif choice is not None:
-            # A plain answer test can only match a yes/no or single choice answer; numbers,
-            # dates and multiple choice are tested this way for "not sure" and the like only.
-            if kind is Answer and question.type not in ("yes_no", "single_choice"):
+            if kind == "answer" and question.type not in ("yes_no", "single_choice"):
                 problems.append(_type_problem(at, owner, kind, question))
             elif choice not in question.choice_ids:
                 problems.append(
@@ -107,7 +112,7 @@ def _trigger_problems(at: _Locator, rule_id: str, trigger: Trigger) -> list[Prob
     return problems
 
 
-def _type_problem(at: _Locator, owner: str, kind: type, question: Question) -> Problem:
+def _type_problem(at: _Locator, owner: str, kind: str, question: Question) -> Problem:
     return at(
         "rules_wrong_type",
         question.id,
@@ -120,42 +125,88 @@ def _type_problem(at: _Locator, owner: str, kind: type, question: Question) -> P
 
 
 def rule_problems(
-    questionnaire: Questionnaire, *, source: str = "", positions: Positions | None = None
+    questionnaire: Questionnaire,
+    *,
+    source: str = "",
+    positions: Positions | None = None,
+    ruleset: RuleSet | None = None,
 ) -> list[Problem]:
     """Every reference from a rule to a question or choice that the questionnaire lacks or
     cannot answer in the way the rule tests, and every condition resting on a question that
     is not marked ``safety``; each once, located in the questionnaire (with its line when the
-    file's ``positions`` are given)."""
+    file's ``positions`` are given), naming the rule or derivation."""
+    rules = ruleset or default_rules()
     at = _Locator(questionnaire, source, positions)
     problems: list[Problem] = []
     condition_questions: dict[str, str] = {}
     feeds_condition = {
-        (r.when.name, r.when.detail)
-        for r in RULES
-        if r.kind == "condition" and isinstance(r.when, Derived)
+        r.when.derived for r in rules.rules if r.kind == "condition" and r.when.derived
     }
-    for rule in RULES:
-        problems += _trigger_problems(at, rule.id, rule.when)
+    for rule in rules.rules:
+        for leaf in rule.when.leaves():
+            problems += _leaf_problems(at, rule.id, leaf)
         for question_id in rule.reads:
             if question_id not in questionnaire.by_id:
                 problems.append(_unknown_question(at, rule.id, question_id))
-        if rule.kind == "condition" and not isinstance(rule.when, Derived):
-            for question_id, _ in rule.when.refs():
+        if rule.kind == "condition" and rule.when.derived is None:
+            for question_id in rule.reads:
                 condition_questions.setdefault(question_id, rule.id)
-    for d in DERIVATIONS:
-        for trigger in d.when:
-            problems += _trigger_problems(at, d.id, trigger)
-            if (d.name, d.detail) in feeds_condition:
-                for question_id, _ in trigger.refs():
-                    condition_questions.setdefault(question_id, d.id)
+    for d in rules.derivations:
+        for leaf in d.when.leaves():
+            problems += _leaf_problems(at, d.id, leaf)
+        if d.fact in feeds_condition:
+            for question_id in d.reads:
+                condition_questions.setdefault(question_id, d.id)
     # Goals decide relevance; that a goal implies a condition only ever adds caution.
-    goal_questions = {q for r in RULES if r.kind == "goal" for q, _ in r.when.refs()}
+    goal_questions = {q for r in rules.rules if r.kind == "goal" for q in r.reads}
     for question_id, owner in condition_questions.items():
         question = questionnaire.by_id.get(question_id)
         if question is not None and not question.safety and question_id not in goal_questions:
             problems.append(
                 at("rules_not_safety", question_id, owner=_owner(owner), question=question_id)
             )
+    return list(dict.fromkeys(problems))
+
+
+def rule_file_problems(questionnaire: Questionnaire, ruleset: RuleSet) -> list[Problem]:
+    """The same misfits seen from the rule file: each at the test that reads a question or
+    choice the questionnaire lacks, or a question of a type the test cannot match (with its
+    line when the rule set was loaded from a file)."""
+    problems: list[Problem] = []
+    by_id = questionnaire.by_id
+    owners = [("derivations", i, d.when) for i, d in enumerate(ruleset.derivations)]
+    owners += [("rules", i, r.when) for i, r in enumerate(ruleset.rules)]
+    for key, index, when in owners:
+        for steps, leaf in when.located_leaves():
+            path: list[str | int] = [key, index, "when", *steps]
+            kind = _kind(leaf)
+            op = next(o for o in ("equals", "one_of", "any_of", "lt", "lte", "gt", "gte")
+                      if getattr(leaf, o) is not None) if leaf.question else ""  # fmt: skip
+
+            def at(code: str, tail: str, path: list[str | int] = path, **params: object) -> Problem:
+                where = [*path, tail]
+                positions = ruleset.positions
+                line = positions.line(where) if positions is not None else None
+                return problem(code, format_loc(where), source=ruleset.source, line=line, **params)
+
+            for question_id, choice in leaf_refs(leaf):
+                question = by_id.get(question_id)
+                if question is None:
+                    problems.append(
+                        at("rules_file_unknown_question", "question", question=question_id,
+                           questionnaire=questionnaire.id,
+                           hint=did_you_mean(question_id, by_id))
+                    )  # fmt: skip
+                elif question.type == "text" or question.type not in _FITS[kind]:
+                    problems.append(
+                        at("rules_file_wrong_type", op, question=question_id,
+                           wants=_WANTS[kind], type=question.type)
+                    )  # fmt: skip
+                elif choice is not None and choice not in question.choice_ids:
+                    problems.append(
+                        at("rules_file_unknown_choice", op, choice=choice, question=question_id,
+                           hint=did_you_mean(choice, question.choice_ids))
+                    )  # fmt: skip
     return list(dict.fromkeys(problems))
 
 

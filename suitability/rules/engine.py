@@ -6,7 +6,9 @@ exceptions raised inside actions in the session state instead of raising them, r
 the facts that did match), keeps a process-global registry of ruleset names, and has no locks.
 So this wrapper:
 
-- builds the ruleset once per process from the catalogue, under a unique name, without a
+- generates its JSON ruleset from the rule-set data file (each condition compiled to durable's
+  ``$and``/``$or``/``$lt``... over one lean answers fact; a derived fact is a fact of its own),
+  once per process, under a unique name, without a
   ``Host`` (whose timer threads call into the unlocked C engine);
 - serialises every call with one lock; batch work uses processes, each with its own engine;
 - gives every assessment a fresh session id and always deletes its state in ``finally``;
@@ -30,14 +32,14 @@ import copy
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from .._messages import problem
 from ..errors import Problem, RulesError
-from .catalogue import DERIVATIONS, RULES, Derivation, Derived, Rule
+from .model import SAFETY_UNKNOWN, Derivation, RuleCondition, RuleSet, default_rules
 
-__all__ = ["Engine", "Hit", "get_engine"]
+__all__ = ["Engine", "Hit", "durable_condition", "get_engine"]
 
 _names = itertools.count()
 _SEEN = "_seen"
@@ -86,25 +88,52 @@ class Hit(NamedTuple):
     rule: str
 
 
-def _condition(triggers: Iterable[Any]) -> dict[str, Any]:
-    tests = [t.durable() for t in triggers]
-    return {"m": tests[0] if len(tests) == 1 else {"$or": tests}}
+_COMPARE = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+
+
+def _test(cond: RuleCondition) -> dict[str, Any]:
+    """One condition over the answers fact, in durable-rules' expression language."""
+    if cond.all_ is not None:
+        return {"$and": [_test(c) for c in cond.all_]}
+    if cond.any_ is not None:
+        return {"$or": [_test(c) for c in cond.any_]}
+    if cond.safety_unknown is not None:
+        # Only `true` is tested: the property is absent, never 0, when nothing is unknown.
+        return {SAFETY_UNKNOWN: 1}
+    q = cond.question
+    assert q is not None and cond.not_ is None and cond.answered is None  # the loader's check
+    if cond.any_of is not None:
+        ticked = [{f"{q}__{c}": 1} for c in cond.any_of]
+        return ticked[0] if len(ticked) == 1 else {"$or": ticked}
+    if cond.equals is not None or cond.one_of is not None:
+        values = [cond.equals] if cond.equals is not None else list(cond.one_of or [])
+        equal = [{q if isinstance(v, str) else f"{q}__n": v} for v in values]
+        return equal[0] if len(equal) == 1 else {"$or": equal}
+    for name, op in _COMPARE.items():
+        bound = getattr(cond, name)
+        if bound is not None:
+            return {op: {f"{q}__n": bound}}
+    raise AssertionError("a comparison without an operator")  # pragma: no cover
+
+
+def durable_condition(cond: RuleCondition) -> dict[str, Any]:
+    """A rule's or derivation's condition as one durable-rules pattern: a derived fact is
+    matched as a fact of its own; anything else as a test of the one answers fact."""
+    if cond.derived is not None:
+        return {"m": {"$and": [{"t": "derived"}, {"name": cond.derived}]}}
+    return {"m": {"$and": [{"t": "answers"}, _test(cond)]}}
 
 
 class Engine:
     """One durable-rules ruleset built from a rule catalogue; thread-safe, leaves no state."""
 
-    def __init__(
-        self,
-        rules: Iterable[Rule] = RULES,
-        derivations: Iterable[Derivation] = DERIVATIONS,
-    ) -> None:
+    def __init__(self, ruleset: RuleSet | None = None) -> None:
         durable = _durable_engine()
         self._not_handled: type[Exception] = durable.MessageNotHandledException
         self._observed: type[Exception] = durable.MessageObservedException
-        self.rules = tuple(rules)
-        self.derivations = tuple(derivations)
-        self._check_chaining()
+        self.ruleset = ruleset or default_rules()
+        self.rules = self.ruleset.rules
+        self.derivations = self.ruleset.derivations
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         self._hits: list[Hit] = []
@@ -119,23 +148,14 @@ class Engine:
 
     # ------------------------------------------------------------------ building
 
-    def _check_chaining(self) -> None:
-        consumed = {(r.when.name, r.when.detail) for r in self.rules if isinstance(r.when, Derived)}
-        for d in self.derivations:
-            if (d.name, d.detail) not in consumed:
-                raise RulesError(
-                    [problem("rules_unread_derivation", derivation=d.id, fact=d.name)],
-                    summary="the rule set is inconsistent",
-                )
-
     def _definition(self) -> dict[str, Any]:
         """The ruleset in durable-rules' JSON format; `run` is filled in by `_with_actions`."""
         # Every input fact is handled by at least this rule, so its session can be deleted.
         out: dict[str, Any] = {_SEEN: {"all": [{"m": {"t": "answers"}}]}}
         for d in self.derivations:
-            out[d.id] = {"all": [_condition(d.when)]}
+            out[d.id] = {"all": [durable_condition(d.when)]}
         for r in self.rules:
-            out[r.id] = {"all": [_condition([r.when])]}
+            out[r.id] = {"all": [durable_condition(r.when)]}
         return out
 
     def _with_actions(self, definition: dict[str, Any]) -> dict[str, Any]:
@@ -147,18 +167,16 @@ class Engine:
         return definition
 
     def _derive_action(self, d: Derivation) -> Callable[[Any], None]:
-        fact: dict[str, Any] = {"t": "derived", "name": d.name, "via": d.id}
-        if d.detail is not None:
-            fact["detail"] = d.detail
+        fact: dict[str, Any] = {"t": "derived", "name": d.fact, "via": d.id}
 
         def action(c: Any) -> None:
             try:
                 self._record(d.id)
                 c.assert_fact(dict(fact))
             except self._not_handled:
-                pass  # checked at build time that a rule reads every derived fact
+                pass  # the loader checks that a rule reads every derived fact
             except self._observed:
-                pass  # derived already: two branches of an "any of" matched the same answers
+                pass  # derived already: two branches of an "any" matched the same answers
             except Exception as exc:
                 self._failures.append(_failure(f"derivation {d.id}", exc))
                 raise
