@@ -269,14 +269,13 @@ DERIVATIONS: tuple[Derivation, ...] = (
         "isotretinoin_lt6m",
         None,
         (
-            Answer("isotretinoin", ("current", *SPECIALS)),
+            Answer("isotretinoin", ("current",)),
             Between("isotretinoin_months", None, 6, also=Answer("isotretinoin", ("past",))),
-            Answer("isotretinoin_months", SPECIALS),
         ),
         ("isotretinoin", "isotretinoin_months"),
-        "Isotretinoin now or within 6 months. Not knowing whether or when it was last taken "
-        "counts too: the most conservative reading wins (a judgement call beyond the "
-        "reference's rule 2.1.4, for clinical review).",
+        # An unknown answer is not taken as use: c_unanswered_safety names it and gives
+        # caution (reference 2.1.4); only a known answer can give "avoid".
+        "Isotretinoin now or within 6 months.",
     ),
     Derivation(
         "d_isotretinoin_6_12m",
@@ -324,10 +323,9 @@ DERIVATIONS: tuple[Derivation, ...] = (
         "d_event_le14d",
         "event",
         "le14d",
-        (Between("event_date", 0, 15), Answer("event_date", (UNANSWERED,))),
+        (Between("event_date", 0, 15),),
         ("has_event", "event_date"),
-        "An event within 14 days; an event whose date was not given counts too, since it "
-        "could be that soon.",
+        "An event within 14 days.",
     ),
     Derivation(
         "d_event_15_42d",
@@ -927,12 +925,24 @@ PREFERENCES: tuple[Rule, ...] = (
     ),
     _row(
         "p_event_le14d",
-        "Event within 14 days, or on a date not given",
+        "Event within 14 days",
         "C C C C A C C",
         Derived("event", "le14d"),
         ("has_event", "event_date"),
         "Bruising, swelling or redness may not have settled, and results may not show yet, in "
         "under two weeks.",
+        "Tell the practitioner the date of your event.",
+        "seed (bruises 1-2 weeks); S-BTX6; S-BTX11; S-FILL6; S-PEEL7; S-LAS4; S-ULT3",
+        kind="preference",
+    ),
+    _row(
+        "p_event_date_unknown",
+        "Event on a date not given",
+        "C C C C C C C",
+        Answer("event_date", (UNANSWERED,)),
+        ("has_event", "event_date"),
+        "Without the date of your event, it is not known whether recovery and results would be "
+        "in time for it.",
         "Tell the practitioner the date of your event.",
         "seed (bruises 1-2 weeks); S-BTX6; S-BTX11; S-FILL6; S-PEEL7; S-LAS4; S-ULT3",
         kind="preference",
