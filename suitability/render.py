@@ -304,6 +304,18 @@ def print_assessment(
 # --------------------------------------------------------------------------- rule catalogue
 
 
+def _row_effect(rule: Any) -> str:
+    """The strongest effect of a row in words; a plans row speaks of the fit, not the verdict."""
+    if rule.kind != "preference":
+        return str(rule.effect)
+    cells = set(rule.cells.values())
+    if "A" in cells:
+        return "does not fit (plans)"
+    if "C" in cells:
+        return "ask the practitioner (plans)"
+    return "no effect on verdicts (recorded only)"
+
+
 def rules_catalogue(fmt: str) -> str:
     """The rule set for a clinician to review: text, markdown or json."""
     import json
@@ -318,7 +330,7 @@ def rules_catalogue(fmt: str) -> str:
                     "id": r.id,
                     "title": r.title,
                     "kind": r.kind,
-                    "effect": r.effect,
+                    "effect": _row_effect(r),
                     "treatments": {t: r.cells[t] for t in TREATMENTS},
                     "reads": list(r.reads),
                     "rationale": r.rationale,
@@ -344,7 +356,9 @@ def rules_catalogue(fmt: str) -> str:
         lines = [
             f"# Rule set {RULESET_ID} {RULESET_VERSION}",
             "",
-            "Cells: I goal served, C discuss with caution, A avoid until reviewed, N no bearing.",
+            "Cells: I goal served, C discuss with caution, A avoid until reviewed, N no bearing. "
+            "Plans rows (p_) never change a verdict: C ask the practitioner, A does not fit what "
+            "the person said.",
             "",
             "| id | title | " + " | ".join(short) + " | reads | rationale | source |",
             "| --- | --- | " + " | ".join("---" for _ in short) + " | --- | --- | --- |",

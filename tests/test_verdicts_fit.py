@@ -262,3 +262,13 @@ def test_json__carries_the_fit_and_is_byte_identical_each_time() -> None:
     assert (meso["verdict"], meso["fit"]) == ("worth_discussing", "ask_the_practitioner")
     assert [r["rule"] for r in meso["fit_reasons"]] == ["p_downtime_lt2d", "p_single_session"]
     assert set(meso["fit_reasons"][0]) == {"rule", "title", "fit", "text", "answers", "source"}
+
+
+def test_rule_catalogue__describes_plans_rows_by_their_fit_not_as_a_verdict() -> None:
+    from suitability.render import rules_catalogue
+
+    effects = {r["id"]: r["effect"] for r in json.loads(rules_catalogue("json"))["rules"]}
+    assert effects["p_event_le14d"] == "does not fit (plans)"
+    assert effects["p_downtime_lt2d"] == "ask the practitioner (plans)"
+    assert effects["c_pregnant"] == "avoid until reviewed"
+    assert "Plans rows (p_) never change a verdict" in rules_catalogue("markdown")
