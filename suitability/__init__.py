@@ -23,7 +23,16 @@ if _TYPE_CHECKING:
     from typing import Any
 
     from .answers import Answers, answers_schema, read_answers_file, validate_answers
-    from .assessment import Assessment, Flag, Reason, TreatmentVerdict, Verdict, assess
+    from .assessment import (
+        Assessment,
+        Fit,
+        FitReason,
+        Flag,
+        Reason,
+        TreatmentVerdict,
+        Verdict,
+        assess,
+    )
     from .errors import (
         AnswersError,
         Problem,
@@ -45,6 +54,8 @@ __all__ = [
     "Answers",
     "AnswersError",
     "Assessment",
+    "Fit",
+    "FitReason",
     "Flag",
     "Problem",
     "Question",
@@ -73,7 +84,17 @@ _HOMES = {
         ("Answers", "answers_schema", "read_answers_file", "validate_answers"), "answers"
     ),
     **dict.fromkeys(
-        ("Assessment", "Flag", "Reason", "TreatmentVerdict", "Verdict", "assess"), "assessment"
+        (
+            "Assessment",
+            "Fit",
+            "FitReason",
+            "Flag",
+            "Reason",
+            "TreatmentVerdict",
+            "Verdict",
+            "assess",
+        ),
+        "assessment",
     ),
     **dict.fromkeys(
         (

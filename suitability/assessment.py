@@ -1,5 +1,10 @@
 """The assessment contract: :func:`assess` turns answers into a verdict per treatment, each with
-its reasons, plus person-level flags and the versions of everything used.
+its reasons and, apart from it, how the treatment fits the person's plans, plus person-level
+flags and the versions of everything used.
+
+Safety and plans are kept apart: :func:`combine` makes the verdict from goals and health and
+safety rows only; :func:`plan_fit` says how the treatment fits what the person said about
+recovery time, needles, visits and an upcoming event, and never changes the verdict.
 
 ``assess`` is pure: it never prompts, prints or touches files, and the same answers always give
 the same (byte-identical) JSON.
@@ -10,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from functools import lru_cache
 from typing import Any, Literal
@@ -26,6 +31,7 @@ from .rules.catalogue import (
     RULESET_ID,
     RULESET_VERSION,
     TREATMENTS,
+    Cell,
     Rule,
 )
 from .rules.facts import build_fact
@@ -35,6 +41,8 @@ __all__ = [
     "DISCLAIMER",
     "Assessment",
     "Expectations",
+    "Fit",
+    "FitReason",
     "Flag",
     "Provenance",
     "Reason",
@@ -42,6 +50,8 @@ __all__ = [
     "UsedAnswer",
     "Verdict",
     "assess",
+    "combine",
+    "plan_fit",
 ]
 
 Verdict = Literal[
@@ -55,6 +65,46 @@ VERDICT_SCALE: tuple[Verdict, ...] = (
 )
 Effect = Literal["relevant", "caution", "avoid"]
 _EFFECT: dict[str, Effect] = {"I": "relevant", "C": "caution", "A": "avoid"}
+#: How a treatment fits the person's plans: ``fits`` (no plans row applies),
+#: ``ask_the_practitioner`` (a plans row with a C cell applies) or ``does_not_fit`` (a plans row
+#: with an A cell applies).
+Fit = Literal["fits", "ask_the_practitioner", "does_not_fit"]
+_FIT: dict[str, Fit] = {"C": "ask_the_practitioner", "A": "does_not_fit"}
+FlagKind = Literal["no_goals", "health", "unknown_answers", "plans"]
+
+
+def combine(relevant: bool, safety_cells: Iterable[Cell]) -> Verdict:
+    """The reference's combination rule (2.1), over goals and health and safety rows only.
+
+    ``relevant``: some chosen goal has an ``I`` cell for the treatment; if none does, the verdict
+    is ``not_relevant`` whatever else applies (flags still say it). ``safety_cells``: the
+    treatment's cells in every health or safety row that fired; the most conservative wins:
+    any ``A`` gives ``avoid_until_reviewed``, else any ``C`` gives ``discuss_with_caution``, else
+    (only ``N``, or nothing) ``worth_discussing``. Plans rows are never passed here (see
+    :func:`plan_fit`).
+    """
+    if not relevant:
+        return "not_relevant"
+    cells = set(safety_cells)
+    if "A" in cells:
+        return "avoid_until_reviewed"
+    if "C" in cells:
+        return "discuss_with_caution"
+    return "worth_discussing"
+
+
+def plan_fit(plan_cells: Iterable[Cell]) -> Fit:
+    """How a treatment fits the person's plans, from its cells in every plans row that fired
+    (recovery time, needles, one visit only, an upcoming event): any ``A`` gives
+    ``does_not_fit``, else any ``C`` gives ``ask_the_practitioner``, else ``fits``. It never
+    changes the verdict."""
+    cells = set(plan_cells)
+    if "A" in cells:
+        return "does_not_fit"
+    if "C" in cells:
+        return "ask_the_practitioner"
+    return "fits"
+
 
 DISCLAIMER = (
     "This is a screening aid to prepare for a consultation, not medical advice. It does not "
@@ -96,7 +146,26 @@ class Reason(BaseModel):
     source: str
 
 
+class FitReason(BaseModel):
+    """Why a treatment may not fit the person's plans: one plans row, in plain words, with the
+    answers and the source. ``fit`` is what this row alone gives (a C cell: ask the
+    practitioner; an A cell: does not fit)."""
+
+    model_config = _FROZEN
+
+    rule: str
+    title: str
+    fit: Fit
+    text: str
+    answers: list[UsedAnswer]
+    source: str
+
+
 class TreatmentVerdict(BaseModel):
+    """One treatment: the verdict (from goals and health and safety answers only, see
+    :func:`combine`) with its reasons, and apart from it ``fit``, how it fits the person's plans
+    (see :func:`plan_fit`), with ``fit_summary`` and ``fit_reasons``."""
+
     model_config = _FROZEN
 
     treatment: str
@@ -104,17 +173,24 @@ class TreatmentVerdict(BaseModel):
     verdict: Verdict
     summary: str
     reasons: list[Reason]
+    fit: Fit
+    fit_summary: str
+    fit_reasons: list[FitReason]
     downtime: str
     results: str
     event_gap: str
 
 
 class Flag(BaseModel):
-    """Something to mention to the practitioner, whatever the verdicts."""
+    """Something to mention to the practitioner, whatever the verdicts. ``kind`` says what it is
+    about: ``health`` (a health or safety answer), ``plans`` (recovery time, needles, visits,
+    an event), ``unknown_answers`` (safety questions answered not sure, declined or left
+    unanswered: ``answers`` lists them) or ``no_goals``."""
 
     model_config = _FROZEN
 
     id: str
+    kind: FlagKind
     title: str
     mention: str
     treatments: list[str]
@@ -200,7 +276,7 @@ def _summary(verdict: Verdict, name: str, avoid_titles: list[str], any_goal: boo
     if verdict == "worth_discussing":
         return (
             f"{name} may be worth discussing with a qualified practitioner. Nothing in your "
-            "answers calls for extra caution; only the practitioner can decide whether it "
+            "health answers calls for extra caution; only the practitioner can decide whether it "
             "suits you."
         )
     if verdict == "discuss_with_caution":
@@ -210,6 +286,16 @@ def _summary(verdict: Verdict, name: str, avoid_titles: list[str], any_goal: boo
         )
     reviewed = "; ".join(t.lower() for t in avoid_titles)
     return f"{name} is not advisable until a qualified practitioner has reviewed: {reviewed}."
+
+
+def _fit_summary(fit: Fit, titles: list[str]) -> str:
+    # Plain words about plans, never a medical caution.
+    said = "; ".join(t[0].lower() + t[1:] for t in titles)
+    if fit == "fits":
+        return "Nothing you said about your plans stands in the way."
+    if fit == "ask_the_practitioner":
+        return f"Ask the practitioner how it would fit your plans. You said: {said}."
+    return f"It may not fit what you said about your plans: {said}."
 
 
 # --------------------------------------------------------------------------- assess
@@ -267,7 +353,8 @@ def _compose(
 ) -> Assessment:
     """Builds the assessment as plain data, validated once at the end (one pass in pydantic's
     core is much cheaper than a model per reason). The unanswered-safety rule fires once; it
-    gives one reason per unknown safety question, naming it."""
+    gives one reason per unknown safety question, naming it. Goal rows decide relevance, health
+    and safety rows the verdict (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
     fired: list[tuple[Rule, str | None]] = []
     for h in hits:
         rule = RULES_BY_ID.get(h.rule)
@@ -282,33 +369,37 @@ def _compose(
     fired.sort(key=lambda item: (_ORDER[item[0].id], position.get(item[1] or "", -1)))
 
     reasons: dict[str, list[Reason]] = {t: [] for t in TREATMENTS}
+    fit_reasons: dict[str, list[FitReason]] = {t: [] for t in TREATMENTS}
+    safety_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
+    plan_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
+    relevant: set[str] = set()
     for rule, question in fired:
         used = _used(q, answers, (question,) if question else rule.reads)
         text = rule.rationale
         if question:
             how = _UNKNOWN_HOW[used[0]["status"]] if used else "was left unanswered"
             text = f"'{q.by_id[question].label}' {how}. {text}"
-        by_effect: dict[str, Reason] = {}  # one Reason per effect, shared by its treatments
+        shared: dict[str, Any] = {}  # one reason per cell, shared by its treatments
         for t in rule.treatments:
-            effect = _EFFECT[rule.cells[t]]
-            if effect not in by_effect:
-                by_effect[effect] = _reason(q, rule, effect, text, used)
-            reasons[t].append(by_effect[effect])
+            cell = rule.cells[t]
+            if cell not in shared:
+                shared[cell] = _reason(q, rule, cell, text, used)
+            if rule.kind == "preference":
+                plan_cells[t].append(cell)
+                fit_reasons[t].append(shared[cell])
+                continue
+            if rule.kind == "goal":
+                relevant.add(t)
+            else:
+                safety_cells[t].append(cell)
+            reasons[t].append(shared[cell])
 
     any_goal = any(rule.kind == "goal" for rule, _ in fired)
     verdicts: dict[str, dict[str, Any]] = {}
     for t in TREATMENTS:
-        effects = {r.effect for r in reasons[t]}
+        verdict = combine(t in relevant, safety_cells[t])
+        fit = plan_fit(plan_cells[t])
         avoid = list(dict.fromkeys(r.title for r in reasons[t] if r.effect == "avoid"))
-        verdict: Verdict
-        if "relevant" not in effects:
-            verdict = "not_relevant"
-        elif avoid:
-            verdict = "avoid_until_reviewed"
-        elif "caution" in effects:
-            verdict = "discuss_with_caution"
-        else:
-            verdict = "worth_discussing"
         info = TREATMENT_INFO[t]
         verdicts[t] = {
             "treatment": t,
@@ -316,6 +407,9 @@ def _compose(
             "verdict": verdict,
             "summary": _summary(verdict, info.name, avoid, any_goal),
             "reasons": reasons[t],
+            "fit": fit,
+            "fit_summary": _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons[t]))),
+            "fit_reasons": fit_reasons[t],
             "downtime": info.downtime,
             "results": info.results,
             "event_gap": info.event_gap,
@@ -339,17 +433,18 @@ _ORDER = {r.id: i for i, r in enumerate(RULES)}
 # Reasons are immutable and, for categorical answers, recur from one person to the next: each
 # is validated once and shared, within an assessment (by every treatment it applies to) and
 # across assessments. Bounded: cleared when full. Concurrent use at worst builds a duplicate.
-_REASONS: dict[tuple[Any, ...], Reason] = {}
+_REASONS: dict[tuple[Any, ...], Reason | FitReason] = {}
 _REASONS_MAX = 4_096  # a few MB at most; real workloads need about 2,000
 
 
 def _reason(
-    q: Questionnaire, rule: Rule, effect: Effect, text: str, used: list[dict[str, Any]]
-) -> Reason:
+    q: Questionnaire, rule: Rule, cell: Cell, text: str, used: list[dict[str, Any]]
+) -> Reason | FitReason:
+    """A verdict reason (goal and health rows) or, for a plans row, a fit reason."""
     key = (
         q.content_hash,
         rule.id,
-        effect,
+        cell,
         text,
         tuple((u["question"], _hashable(u["answer"]), u["status"]) for u in used),
     )
@@ -357,16 +452,18 @@ def _reason(
     if reason is None:
         if len(_REASONS) >= _REASONS_MAX:
             _REASONS.clear()
-        reason = _REASONS[key] = Reason.model_validate(
-            {
-                "rule": rule.id,
-                "title": rule.title,
-                "effect": effect,
-                "text": text,
-                "answers": used,
-                "source": rule.source,
-            }
-        )
+        data: dict[str, Any] = {
+            "rule": rule.id,
+            "title": rule.title,
+            "text": text,
+            "answers": used,
+            "source": rule.source,
+        }
+        if rule.kind == "preference":
+            reason = FitReason.model_validate({**data, "fit": _FIT[cell]})
+        else:
+            reason = Reason.model_validate({**data, "effect": _EFFECT[cell]})
+        _REASONS[key] = reason
     return reason
 
 
@@ -380,22 +477,26 @@ def _flags(
 ) -> list[dict[str, Any]]:
     flags: list[dict[str, Any]] = []
     unknown: list[str] = []
+    unknown_rule: Rule | None = None
     for rule, question in fired:
         if rule.kind == "goal" or not rule.treatments:
             continue
         if question is not None:
             unknown.append(question)
+            unknown_rule = rule
             continue
-        flags.append(_flag(rule, rule.title, _used(q, answers, rule.reads)))
-    if unknown:
-        rule = RULES_BY_ID["c_unanswered_safety"]
+        kind: FlagKind = "plans" if rule.kind == "preference" else "health"
+        flags.append(_flag(rule, kind, rule.title, _used(q, answers, rule.reads)))
+    if unknown_rule is not None:
         title = f"{len(unknown)} safety question{'s' if len(unknown) != 1 else ''} not answered"
-        flags.insert(0, _flag(rule, title, _used(q, answers, tuple(unknown))))
+        used = _used(q, answers, tuple(unknown))
+        flags.insert(0, _flag(unknown_rule, "unknown_answers", title, used))
     if not any(rule.kind == "goal" for rule, _ in fired):
         flags.insert(
             0,
             {
                 "id": "no_goals",
+                "kind": "no_goals",
                 "title": "No goal chosen",
                 "mention": (
                     "Choose at least one goal to see which treatments may be worth discussing, or "
@@ -409,9 +510,10 @@ def _flags(
     return flags
 
 
-def _flag(rule: Rule, title: str, used: list[dict[str, Any]]) -> dict[str, Any]:
+def _flag(rule: Rule, kind: FlagKind, title: str, used: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": rule.id,
+        "kind": kind,
         "title": title,
         "mention": rule.mention,
         "treatments": list(rule.treatments),

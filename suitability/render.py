@@ -1,6 +1,8 @@
 """Renders an assessment for people: Markdown (reports, handouts), terminal text (rich), HTML.
 
-Meaning never depends on colour: every verdict is written out in words.
+Meaning never depends on colour: every verdict is written out in words. The renderer shows what
+the assessment says and knows no rule by its id: each treatment's verdict, and apart from it,
+in words that never read as a medical caution, how it fits the person's plans.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .answers import Answers, display_value
-from .assessment import Assessment, TreatmentVerdict
+from .assessment import Assessment, FitReason, Reason, TreatmentVerdict
 from .questionnaire import Questionnaire
 from .rules.catalogue import DERIVATIONS, RULES, RULESET_ID, RULESET_VERSION, TREATMENTS
 
@@ -30,6 +32,11 @@ VERDICT_STYLE = {
     "not_relevant": "dim",
 }
 EFFECT_WORDS = {"relevant": "goal", "caution": "caution", "avoid": "review first"}
+FIT_WORDS = {
+    "fits": "Fits your plans",
+    "ask_the_practitioner": "Ask the practitioner",
+    "does_not_fit": "Does not fit what you said",
+}
 
 QUESTIONS_TO_ASK = (
     "What are your qualifications, and how often do you perform this treatment?",
@@ -103,17 +110,18 @@ def to_markdown(
         add("")
     add("## Summary")
     add("")
-    add("| Treatment | Screening result |")
-    add("| --- | --- |")
+    add("| Treatment | Screening result | Fit with your plans |")
+    add("| --- | --- | --- |")
     for v in _headline_order(assessment):
-        add(f"| {v.name} | {VERDICT_WORDS[v.verdict]} |")
+        fit = FIT_WORDS[v.fit] if v.verdict != "not_relevant" else "-"
+        add(f"| {v.name} | {VERDICT_WORDS[v.verdict]} | {fit} |")
     add("")
     if assessment.flags:
         add("## To mention to the practitioner")
         add("")
         for flag in assessment.flags:
             add(f"- **{flag.title}.** {flag.mention}")
-            if flag.id == "c_unanswered_safety":
+            if flag.kind == "unknown_answers":
                 for used in flag.answers:
                     q = questionnaire.by_id[used.question]
                     shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
@@ -147,6 +155,11 @@ def to_markdown(
             if titles and not (effect == "relevant" and v.verdict == "not_relevant"):
                 add(f"- {label}: {'; '.join(titles)}.")
         if v.verdict != "not_relevant":
+            said = "; ".join(dict.fromkeys(_lower_first(r.title) for r in v.fit_reasons))
+            add(
+                f"- Fit with your plans: {_lower_first(FIT_WORDS[v.fit])}"
+                + (f" ({said})." if said else ".")
+            )
             add(f"- Typical recovery: {v.downtime}")
             add(f"- When results show: {v.results}")
             add(f"- Before an event: {v.event_gap}")
@@ -161,7 +174,11 @@ def to_markdown(
                 if len(treatments) == len(TREATMENTS)
                 else ", ".join(assessment.verdicts[t].name for t in treatments)
             )
-            add(f"- **{reason.title}** ({EFFECT_WORDS[reason.effect]}: {names}). {reason.text}")
+            if isinstance(reason, FitReason):
+                label = f"your plans, {_lower_first(FIT_WORDS[reason.fit])}"
+            else:
+                label = EFFECT_WORDS[reason.effect]
+            add(f"- **{reason.title}** ({label}: {names}). {reason.text}")
             line = _answers_line(reason, questionnaire)
             if line:
                 add(f"  Your answer: {line}.")
@@ -216,15 +233,25 @@ def to_markdown(
     return "\n".join(out) + "\n"
 
 
-def _distinct_reasons(assessment: Assessment) -> list[tuple[Any, list[str]]]:
-    """Each non-goal reason once, with the treatments it applies to, in catalogue order."""
-    found: dict[tuple[str, str, str], tuple[Any, list[str]]] = {}
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _distinct_reasons(assessment: Assessment) -> list[tuple[Reason | FitReason, list[str]]]:
+    """Each non-goal reason once, with the treatments it applies to: health reasons first, then
+    the plans ones, each in catalogue order."""
+    found: dict[tuple[str, str, str], tuple[Reason | FitReason, list[str]]] = {}
     for treatment, verdict in assessment.verdicts.items():
         for reason in verdict.reasons:
             if reason.effect == "relevant":
                 continue
-            key = (reason.rule, reason.effect, reason.text)
-            found.setdefault(key, (reason, []))[1].append(treatment)
+            found.setdefault((reason.rule, reason.effect, reason.text), (reason, []))[1].append(
+                treatment
+            )
+    for treatment, verdict in assessment.verdicts.items():
+        for fit_reason in verdict.fit_reasons:
+            key = (fit_reason.rule, fit_reason.fit, fit_reason.text)
+            found.setdefault(key, (fit_reason, []))[1].append(treatment)
     return list(found.values())
 
 
@@ -236,6 +263,8 @@ def _mattering_answers(
     for v in assessment.verdicts.values():
         for r in v.reasons:
             used.update(a.question for a in r.answers)
+        for fr in v.fit_reasons:
+            used.update(a.question for a in fr.answers)
     for flag in assessment.flags:
         used.update(a.question for a in flag.answers)
     for q in questionnaire.questions:
@@ -292,6 +321,18 @@ def _fires(rule: Any) -> str:
     return when
 
 
+def _row_effect(rule: Any) -> str:
+    """The strongest effect of a row in words; a plans row speaks of the fit, not the verdict."""
+    if rule.kind != "preference":
+        return str(rule.effect)
+    cells = set(rule.cells.values())
+    if "A" in cells:
+        return "does not fit (plans)"
+    if "C" in cells:
+        return "ask the practitioner (plans)"
+    return "no effect on verdicts (recorded only)"
+
+
 def rules_catalogue(fmt: str) -> str:
     """The rule set for a clinician to review: text, markdown or json. Each rule says when it
     fires in plain words, grouped as the clinical reference is."""
@@ -316,7 +357,7 @@ def rules_catalogue(fmt: str) -> str:
             "rules": [
                 {
                     **r.model_dump(mode="json", by_alias=True, exclude_none=True),
-                    "effect": r.effect,
+                    "effect": _row_effect(r),
                     "reads": list(r.reads),
                     "fires_when": _fires(r),
                 }
@@ -329,7 +370,9 @@ def rules_catalogue(fmt: str) -> str:
         lines = [
             f"# Rule set {RULESET_ID} {RULESET_VERSION}",
             "",
-            "Cells: I goal served, C discuss with caution, A avoid until reviewed, N no bearing.",
+            "Cells: I goal served, C discuss with caution, A avoid until reviewed, N no bearing. "
+            "Plans rows (p_) never change a verdict: C ask the practitioner, A does not fit what "
+            "the person said.",
         ]
         for kind, heading in _GROUPS:
             lines += [

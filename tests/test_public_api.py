@@ -9,6 +9,8 @@ def test_all__names_exactly_the_public_api() -> None:
             "Answers",
             "AnswersError",
             "Assessment",
+            "Fit",
+            "FitReason",
             "Flag",
             "Problem",
             "Question",

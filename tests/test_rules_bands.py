@@ -14,7 +14,7 @@ from .helpers import person
 
 def fired(**changes: Any) -> set[str]:
     result = assess(person(**changes))
-    return {r.rule for v in result.verdicts.values() for r in v.reasons}
+    return {r.rule for v in result.verdicts.values() for r in [*v.reasons, *v.fit_reasons]}
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_age_unanswered__counts_as_an_unknown_safety_answer() -> None:
         (11, {"c_isotretinoin_6_12m"}),
         (12, {"c_isotretinoin_6_12m"}),
         (13, set()),
-        ("not_sure", {"c_isotretinoin_lt6m", "c_unanswered_safety"}),
+        ("not_sure", {"c_unanswered_safety"}),
     ],
 )
 def test_isotretinoin_windows(months: Any, rows: set[str]) -> None:
@@ -53,11 +53,12 @@ def test_isotretinoin_windows(months: Any, rows: set[str]) -> None:
 
 
 @pytest.mark.parametrize("value", ["not_sure", "prefer_not_to_say", None])
-def test_isotretinoin_use_unknown__is_read_as_within_6_months(value: str | None) -> None:
-    # Not knowing whether it is taken now must not be milder than not knowing when it was.
+def test_isotretinoin_use_unknown__is_caution_never_read_as_use(value: str | None) -> None:
+    # Reference 2.1.4: an unknown answer gives caution and names the question; it is not
+    # taken to mean the person takes it now.
     result = assess(person(isotretinoin=value))
-    assert {"c_isotretinoin_lt6m", "c_unanswered_safety"} <= {f.id for f in result.flags}
-    assert result.verdicts["laser_resurfacing"].verdict == "avoid_until_reviewed"
+    assert {f.id for f in result.flags} == {"c_unanswered_safety"}
+    assert {v.verdict for v in result.verdicts.values()} == {"discuss_with_caution"}
 
 
 @pytest.mark.parametrize(
@@ -90,11 +91,13 @@ def test_event_bands_are_read_relative_to_the_answer_date(date: str, rows: set[s
     assert fired(has_event="yes", event_date=date) & {"p_event_le14d", "p_event_15_42d"} == rows
 
 
-def test_event_date_not_given__counts_as_an_event_within_14_days() -> None:
+def test_event_date_not_given__asks_the_practitioner_about_every_treatment() -> None:
+    # A plan, not a health answer: the verdicts stay as they were, and an unknown date never
+    # reads as "does not fit" (it might be months away).
     result = assess(person(has_event="yes"))
-    assert "p_event_le14d" in {f.id for f in result.flags}
-    assert result.verdicts["laser_resurfacing"].verdict == "avoid_until_reviewed"
-    assert "worth_discussing" not in {v.verdict for v in result.verdicts.values()}
+    assert "p_event_date_unknown" in {f.id for f in result.flags}
+    assert {v.verdict for v in result.verdicts.values()} == {"worth_discussing"}
+    assert {v.fit for v in result.verdicts.values()} == {"ask_the_practitioner"}
 
 
 @pytest.mark.parametrize("value", ["type_4", "type_6", "not_sure", "prefer_not_to_say", None])

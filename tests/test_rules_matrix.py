@@ -62,6 +62,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("p_downtime_2_13d",                "N N N C C N N", {"downtime": "up_to_2_weeks"}),
     ("p_event_le14d",                   "C C C C A C C", {"has_event": "yes", "event_date": "2026-11-30"}),
     ("p_event_15_42d",                  "N N N C C N C", {"has_event": "yes", "event_date": "2026-12-20"}),
+    ("p_event_date_unknown",            "C C C C C C C", {"has_event": "yes"}),
     ("p_single_session",                "C C N C N C N", {"sessions": "one_visit"}),
     ("p_non_surgical",                  "N N N N N N N", {"non_surgical": "yes"}),
 ]  # fmt: skip
@@ -82,6 +83,7 @@ GOAL_ROWS: list[tuple[str, str]] = [
 
 WORD = {"A": "avoid_until_reviewed", "C": "discuss_with_caution", "N": "worth_discussing"}
 EFFECT = {"A": "avoid", "C": "caution"}
+FIT = {"A": "does_not_fit", "C": "ask_the_practitioner", "N": "fits"}
 
 
 def test_baseline__every_treatment_worth_discussing() -> None:
@@ -94,17 +96,26 @@ def test_baseline__every_treatment_worth_discussing() -> None:
 def test_matrix_row__gives_its_verdicts_and_reason(
     row: str, cells: str, changes: dict[str, Any]
 ) -> None:
+    # Plans rows (p_) never change a verdict: their cells give each treatment's fit instead.
+    plans = row.startswith("p_")
     result = assess(person(**changes))
-    expected = dict(zip(TREATMENTS, (WORD[c] for c in cells.split()), strict=True))
+    expected = dict(
+        zip(TREATMENTS, (WORD["N" if plans else c] for c in cells.split()), strict=True)
+    )
     assert verdicts(result) == expected
     for treatment, cell in zip(TREATMENTS, cells.split(), strict=True):
-        reasons = [r for r in result.verdicts[treatment].reasons if r.rule == row]
+        verdict = result.verdicts[treatment]
+        assert verdict.fit == (FIT[cell] if plans else "fits")
+        reasons = [r for r in [*verdict.reasons, *verdict.fit_reasons] if r.rule == row]
         if cell == "N":
             assert reasons == []
         else:
             assert len(reasons) == 1
             reason = reasons[0]
-            assert reason.effect == EFFECT[cell]
+            if plans:
+                assert reason in verdict.fit_reasons and reason.fit == FIT[cell]  # type: ignore[union-attr]
+            else:
+                assert reason in verdict.reasons and reason.effect == EFFECT[cell]  # type: ignore[union-attr]
             assert reason.text and reason.source
             assert {a.question for a in reason.answers} & set(changes)
     if "A" in cells or "C" in cells:
@@ -149,5 +160,9 @@ def test_most_conservative_wins_and_every_reason_is_kept() -> None:
     result = assess(person(pregnant="yes", cold_sores="yes", needle_fear="yes"))
     meso = result.verdicts["mesotherapy"]
     assert meso.verdict == "avoid_until_reviewed"
-    assert {r.rule for r in meso.reasons} >= {"c_pregnant", "c_herpes_history", "p_needle_fear"}
+    assert {r.rule for r in meso.reasons if r.effect != "relevant"} == {
+        "c_pregnant",
+        "c_herpes_history",
+    }
+    assert [r.rule for r in meso.fit_reasons] == ["p_needle_fear"]
     assert "pregnant or might be" in meso.summary.lower()
