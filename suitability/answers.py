@@ -269,10 +269,11 @@ def validate_answers(
             )
             unsure.add(q.id)
             continue
-        value, error = normalise_value(q, given)
-        if error is None and value is not None:
+        # Bound to the question once (validation is on the hot path of every assessment).
+        value, error = q.read(given)
+        if error is None and value is not None and q.kind.dated:
             day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
-            error = date_bound_problem(q, value, day)
+            error = q.kind.bound_problem(q, value, day)
         if error is not None:
             problems.append(replace(error, source=source))
             unsure.add(q.id)

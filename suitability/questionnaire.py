@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from functools import cache, cached_property
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, cast
 
@@ -250,6 +250,11 @@ class Question(BaseModel):
     def kind(self) -> Kind:
         """How answers to this question are read, checked, shown and asked."""
         return KINDS[self.type]
+
+    @cached_property
+    def read(self) -> Callable[[Any], tuple[Any, Problem | None]]:
+        """Reads one answer to this question given as data: :meth:`Kind.normalise`, bound."""
+        return partial(self.kind.normalise, self)
 
     @cached_property
     def choice_ids(self) -> tuple[str, ...]:

@@ -73,6 +73,8 @@ class Kind:
     free_text: ClassVar[bool] = False
     #: Its answers are numbers that conditions may compare (lt, gt, ...).
     numeric: ClassVar[bool] = False
+    #: Its answers are checked against the day of answering (see :meth:`bound_problem`).
+    dated: ClassVar[bool] = False
     #: Its answer is a list of choices (conditions use any_of).
     multiple: ClassVar[bool] = False
 
@@ -103,7 +105,8 @@ class Kind:
         return answer_problem(q, self.wrong_code, given=value, suggestion=suggestion)
 
     def bound_problem(self, q: Question, value: Value, as_of: dt.date) -> Problem | None:
-        """What is wrong with a valid answer given on ``as_of`` that depends on that day."""
+        """What is wrong with a valid answer given on ``as_of`` that depends on that day (only
+        called when :attr:`dated`)."""
         return None
 
     # ------------------------------------------------------------------ typed text

@@ -20,6 +20,7 @@ DATE_SCHEMA = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2
 class Date(Kind):
     name: ClassVar[str] = "date"
     wrong_code: ClassVar[str] = "expected_date"
+    dated: ClassVar[bool] = True
 
     def read_other(self, q: Question, value: Any) -> Read:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
