@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._base import INVALID, Kind, Prompt, answer_problem
+from ._base import Kind, Prompt, answer_problem
 from .choice import SingleChoice, YesNo
 from .date import Date
 from .multiple import MultipleChoice
@@ -22,7 +22,7 @@ from .text import Text
 if TYPE_CHECKING:
     from ..questionnaire import Question
 
-__all__ = ["INVALID", "KINDS", "Kind", "Prompt", "answer_problem", "kind_of"]
+__all__ = ["KINDS", "Kind", "Prompt", "answer_problem", "kind_of"]
 
 #: Every kind, by the ``type`` a questionnaire names it with, in the order the questionnaire
 #: format lists them.

@@ -23,9 +23,6 @@ Read = tuple[Value | None, Problem | None]
 #: Reports a problem in a questionnaire file at a location under the question.
 Add = Callable[..., None]
 
-#: Returned by :meth:`Kind.known` for a value that is not already in normal form.
-INVALID: Any = object()
-
 
 def one_of(*options: dict[str, Any]) -> dict[str, Any]:
     """JSON Schema accepting any of ``options`` (the one itself when there is one)."""
@@ -83,19 +80,13 @@ class Kind:
     def normalise(self, q: Question, value: Any) -> Read:
         """Checks one answer given as data; returns (normalised value, None) or (None, what
         is wrong, located at ``answers.<question id>``)."""
+        # A kind whose answers are often already in normal form overrides this with a fast
+        # path for them, then calls it: the happy path never pays for building a problem.
         if isinstance(value, str) and value in SPECIAL_VALUES:
             if value in q.special_values:
                 return value, None
             return None, answer_problem(q, "not_offered", given=value)
-        result = self.known(q, value)
-        if result is not INVALID:
-            return result, None
-        # Only now build the problem: the happy path never pays for it.
         return self.read_other(q, value)
-
-    def known(self, q: Question, value: Any) -> Any:
-        """The fast path: ``value`` already in normal form, or ``INVALID``."""
-        return INVALID
 
     def read_other(self, q: Question, value: Any) -> Read:
         """A value that is not in normal form: what it stands for, or what is wrong."""

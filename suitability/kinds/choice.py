@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._problems import nearest
 from .._values import SPECIAL_VALUES
-from ._base import INVALID, Add, Kind, Prompt, Read
+from ._base import Add, Kind, Prompt, Read
 
 if TYPE_CHECKING:
     from ..questionnaire import Question
@@ -19,8 +19,10 @@ class SingleChoice(Kind):
     prompt: ClassVar[Prompt] = "select"
     wrong_code: ClassVar[str] = "expected_choice"
 
-    def known(self, q: Question, value: Any) -> Any:
-        return value if isinstance(value, str) and value in q.choice_ids else INVALID
+    def normalise(self, q: Question, value: Any) -> Read:
+        if isinstance(value, str) and value in q.choice_ids:
+            return value, None
+        return super().normalise(q, value)
 
     def read_other(self, q: Question, value: Any) -> Read:
         suggestion = None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._problems import nearest
 from .._values import SPECIAL_VALUES
-from ._base import INVALID, Add, Kind, Prompt, Read, answer_problem, one_of, specials_schema
+from ._base import Add, Kind, Prompt, Read, answer_problem, one_of, specials_schema
 from .choice import check_choices, unknown_choice
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ class MultipleChoice(Kind):
     wrong_code: ClassVar[str] = "expected_choices"
     multiple: ClassVar[bool] = True
 
-    def known(self, q: Question, value: Any) -> Any:
+    def normalise(self, q: Question, value: Any) -> Read:
         if (
             isinstance(value, list)
             and value
@@ -28,8 +28,8 @@ class MultipleChoice(Kind):
             and (len(value) == 1 or q.exclusive_choice not in value)
         ):
             # Questionnaire order: the same choices always give the same answers and JSON.
-            return sorted(value, key=q.choice_ids.index)
-        return INVALID
+            return sorted(value, key=q.choice_ids.index), None
+        return super().normalise(q, value)
 
     def read_other(self, q: Question, value: Any) -> Read:
         if isinstance(value, str):

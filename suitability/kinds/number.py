@@ -6,7 +6,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._base import INVALID, Add, Kind, Read, one_of, specials_schema
+from ._base import Add, Kind, Read, one_of, specials_schema
 
 if TYPE_CHECKING:
     from ..questionnaire import Question
@@ -22,11 +22,12 @@ class Integer(Kind):
     #: Answers are whole numbers (and so are the bounds).
     whole: ClassVar[bool] = True
 
-    def known(self, q: Question, value: Any) -> Any:
-        if type(value) is int:
+    def normalise(self, q: Question, value: Any) -> Read:
+        if type(value) is int and self.whole:
             assert q.min is not None and q.max is not None
-            return value if q.min <= value <= q.max else INVALID
-        return INVALID
+            if q.min <= value <= q.max:
+                return value, None
+        return super().normalise(q, value)
 
     def read_other(self, q: Question, value: Any) -> Read:
         number = self.number(q, value)
@@ -121,6 +122,3 @@ class Decimal(Integer):
     name: ClassVar[str] = "decimal"
     number_word: ClassVar[str] = "a number"
     whole: ClassVar[bool] = False
-
-    def known(self, q: Question, value: Any) -> Any:
-        return INVALID  # an int is kept as a float: the slow path converts it
