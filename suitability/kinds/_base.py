@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -51,7 +52,7 @@ def answer_problem(q: Question, code: str, **params: Any) -> Problem:
     return problem(code, f"answers.{q.id}", **{**about, **params})
 
 
-class Kind:
+class Kind(ABC):
     """One kind of question: how its answers are read, described, shown, compared and asked.
 
     A kind is a stateless object; the question it is given carries the choices, bounds and
@@ -121,17 +122,17 @@ class Kind:
 
     # ------------------------------------------------------------------ describing
 
+    @abstractmethod
     def expected(self, q: Question) -> str:
         """What an answer should be, in the answers file's words."""
-        raise NotImplementedError
 
     def or_specials(self, q: Question) -> str:
         specials = [f"'{v}'" for v in q.special_values]
         return f" (or {' or '.join(specials)})" if specials else ""
 
+    @abstractmethod
     def json_schema(self, q: Question) -> dict[str, Any]:
         """What :meth:`normalise` accepts for ``q``, as JSON Schema; ``null`` is no answer."""
-        raise NotImplementedError
 
     def schema_operands(self, wanted: list[Any]) -> list[Any]:
         """The data values an ``equals``/``one_of`` condition on this kind holds for."""
