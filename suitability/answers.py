@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -30,16 +28,15 @@ from ._reader import (
     read_document,
     too_large,
 )
+from ._values import parse_date
 from ._yaml import TOO_DEEP, dump_yaml, parse_yaml, too_deep
 from .errors import AnswersError, Problem
+from .kinds import answer_problem
+from .kinds.date import DATE_SCHEMA
 from .questionnaire import (
-    DATE_PATTERN,
-    SPECIAL_LABELS,
-    SPECIAL_VALUES,
     Condition,
     Question,
     Questionnaire,
-    parse_date,
 )
 
 __all__ = [
@@ -58,7 +55,6 @@ __all__ = [
 AnswerValue = str | int | float | list[str]
 AnswerStatus = Literal["answered", "not_sure", "prefer_not_to_say", "unanswered", "not_asked"]
 
-DEFAULT_TEXT_LENGTH = 500
 HEADER_KEYS = ("questionnaire", "questionnaire_version", "answered_on")
 NOT_A_MAPPING = "a mapping of question id to answer"
 
@@ -133,72 +129,15 @@ class Answers(BaseModel):
 # --------------------------------------------------------------------------- one value
 
 
-def _expected(q: Question) -> str:
-    specials = [f"'{v}'" for v in q.special_values]
-    extra = f" (or {' or '.join(specials)})" if specials else ""
-    if q.type == "yes_no":
-        return f"'yes' or 'no'{extra}"
-    if q.type == "single_choice":
-        return "one of " + ", ".join(f"'{c}'" for c in q.choice_ids) + extra
-    if q.type == "multiple_choice":
-        return "a list of " + ", ".join(f"'{c}'" for c in q.choice_ids) + extra
-    if q.type in ("integer", "days", "decimal"):
-        kind = "a number" if q.type == "decimal" else "a whole number"
-        unit = f" ({q.unit})" if q.unit else ""
-        return f"{kind} from {q.min:g} to {q.max:g}{unit}{extra}"
-    if q.type == "date":
-        return f"a date as YYYY-MM-DD{extra}"
-    return f"text of at most {q.max_length or DEFAULT_TEXT_LENGTH} characters"
-
-
-_WRONG_CODES = {
-    "yes_no": "expected_yes_no",
-    "single_choice": "expected_choice",
-    "multiple_choice": "expected_choices",
-    "integer": "expected_number",
-    "days": "expected_number",
-    "decimal": "expected_number",
-    "date": "expected_date",
-    "text": "expected_text",
-}
-
-
-def _about(q: Question) -> dict[str, Any]:
-    """What every wording of a problem with ``q``'s answer may say: what was expected, in the
-    file format's words and in the words on screen."""
-    labels = [f"'{SPECIAL_LABELS[v].lower()}'" for v in q.special_values]
-    return {
-        "expected": _expected(q),
-        "plain_or": f", or {' or '.join(labels)}" if labels else "",
-        "number_kind": "a number" if q.type == "decimal" else "a whole number",
-        "min": q.min,
-        "max": q.max,
-        "plain_unit": f" ({q.unit})" if q.unit else "",
-        "suggestion": None,
-    }
-
-
 def _answer_problem(q: Question, code: str, **params: Any) -> Problem:
     """A problem with an answer to ``q``, located at it."""
-    return problem(code, f"answers.{q.id}", **{**_about(q), **params})
+    return answer_problem(q, code, **params)
 
 
 def date_bound_problem(q: Question, value: AnswerValue, as_of: dt.date) -> Problem | None:
     """What is wrong with a date answer outside the question's ``min``/``max``, which count days
     from ``as_of`` (the day of answering); None when it fits or is not a date."""
-    if q.type != "date" or not isinstance(value, str) or value in SPECIAL_VALUES:
-        return None
-    day = parse_date(value)
-    if day is None:
-        return None
-    days = (day - as_of).days
-    if q.min is not None and days < q.min:
-        earliest = as_of + dt.timedelta(days=int(q.min))
-        return _answer_problem(q, "date_too_early", earliest=earliest.isoformat(), given=value)
-    if q.max is not None and days > q.max:
-        latest = as_of + dt.timedelta(days=int(q.max))
-        return _answer_problem(q, "date_too_late", latest=latest.isoformat(), given=value)
-    return None
+    return q.kind.bound_problem(q, value, as_of)
 
 
 def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, Problem | None]:
@@ -210,110 +149,10 @@ def normalise_value(q: Question, value: Any) -> tuple[AnswerValue | None, Proble
     Text a person typed goes through :func:`parse_text_answer` instead. In a free-text answer,
     "not_sure" is just the words written.
     """
-    if isinstance(value, str) and value in SPECIAL_VALUES and q.type != "text":
-        if value in q.special_values:
-            return value, None
-        return None, _answer_problem(q, "not_offered", given=value)
-    result = _normalise_known(q, value)
-    if result is not _INVALID:
-        return result, None  # type: ignore[return-value]
-    # Only now build the problem: the happy path never pays for it.
-    if q.type == "yes_no" and isinstance(value, bool):
-        return ("yes" if value else "no"), None
-    if q.type == "multiple_choice":
-        return _normalise_multi(q, value)
-    if q.type in ("integer", "days", "decimal"):
-        number = _normalise_number(q, value)
-        if number is not None:
-            return number, None
-    elif q.type == "date":
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value.isoformat(), None
-        if isinstance(value, str) and parse_date(value) is not None:
-            return value, None
-        if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
-            return None, _answer_problem(q, "no_such_date", given=value)
-    elif q.type == "text" and isinstance(value, str):
-        limit = q.max_length or DEFAULT_TEXT_LENGTH
-        if len(value) > limit:
-            return None, _answer_problem(q, "too_long", limit=limit, given_length=len(value))
-        return value, None
-    suggestion = None
-    if q.type in ("yes_no", "single_choice") and isinstance(value, str):
-        suggestion = nearest(value, (*q.choice_ids, *q.special_values))
-    return None, _answer_problem(q, _WRONG_CODES[q.type], given=value, suggestion=suggestion)
-
-
-_INVALID = object()
-
-
-def _normalise_known(q: Question, value: Any) -> object:
-    """The fast path: a value already in normal form, or ``_INVALID`` to take the slow path."""
-    kind = q.type
-    if kind in ("yes_no", "single_choice"):
-        return value if isinstance(value, str) and value in q.choice_ids else _INVALID
-    if kind == "multiple_choice":
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(v, str) and v in q.choice_ids for v in value)
-            and len(set(value)) == len(value)
-            and (len(value) == 1 or q.exclusive_choice not in value)
-        ):
-            # Questionnaire order: the same choices always give the same answers and JSON.
-            return sorted(value, key=q.choice_ids.index)
-        return _INVALID
-    if kind in ("integer", "days") and type(value) is int:
-        assert q.min is not None and q.max is not None
-        return value if q.min <= value <= q.max else _INVALID
-    return _INVALID
-
-
-def _normalise_multi(q: Question, value: Any) -> tuple[list[str] | None, Problem | None]:
-    if isinstance(value, str):
-        return None, _answer_problem(q, "not_a_list", given=value)
-    if not isinstance(value, list) or not value:
-        return None, _answer_problem(q, "expected_choices", given=value, suggestion=None)
-    out: list[str] = []
-    for item in value:
-        if isinstance(item, str) and item in q.special_values:
-            return None, _answer_problem(q, "alone_in_list", given=item)
-        if not isinstance(item, str) or item not in q.choice_ids:
-            hint = nearest(item, q.choice_ids) if isinstance(item, str) else None
-            return None, _answer_problem(q, "not_a_choice", given=item, suggestion=hint)
-        if item in out:
-            return None, _answer_problem(q, "chosen_twice", given=item)
-        out.append(item)
-    exclusive = q.exclusive_choice
-    if exclusive in out and len(out) > 1:
-        label = q.choice_label(exclusive)
-        return None, _answer_problem(q, "exclusive_combined", exclusive=exclusive, label=label)
-    return sorted(out, key=q.choice_ids.index), None
-
-
-def _normalise_number(q: Question, value: Any) -> int | float | None:
-    """The number ``value`` stands for within the question's bounds, or None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    assert q.min is not None and q.max is not None  # the loader requires finite bounds
-    # Bounds first: they are finite, so a number that passes fits in a float (10**400 does not).
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if not q.min <= value <= q.max:
-        return None
-    if q.type == "decimal":
-        return float(value)
-    if isinstance(value, float):
-        if not value.is_integer():
-            return None
-        return int(value)
-    return value
+    return q.kind.normalise(q, value)
 
 
 # --------------------------------------------------------------------------- typed text
-
-# Plain ASCII numbers: int() and float() would also take "5_8", "٥", " 5 " or "nan".
-_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def parse_text_answer(q: Question, text: str) -> tuple[AnswerValue | None, Problem | None]:
@@ -324,28 +163,8 @@ def parse_text_answer(q: Question, text: str) -> tuple[AnswerValue | None, Probl
     ids in any case, "not sure" / "prefer not to say" with spaces, numbers written in ASCII
     digits, several choices separated by ``;``.
     """
-    return normalise_value(q, _typed(q, text))
-
-
-def _typed(q: Question, text: str) -> Any:
-    """The value ``text`` stands for, or ``text`` itself when it stands for none (its check
-    then says what was expected)."""
-    stripped = text.strip()
-    if q.type == "text":
-        return stripped  # free text is kept as typed, "not sure" included
-    word = stripped.lower()
-    if word.replace(" ", "_") in SPECIAL_VALUES:
-        return word.replace(" ", "_")
-    if q.type in ("yes_no", "single_choice"):
-        return word if word in q.choice_ids else stripped
-    if q.type == "multiple_choice":
-        return [item.strip().lower() for item in stripped.split(";") if item.strip()]
-    if q.type in ("integer", "days", "decimal") and _NUMBER.fullmatch(stripped):
-        try:
-            return float(stripped) if any(c in stripped for c in ".eE") else int(stripped)
-        except ValueError:  # more digits than Python converts
-            return stripped
-    return stripped
+    kind = q.kind
+    return kind.normalise(q, kind.typed(q, text))
 
 
 # --------------------------------------------------------------------------- a whole set
@@ -450,10 +269,11 @@ def validate_answers(
             )
             unsure.add(q.id)
             continue
-        value, error = normalise_value(q, given)
-        if error is None and value is not None:
+        # Bound to the question once (validation is on the hot path of every assessment).
+        value, error = q.read(given)
+        if error is None and value is not None and q.kind.dated:
             day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
-            error = date_bound_problem(q, value, day)
+            error = q.kind.bound_problem(q, value, day)
         if error is not None:
             problems.append(replace(error, source=source))
             unsure.add(q.id)
@@ -503,7 +323,7 @@ def answer_status(questionnaire: Questionnaire, answers: Answers, question_id: s
     value = answers.values.get(question_id)
     if value is None:
         return "unanswered" if questionnaire.visible(q, answers.values) else "not_asked"
-    if q.type == "text":
+    if q.kind.free_text:
         return "answered"
     if value == "not_sure":
         return "not_sure"
@@ -516,15 +336,7 @@ def display_value(q: Question, value: AnswerValue | None) -> str:
     """An answer in the words the person saw."""
     if value is None:
         return "(no answer)"
-    if isinstance(value, list):
-        return "; ".join(q.choice_label(v) for v in value)
-    if isinstance(value, str) and (
-        (value in SPECIAL_LABELS and q.type != "text") or q.type in ("yes_no", "single_choice")
-    ):
-        return q.choice_label(value)
-    if isinstance(value, (int, float)) and q.unit:
-        return f"{value:g} {q.unit}"
-    return str(value)
+    return q.kind.display(q, value)
 
 
 # --------------------------------------------------------------------------- files
@@ -603,45 +415,10 @@ def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str
 
 # --------------------------------------------------------------------------- JSON Schema
 
-_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-
-
-def _one_of(*options: dict[str, Any]) -> dict[str, Any]:
-    return options[0] if len(options) == 1 else {"anyOf": list(options)}
-
 
 def _value_schema(q: Question) -> dict[str, Any]:
     """What :func:`normalise_value` accepts for ``q``, as JSON Schema; ``null`` is no answer."""
-    others = {"enum": [*q.special_values, None]}
-    schema: dict[str, Any]
-    if q.type == "yes_no":
-        schema = {"enum": ["yes", "no", True, False, *q.special_values, None]}
-    elif q.type == "single_choice":
-        schema = {"enum": [*q.choice_ids, *q.special_values, None]}
-    elif q.type == "multiple_choice":
-        items: dict[str, Any] = {
-            "type": "array",
-            "items": {"enum": list(q.choice_ids)},
-            "minItems": 1,
-            "uniqueItems": True,
-        }
-        if q.exclusive_choice is not None:
-            items["not"] = {"contains": {"const": q.exclusive_choice}, "minItems": 2}
-        schema = _one_of(items, others)
-    elif q.type in ("integer", "days", "decimal"):
-        assert q.min is not None and q.max is not None
-        whole = q.type != "decimal"
-        number = {
-            "type": "integer" if whole else "number",
-            "minimum": int(q.min) if whole else q.min,
-            "maximum": int(q.max) if whole else q.max,
-        }
-        schema = _one_of(number, others)
-    elif q.type == "date":
-        schema = _one_of(dict(_DATE_SCHEMA), others)
-    else:
-        text = {"type": "string", "maxLength": q.max_length or DEFAULT_TEXT_LENGTH}
-        schema = _one_of(text, others)
+    schema = q.kind.json_schema(q)
     schema["title"] = q.label
     if q.help:
         schema["description"] = q.help
@@ -670,9 +447,7 @@ def _condition_schema(cond: Condition, questionnaire: Questionnaire) -> dict[str
         test = {"type": "array", "contains": {"enum": list(cond.any_of)}}
     elif cond.equals is not None or cond.one_of is not None:
         wanted = [cond.equals] if cond.equals is not None else list(cond.one_of or ())
-        if target.type == "yes_no":  # true and false are read as "yes" and "no"
-            wanted += [w == "yes" for w in wanted if w in ("yes", "no")]
-        test = {"enum": wanted}
+        test = {"enum": target.kind.schema_operands(wanted)}
     else:
         test = {"type": "number"}
         for name, keyword in _BOUNDS.items():
@@ -717,7 +492,7 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
         "properties": {
             "questionnaire": {"enum": [questionnaire.id, None]},
             "questionnaire_version": {"type": ["string", "null"]},
-            "answered_on": {**_DATE_SCHEMA, "type": ["string", "null"]},
+            "answered_on": {**DATE_SCHEMA, "type": ["string", "null"]},
             "answers": answers,
         },
     }

@@ -38,7 +38,7 @@ from ._reader import (
     too_large,
 )
 from .errors import Problem, StorageError, SuitabilityError, _ProblemError
-from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire, load_questionnaire
+from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 
 __all__ = ["BatchSummary", "OutputFault", "assess_chunk", "read_records", "run_batch"]
 
@@ -117,9 +117,7 @@ def _csv_records(handle: IO[str], questionnaire: Questionnaire) -> Iterator[Reco
             return value
         # Not an answer to this question: it goes on as written, so that validation says what
         # the question expected and what the cell held (choice by choice for a list).
-        if question.type == "multiple_choice" and cell not in SPECIAL_VALUES:
-            return [v.strip() for v in cell.split(";") if v.strip()]
-        return cell
+        return question.kind.as_written(cell)
 
     while True:
         lines.start_record()

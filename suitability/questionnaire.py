@@ -8,12 +8,10 @@ each starting with the file and the location inside it.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from functools import cache, cached_property
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, cast
 
@@ -42,8 +40,15 @@ from ._reader import (
     check_data,
     read_document,
 )
+from ._values import (
+    NOT_SURE,
+    PREFER_NOT_TO_SAY,
+    SPECIAL_LABELS,
+    SPECIAL_VALUES,
+)
 from ._yaml import MAX_DEPTH, Positions, parse_yaml, too_deep
 from .errors import Problem, QuestionnaireError
+from .kinds import KINDS, Kind
 
 __all__ = [
     "NOT_SURE",
@@ -61,25 +66,6 @@ __all__ = [
     "load_questionnaire",
     "questionnaire_from_data",
 ]
-
-NOT_SURE = "not_sure"
-PREFER_NOT_TO_SAY = "prefer_not_to_say"
-#: Answers that are not an answer: they stay distinct from "no" all the way to the rules.
-SPECIAL_VALUES = (NOT_SURE, PREFER_NOT_TO_SAY)
-SPECIAL_LABELS = {NOT_SURE: "Not sure", PREFER_NOT_TO_SAY: "Prefer not to say"}
-
-#: Exactly YYYY-MM-DD in ASCII digits (``date.fromisoformat`` alone also takes "20200101").
-DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """The date written as exactly YYYY-MM-DD, or None."""
-    if DATE_PATTERN.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return None
-    return None
 
 
 def _no_bool(value: Any) -> Any:
@@ -106,9 +92,7 @@ Scalar = Annotated[StrictStr | StrictInt | Number, BeforeValidator(_no_bool)]
 QuestionType = Literal[
     "single_choice", "multiple_choice", "yes_no", "integer", "decimal", "date", "days", "text"
 ]
-CHOICE_TYPES = ("single_choice", "multiple_choice")
-NUMBER_TYPES = ("integer", "decimal", "days")
-YES_NO_CHOICES = ("yes", "no")
+NUMBER_TYPES = tuple(name for name, kind in KINDS.items() if kind.numeric)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -263,10 +247,18 @@ class Question(BaseModel):
         return tuple(out)
 
     @cached_property
+    def kind(self) -> Kind:
+        """How answers to this question are read, checked, shown and asked."""
+        return KINDS[self.type]
+
+    @cached_property
+    def read(self) -> Callable[[Any], tuple[Any, Problem | None]]:
+        """Reads one answer to this question given as data: :meth:`Kind.normalise`, bound."""
+        return partial(self.kind.normalise, self)
+
+    @cached_property
     def choice_ids(self) -> tuple[str, ...]:
-        if self.type == "yes_no":
-            return YES_NO_CHOICES
-        return tuple(c.id for c in self.choices or ())
+        return self.kind.choice_ids(self)
 
     @cached_property
     def exclusive_choice(self) -> str | None:
@@ -278,12 +270,7 @@ class Question(BaseModel):
     def choice_label(self, value: str) -> str:
         if value in SPECIAL_LABELS:
             return SPECIAL_LABELS[value]
-        if self.type == "yes_no":
-            return value.capitalize()
-        for choice in self.choices or ():
-            if choice.id == value:
-                return choice.label
-        return value
+        return self.kind.choice_label(self, value)
 
 
 class Section(BaseModel):
@@ -464,73 +451,8 @@ def _question_problems(
             problem(code, format_loc(full), source=source, line=positions.line(full), **params)
         )
 
-    if q.type in CHOICE_TYPES:
-        if raw.get("choices") is None or raw.get("choices") == []:
-            add(["choices"], "empty_choices", kind=q.type)
-        else:
-            ids: dict[str, int] = {}
-            labels: dict[str, int] = {}
-            for index, choice in enumerate(q.choices or ()):
-                if choice.id in ids:
-                    add(
-                        ["choices", index, "id"],
-                        "duplicate_choice",
-                        given=choice.id,
-                        other=ids[choice.id],
-                    )
-                if choice.id:
-                    ids.setdefault(choice.id, index)
-                folded = choice.label.casefold()
-                if folded in labels:
-                    add(
-                        ["choices", index, "label"],
-                        "duplicate_choice_label",
-                        given=choice.label,
-                        other=labels[folded],
-                    )
-                if folded:
-                    labels.setdefault(folded, index)
-                if choice.id in SPECIAL_VALUES:
-                    add(["choices", index, "id"], "reserved_choice", given=choice.id)
-            exclusive = [i for i, c in enumerate(q.choices or ()) if c.exclusive]
-            if exclusive and q.type == "single_choice":
-                add(["choices", exclusive[0], "exclusive"], "exclusive_single")
-            if len(exclusive) > 1:
-                add(["choices", exclusive[1], "exclusive"], "exclusive_twice")
-    elif raw.get("choices") is not None:
-        add(["choices"], "unexpected_choices", kind=q.type)
-
-    if q.type in NUMBER_TYPES:
-        if raw.get("min") is None or raw.get("max") is None:
-            add([], "missing_bounds", kind=q.type)
-        elif q.min is not None and q.max is not None and q.min > q.max:
-            add(["min"], "min_over_max", min=q.min, max=q.max)
-        for name in ("min", "max"):
-            bound = getattr(q, name)
-            if q.type in ("integer", "days") and bound is not None and bound != int(bound):
-                add([name], "whole_bound", kind=q.type, name=name)
-        if q.type == "days" and q.min is not None and q.min < 0:
-            add(["min"], "negative_days")
-    elif q.type == "date":
-        # On a date, min and max are days from the day of answering (min: 0 = not in the past).
-        for name in ("min", "max"):
-            bound = getattr(q, name)
-            if bound is not None and bound != int(bound):
-                add([name], "date_bound_days", name=name)
-        if q.min is not None and q.max is not None and q.min > q.max:
-            add(["min"], "min_over_max", min=q.min, max=q.max)
-        if raw.get("unit") is not None:
-            add(["unit"], "unexpected_key", kind="date", name="unit")
-    else:
-        for name in ("min", "max", "unit"):
-            if raw.get(name) is not None:
-                add([name], "unexpected_key", kind=q.type, name=name)
-    if raw.get("max_length") is not None and q.type != "text":
-        add(["max_length"], "max_length_not_text")
-
+    q.kind.definition_problems(q, raw, add)
     if q.safety:
-        if q.type == "text":
-            add(["safety"], "text_safety")
         for name, label in (("not_sure", "not sure"), ("prefer_not_to_say", "prefer not to say")):
             if getattr(q, name) is False:
                 add([name], "safety_needs_special", label=label)
@@ -622,16 +544,16 @@ def _check_operands(
     """Operands that can never match the target's answers make a condition that is never true
     (or, under ``not``, always true): each is reported."""
     if op in _COMPARISONS:
-        if target.type not in NUMBER_TYPES:
+        if not target.kind.numeric:
             err(loc, "comparison_not_number", question=target.id, kind=target.type)
         return
     if op == "answered":
         return
-    if target.type == "text":
+    if target.kind.free_text:
         err(loc, "condition_on_text", question=target.id)
         return
     if op == "any_of":
-        if target.type != "multiple_choice":
+        if not target.kind.multiple:
             err(loc, "any_of_not_multiple", question=target.id, kind=target.type)
             return
         for value in operand if isinstance(operand, list) else ():
@@ -653,7 +575,7 @@ def _check_operands(
         found = _operand_problem(op, value, target)
         if found is not None:
             err(loc, found[0], **found[1])
-            if target.type == "multiple_choice" and value in target.choice_ids:
+            if found[0] == "multiple_needs_any_of":
                 break  # one wrong operator, however many choices it lists
 
 
@@ -663,39 +585,7 @@ def _operand_problem(
     """What is wrong with comparing ``target``'s answer to ``value``: its code and parameters."""
     if isinstance(value, str) and value in target.special_values:
         return None
-    kind = target.type
-    about: dict[str, Any] = {"question": target.id, "given": value}
-    if kind in (*CHOICE_TYPES, "yes_no"):
-        if kind == "multiple_choice" and value in target.choice_ids:
-            return "multiple_needs_any_of", {**about, "op": op}
-        if value in target.choice_ids:
-            return None
-        hint = (
-            nearest(value, (*target.choice_ids, *target.special_values))
-            if isinstance(value, str)
-            else None
-        )
-        return "unknown_choice", {**about, "suggestion": hint}
-    about["kind"] = kind
-    if kind in NUMBER_TYPES:
-        if isinstance(value, str):
-            try:
-                float(value)
-            except ValueError:
-                return "never_equals", about
-            return "never_equals_quoted", about
-        if kind != "decimal" and value != int(value):
-            return "never_equals_fraction", about
-        if (
-            target.min is not None
-            and target.max is not None
-            and not (target.min <= value <= target.max)
-        ):
-            return "never_in_range", {**about, "min": target.min, "max": target.max}
-        return None
-    if kind == "date" and not (isinstance(value, str) and parse_date(value) is not None):
-        return "never_equals_date", about
-    return None
+    return target.kind.operand_problem(op, value, target)
 
 
 def _unread_warnings(q: Questionnaire, reads: Iterable[str], source: str) -> list[Problem]:
@@ -706,7 +596,7 @@ def _unread_warnings(q: Questionnaire, reads: Iterable[str], source: str) -> lis
     out = []
     for s_index, section in enumerate(q.sections):
         for q_index, question in enumerate(section.questions):
-            if question.type != "text" and question.id not in read:
+            if not question.kind.free_text and question.id not in read:
                 loc = format_loc(["sections", s_index, "questions", q_index])
                 out.append(problem("unread_question", loc, source=source, id=question.id))
     return out

@@ -63,7 +63,7 @@ def escape_markdown(text: str) -> str:
 
 def _shown(q: Any, value: Any) -> str:
     shown = display_value(q, value)
-    return escape_markdown(shown) if q.type == "text" else shown
+    return escape_markdown(shown) if q.kind.free_text else shown
 
 
 def _answers_line(verdict_reason: Any, questionnaire: Questionnaire) -> str:
@@ -268,7 +268,7 @@ def _mattering_answers(
     for flag in assessment.flags:
         used.update(a.question for a in flag.answers)
     for q in questionnaire.questions:
-        if q.id in used and q.type != "text":
+        if q.id in used and not q.kind.free_text:
             yield f"{q.label} **{display_value(q, answers.values.get(q.id))}**"
 
 

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._values import SPECIAL_LABELS
 from .answers import (
     Answers,
     date_bound_problem,
@@ -24,7 +25,8 @@ from .answers import (
     validate_answers,
     visible_answers,
 )
-from .questionnaire import SPECIAL_LABELS, Question, Questionnaire
+from .kinds import Prompt
+from .questionnaire import Question, Questionnaire
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
@@ -351,6 +353,12 @@ class Screening:
         self.confirm_leave = confirm_leave
         self.skipped: set[str] = set()
         self._section: str | None = None
+        # One prompt for each way a kind of question is asked (Kind.prompt names it).
+        self._prompts: dict[Prompt, Callable[[Question, str], Any]] = {
+            "select": self._ask_select,
+            "checkbox": self._ask_checkbox,
+            "text": self._ask_text,
+        }
 
     # ------------------------------------------------------------------ flow
 
@@ -453,12 +461,7 @@ class Screening:
         self._header(question)
         message = f"[{self._progress(question)}]\n{question.label}"
         while True:
-            if question.type in ("yes_no", "single_choice"):
-                result = self._ask_select(question, message)
-            elif question.type == "multiple_choice":
-                result = self._ask_checkbox(question, message)
-            else:
-                result = self._ask_text(question, message)
+            result = self._prompts[question.kind.prompt](question, message)
             if result is HELP:
                 self.say(question.help or "There is no extra help for this question.")
                 continue
@@ -514,10 +517,9 @@ class Screening:
         hints = ["type ? for help" if question.help else "", "" if first else "< to go back"]
         if specials:
             hints.append(" or ".join(f"'{SPECIAL_LABELS[s].lower()}'" for s in specials))
-        if question.type == "date":
-            hints.insert(0, "YYYY-MM-DD")
-        elif question.unit:
-            hints.insert(0, question.unit)
+        shape = question.kind.hint(question)
+        if shape:
+            hints.insert(0, shape)
         instruction = "(" + ", ".join(h for h in hints if h) + ")"
         current = self.values.get(question.id)
         default = (
