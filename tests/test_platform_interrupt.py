@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,16 @@ def _in_python_start_up(stderr: str) -> bool:
     if stderr.startswith("Fatal Python error: init_"):
         return True
     frames = _FRAME.findall(stderr)
-    return bool(frames) and all(f.startswith("<frozen") or f.endswith(_START) for f in frames)
+    return bool(frames) and all(
+        f.startswith("<frozen") or f.endswith(_START) or _in_standard_library(f) for f in frames
+    )
+
+
+def _in_standard_library(path: str) -> bool:
+    # Python's own start-up (site.py and what it imports, on a loaded machine) runs before any
+    # line of the command's; a frame of an installed package or of the project is not this.
+    stdlib = sysconfig.get_paths()["stdlib"]
+    return path.startswith(stdlib + os.sep) and "site-packages" not in path
 
 
 def _args(name: str) -> list[str]:
