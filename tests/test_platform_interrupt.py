@@ -54,6 +54,10 @@ def _in_python_start_up(stderr: str) -> bool:
     entry point was made small, the package's imports (pydantic, rich...) ran in that window."""
     if stderr.startswith("Fatal Python error: init_"):
         return True
+    # CPython's own word for an interrupt while it runs ``site`` before the program (no
+    # traceback, exit 1), seen within the first ~15 ms on a loaded machine.
+    if stderr == "KeyboardInterrupt\n":
+        return True
     frames = _FRAME.findall(stderr)
     return bool(frames) and all(
         f.startswith("<frozen") or f.endswith(_START) or _in_standard_library(f) for f in frames
@@ -98,7 +102,7 @@ def test_ctrl_c_in_the_first_quarter_second__never_prints_a_traceback(name: str)
     for delay in DELAYS:
         done = _run(_args(name), delay)
         stderr = _without_start_up_reports(done.stderr)
-        if "Traceback" in stderr and _in_python_start_up(stderr):
+        if _in_python_start_up(stderr) and ("Traceback" in stderr or done.returncode == 1):
             continue
         assert "Traceback" not in stderr, (delay, done.stderr)
         assert "Exception ignored" not in stderr, (delay, done.stderr)
