@@ -50,7 +50,8 @@ def main() -> None:
         print(f"{path.name:28} {p50(plain):10.3f} {p50(full):9.3f} {added:9.3f}")
     verdict = "within" if worst <= TARGET_MS else "OVER"
     print(
-        f"largest p50 added by decisive answers: {worst:.3f} ms (target <= {TARGET_MS} ms: {verdict})"
+        f"largest p50 added by decisive answers: {worst:.3f} ms "
+        f"(target <= {TARGET_MS} ms: {verdict})"
     )
 
 
