@@ -26,9 +26,9 @@ __all__ = ["Candidate", "Decisive", "candidates", "find_decisive", "verdicts_of"
 _SCALE = ("worth_discussing", "discuss_with_caution", "avoid_until_reviewed")
 #: Bounds on the search for the smallest improving set: sizes tried and evaluations spent.
 MAX_SET = 3
-MAX_EVALUATIONS = 48  # per assessment, over every treatment's search
-MAX_COMBINATIONS = 4
-MAX_SETS = 3
+MAX_EVALUATIONS = 24  # per assessment, over every treatment's search
+MAX_COMBINATIONS = 3
+MAX_SETS = 2
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,11 @@ class _Compiled:
             relevant = tuple(t for t, c in r.cells.items() if c == "I")
             ranks = tuple((t, 1 if c == "C" else 2) for t, c in r.cells.items() if c in "CA")
             self.bearing[r.id] = (relevant, ranks)
+        #: Per treatment: the health rows that hold it back (a C or A cell).
+        self.against: dict[str, frozenset[str]] = {
+            t: frozenset(r.id for r in rs.rules if r.kind != "preference" and r.cells[t] in "CA")
+            for t in TREATMENTS
+        }
 
     def verdicts(self, fired: Iterable[str]) -> dict[str, str]:
         relevant: set[str] = set()
@@ -277,11 +282,7 @@ class _Context:
         back (to try the most favourable answer first)."""
         v = self.verdicts(changes)[t]
         key = tuple((qid, tuple(x) if isinstance(x, list) else x) for qid, x in changes)
-        held = sum(
-            1
-            for rid in self.fired_of[key]
-            if any(tt == t for tt, _ in self.c.bearing.get(rid, ((), ()))[1])
-        )
+        held = len(self.fired_of[key] & self.c.against[t])
         return (_SCALE.index(v) if v in _SCALE else len(_SCALE), held)
 
 
