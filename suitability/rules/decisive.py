@@ -376,7 +376,8 @@ def _blocking_sets(ctx: _Context, t: str, rank: int, mine: list[str]) -> list[tu
     c = ctx.c
     order = {qid: i for i, qid in enumerate(mine)}
     choices: list[list[tuple[str, ...]]] = []
-    for rid in ctx.fired:
+    # In the file's order, not the fired set's: the kept sets must not depend on string hashing.
+    for rid in (r.id for r in ctx.rs.rules if r.id in ctx.fired):
         bearing = c.bearing.get(rid)
         if bearing is None or not any(tt == t and r >= rank for tt, r in bearing[1]):
             continue
