@@ -28,18 +28,23 @@ from .rules.catalogue import (
     DERIVATIONS,
     RULES,
     RULES_BY_ID,
+    RULESET,
     RULESET_ID,
     RULESET_VERSION,
     TREATMENTS,
     Cell,
     Rule,
 )
-from .rules.facts import build_fact
+from .rules.decisive import Decisive, find_decisive
+from .rules.facts import build_fact, fact_from_values, rule_values  # noqa: F401 (build_fact: kept importable here)
 from .treatments import MESOTHERAPY, TREATMENT_INFO
 
 __all__ = [
     "DISCLAIMER",
     "Assessment",
+    "ChangedAnswer",
+    "DecisiveAnswer",
+    "DecisiveOption",
     "Expectations",
     "Fit",
     "FitReason",
@@ -49,6 +54,8 @@ __all__ = [
     "TreatmentVerdict",
     "UsedAnswer",
     "Verdict",
+    "VerdictChange",
+    "Worsening",
     "assess",
     "combine",
     "plan_fit",
@@ -161,6 +168,52 @@ class FitReason(BaseModel):
     source: str
 
 
+class DecisiveOption(BaseModel):
+    """One possible answer to an unknown question and the verdict it would give."""
+
+    model_config = _FROZEN
+
+    answer: str
+    verdict: Verdict
+
+
+class DecisiveAnswer(BaseModel):
+    """An unknown safety answer that decides the verdict: the question, how it was answered
+    (not sure, prefer not to say, unanswered) and what each possible answer would give."""
+
+    model_config = _FROZEN
+
+    question: str
+    status: AnswerStatus
+    options: list[DecisiveOption]
+
+
+class ChangedAnswer(BaseModel):
+    model_config = _FROZEN
+
+    question: str
+    answer: str
+
+
+class VerdictChange(BaseModel):
+    """A set of answers whose clarification or difference would give ``verdict``."""
+
+    model_config = _FROZEN
+
+    answers: list[ChangedAnswer]
+    verdict: Verdict
+
+
+class Worsening(BaseModel):
+    """Answers to one question, each of which alone would give the worse ``verdict``."""
+
+    model_config = _FROZEN
+
+    question: str
+    answers: list[str]
+    verdict: Verdict
+
+
 class TreatmentVerdict(BaseModel):
     """One treatment: the verdict (from goals and health and safety answers only, see
     :func:`combine`) with its reasons, and apart from it ``fit``, how it fits the person's plans
@@ -179,6 +232,10 @@ class TreatmentVerdict(BaseModel):
     downtime: str
     results: str
     event_gap: str
+    #: Computed from the rule data (see :mod:`suitability.rules.decisive`), for the practitioner.
+    decisive: list[DecisiveAnswer] = []
+    would_improve: list[VerdictChange] = []
+    would_worsen: list[Worsening] = []
 
 
 class Flag(BaseModel):
@@ -324,6 +381,8 @@ def _used(
 def assess(
     answers: Answers | Mapping[str, Any],
     questionnaire: Questionnaire | None = None,
+    *,
+    decisive: bool = True,
 ) -> Assessment:
     """Assesses ``answers`` (an :class:`Answers` or a mapping of question id to value, validated
     first) against ``questionnaire`` (default: the shipped one).
@@ -339,9 +398,12 @@ def assess(
     valid = validate_answers(answers, q)
     uses_dates = any(q.by_id[k].type == "date" for k in valid.values)
     as_of = valid.answered_on or dt.date.today()
-    fact, unknown = build_fact(q, valid, as_of)
-    hits = get_engine().run(fact)
-    return _compose(q, valid, hits, unknown, as_of if uses_dates else valid.answered_on)
+    found = rule_values(q, valid, as_of)
+    hits = get_engine().run(fact_from_values(found))
+    extra = find_decisive(RULESET, q, valid.values, found) if decisive else None
+    return _compose(
+        q, valid, hits, found.unknown, as_of if uses_dates else valid.answered_on, extra
+    )
 
 
 def _compose(
@@ -350,6 +412,7 @@ def _compose(
     hits: list[Any],
     unknown: list[str],
     as_of: dt.date | None,
+    extra: Decisive | None = None,
 ) -> Assessment:
     """Builds the assessment as plain data, validated once at the end (one pass in pydantic's
     core is much cheaper than a model per reason). The unanswered-safety rule fires once; it
@@ -414,6 +477,10 @@ def _compose(
             "results": info.results,
             "event_gap": info.event_gap,
         }
+        if extra is not None:
+            verdicts[t]["decisive"] = extra.decisive[t]
+            verdicts[t]["would_improve"] = extra.would_improve[t]
+            verdicts[t]["would_worsen"] = extra.would_worsen[t]
 
     return Assessment.model_validate(
         {

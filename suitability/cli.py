@@ -164,10 +164,35 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check_rules(args)
     from .render import rules_catalogue
 
     sys.stdout.write(rules_catalogue(args.format))
     return EXIT_OK
+
+
+def _check_rules(args: argparse.Namespace) -> int:
+    """Proves the rule set's properties over the whole answer space; exit 1 with a
+    counterexample when one fails."""
+    import json
+
+    from .rules.model import default_rules, load_rules
+    from .rules.prove import prove
+
+    rs = load_rules(args.rules) if args.rules else default_rules()
+    questionnaire = _questionnaire(args.questionnaire)
+    proof = prove(rs, questionnaire)
+    for f in proof.findings:
+        if f.failure is None:
+            print(f"proved {f.name}: {f.text} ({f.cases} cases)")
+        else:
+            print(f"FAILED {f.name}: {f.text}: {f.failure}")
+            if f.counterexample is not None:
+                print(f"  counterexample: {json.dumps(f.counterexample, sort_keys=True)}")
+    for warning in proof.warnings:
+        print(f"warning: {warning}")
+    return EXIT_OK if proof.ok else 1
 
 
 def _console() -> Console:
@@ -215,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="prove the rule set's properties over every answer; exit 1 with a counterexample",
+    )
+    p.add_argument("--rules", metavar="FILE", help="rule-set file to check (default: shipped)")
+    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
     p.set_defaults(func=cmd_rules)
     return parser
 

@@ -163,6 +163,9 @@ def to_markdown(
             add(f"- Typical recovery: {v.downtime}")
             add(f"- When results show: {v.results}")
             add(f"- Before an event: {v.event_gap}")
+        for question in _to_clarify(v, questionnaire):
+            add(f"- Your answer to \"{escape_markdown(question.label)}\" decides this: the "
+                "practitioner will ask.")  # fmt: skip
         add("")
     details = _distinct_reasons(assessment)
     if details:
@@ -215,13 +218,20 @@ def to_markdown(
         for question in QUESTIONS_TO_ASK:
             add(f"- {question}")
         add("")
-    if details:
+    changes = _what_would_change(assessment, questionnaire)
+    if details or changes:
         add("## For the practitioner")
         add("")
+    if details:
         rules = dict.fromkeys(f"`{reason.rule}` ({reason.source})" for reason, _ in details)
         add("Rules behind the reasons above: " + "; ".join(rules) + ".")
         add("")
         add(SOURCE_TAGS)
+        add("")
+    if changes:
+        add("What would change each screening result (computed from the rules):")
+        add("")
+        out.extend(changes)
         add("")
     add("---")
     add("")
@@ -231,6 +241,65 @@ def to_markdown(
         f"{assessment.rules.version} ({assessment.rules.content_hash})."
     )
     return "\n".join(out) + "\n"
+
+
+def _is_medicine(questionnaire: Questionnaire, question_id: str) -> bool:
+    """Whether a question is about medicines: its answers are for the practitioner only, so
+    that nothing reads as advice to start or stop one."""
+    section = questionnaire.section_of.get(question_id)
+    return section is not None and "medic" in f"{section.id} {section.title}".lower()
+
+
+def _to_clarify(v: TreatmentVerdict, questionnaire: Questionnaire) -> list[Any]:
+    """The unknown answers that decide this verdict, as the patient sees them: what the
+    practitioner will ask about, never a change to make; medicine answers are left out."""
+    return [
+        questionnaire.by_id[d.question]
+        for d in v.decisive
+        if d.question in questionnaire.by_id and not _is_medicine(questionnaire, d.question)
+    ]
+
+
+def _what_would_change(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
+    """The decisive answers per treatment, in the practitioner's words."""
+
+    def label(qid: str) -> str:
+        q = questionnaire.by_id.get(qid)
+        return escape_markdown(q.label if q is not None else qid)
+
+    def shown(qid: str, answer: str) -> str:
+        q = questionnaire.by_id.get(qid)
+        if q is not None and (q.choices or q.type == "yes_no"):
+            return escape_markdown(q.choice_label(answer))
+        return escape_markdown(answer)
+
+    lines: list[str] = []
+    for v in _headline_order(assessment):
+        parts: list[str] = []
+        for d in v.decisive:
+            options = ", ".join(
+                f"'{shown(d.question, o.answer)}' gives {_lower_first(VERDICT_WORDS[o.verdict])}"
+                for o in d.options
+            )
+            status = d.status.replace("_", " ")
+            parts.append(f'decided by "{label(d.question)}" ({status}): {options}')
+        for change in v.would_improve:
+            answers = "; ".join(
+                f"\"{label(a.question)}\" = '{shown(a.question, a.answer)}'" for a in change.answers
+            )
+            parts.append(
+                f"a different or clarified answer ({answers}) gives "
+                f"{_lower_first(VERDICT_WORDS[change.verdict])}"
+            )
+        for worse in v.would_worsen:
+            answers = ", ".join(f"'{shown(worse.question, a)}'" for a in worse.answers)
+            parts.append(
+                f'the answer {answers} to "{label(worse.question)}" would give '
+                f"{_lower_first(VERDICT_WORDS[worse.verdict])}"
+            )
+        if parts:
+            lines.append(f"- {v.name}: " + "; ".join(parts) + ".")
+    return lines
 
 
 def _lower_first(text: str) -> str:

@@ -60,10 +60,14 @@ def test_sections__answers_that_mattered_first_and_rule_ids_only_for_the_practit
     assert "GK = general knowledge" in practitioner
 
 
-def test_report_without_reasons__has_no_practitioner_section(questionnaire: Questionnaire) -> None:
+def test_report_without_reasons__names_no_rules_for_the_practitioner(
+    questionnaire: Questionnaire,
+) -> None:
     answers = validate_answers(person(), questionnaire)
     text = to_markdown(assess(answers, questionnaire), questionnaire, answers)
-    assert "## For the practitioner" not in text
+    assert "Rules behind the reasons" not in text
+    # Only what would change a result is left for the practitioner (computed from the rules).
+    assert "What would change each screening result" in text
 
 
 def test_unanswered_safety_questions__are_listed_with_how_they_were_answered(
