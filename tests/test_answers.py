@@ -203,16 +203,16 @@ def test_values__are_normalised(questionnaire: Questionnaire) -> None:
         {
             "pregnant": True,
             "age": 42,
-            "recent_procedure": "surgery",
-            "recent_procedure_days": 30.0,
+            "recent_facial_surgery": "yes",
+            "recent_facial_surgery_days": 30.0,
         },
         questionnaire,
     )
     assert answers.values == {
         "pregnant": "yes",
         "age": 42,
-        "recent_procedure": "surgery",
-        "recent_procedure_days": 30,
+        "recent_facial_surgery": "yes",
+        "recent_facial_surgery_days": 30,
     }
 
 
