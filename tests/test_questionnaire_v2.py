@@ -5,13 +5,27 @@ times, recovery time as a number of days, needle discomfort from none to severe.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
-from suitability import assess, default_questionnaire
+from suitability import Questionnaire, assess, default_questionnaire
+from suitability.answers import read_answers_file, validate_answers
+from suitability.cli import main
+from suitability.errors import QuestionnaireError
+from suitability.questionnaire import questionnaire_from_data
+from suitability.screen import Interrupted, Screening
 
 from .helpers import person
+from .screen_harness import CTRL_C, scripted
+
+
+def yaml_load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return data
 
 
 def fired(**changes: Any) -> set[str]:
@@ -115,3 +129,109 @@ def test_needle_discomfort__moderate_or_severe_is_a_plans_mismatch(level: str, f
     meso = result.verdicts["mesotherapy"]
     assert meso.verdict == "worth_discussing"  # plans never raise a verdict
     assert ("p_needle_fear" in {r.rule for r in meso.fit_reasons}) is fires
+
+
+# ------------------------------------------------------- answers of questionnaire 1.1.0
+OLD_EVE = Path(__file__).parent / "data" / "v1.1.0-eve-unsure.yaml"
+
+
+def test_old_answers_file__is_read_with_a_warning_naming_both_versions() -> None:
+    answers = read_answers_file(OLD_EVE, default_questionnaire())
+    [note] = answers.notes
+    assert note.located() == (
+        "v1.1.0-eve-unsure.yaml: questionnaire_version: answers file for questionnaire 1.1.0, "
+        "this is 1.2.0: 5 new questions are unanswered (aminoglycoside_or_relaxant, "
+        "recent_facial_treatment, recent_facial_surgery, needle_discomfort, downtime_days); "
+        "answers to removed or changed questions were set aside: btx_interacting_meds, "
+        "recent_procedure, needle_fear, downtime"
+    )
+    # Set aside, never converted into a new question's answer.
+    for old in ("btx_interacting_meds", "recent_procedure", "needle_fear", "downtime"):
+        assert old not in answers.values
+    assert "downtime_days" not in answers.values and "needle_discomfort" not in answers.values
+    # Every answer still valid is kept.
+    assert answers.values["age"] == 45 and answers.values["pregnant"] == "prefer_not_to_say"
+    assert answers.questionnaire_version == "1.2.0"
+
+
+def test_old_answers_file__missing_safety_answers_count_as_unknown() -> None:
+    data = yaml_load(OLD_EVE)
+    data["answers"]["pregnant"] = "no"
+    data["answers"]["bleeding_disorder"] = "no"
+    data["answers"]["autoimmune"] = "no"
+    data["answers"]["recent_tan"] = "no"
+    data["answers"]["skin_type"] = "type_2"
+    answers = validate_answers(data, default_questionnaire())
+    assert answers.notes  # still an earlier version's file
+    result = assess(answers)
+    assert "c_unanswered_safety" in {f.id for f in result.flags}
+    assert "worth_discussing" not in {v.verdict for v in result.verdicts.values()}
+
+
+def test_old_answers_file__with_a_version_header_is_read_the_same_way() -> None:
+    data = yaml_load(OLD_EVE)
+    data["questionnaire_version"] = "1.1.0"
+    del data["answers"]["downtime"]
+    answers = validate_answers(data, default_questionnaire())
+    assert (
+        "set aside: btx_interacting_meds, recent_procedure, needle_fear" in answers.notes[0].message
+    )
+
+
+def test_current_answers_file__has_no_notes() -> None:
+    assert validate_answers(person(), default_questionnaire()).notes == []
+
+
+def test_cli_assess_of_an_old_file__warns_and_assesses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(OLD_EVE), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: v1.1.0-eve-unsure.yaml: questionnaire_version: answers file for " in (
+        captured.err
+    )
+    assert "questionnaire 1.1.0, this is 1.2.0" in captured.err
+    assert json.loads(captured.out)["verdicts"]
+
+
+def test_resume_of_an_old_autosave__asks_first_what_is_new(questionnaire: Questionnaire) -> None:
+    resumed = read_answers_file(OLD_EVE, questionnaire)
+    with scripted([CTRL_C]) as prompter, pytest.raises(Interrupted) as stopped:
+        Screening(questionnaire, prompter, lambda _t: None, values=dict(resumed.values)).run()
+    assert (
+        "Are you taking, or have you been given in the last month, an aminoglycoside"
+        in (prompter.messages[0])
+    )
+    assert stopped.value.values == resumed.values
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            {"version": "1.0.0", "new": ["agee"]},
+            "earlier_versions[0].new[0]: 'agee' is not a question of this version "
+            "(did you mean 'age'?)",
+        ),
+        (
+            {"version": "1.0.0", "set_aside": ["age"]},
+            "earlier_versions[0].set_aside[0]: 'age' is still a question of this version",
+        ),
+    ],
+)
+def test_earlier_versions__are_checked_located(entry: dict[str, Any], message: str) -> None:
+    data: dict[str, Any] = {
+        "id": "q",
+        "title": "Q",
+        "version": "2.0.0",
+        "language": "en-GB",
+        "sections": [
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [{"id": "age", "type": "integer", "label": "Age"}],
+            }
+        ],
+        "earlier_versions": [entry],
+    }
+    with pytest.raises(QuestionnaireError) as caught:
+        questionnaire_from_data(data)
+    assert any(message in p.located() for p in caught.value.problems)
