@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     StrictBool,
     StrictInt,
@@ -227,6 +228,13 @@ class Question(BaseModel):
     prefer_not_to_say: StrictBool | None = Field(
         default=None, description="Offer 'prefer not to say' (default: safety)."
     )
+    # How typed text is read (day or month first in a date): the questionnaire's locale, set
+    # when the questionnaire is built, so a kind's reader needs nothing beyond its question.
+    _locale: str = PrivateAttr(default="en-GB")
+
+    @property
+    def locale(self) -> str:
+        return self._locale
 
     @cached_property
     def offers_not_sure(self) -> bool:
@@ -306,6 +314,15 @@ class Questionnaire(BaseModel):
     intro: str | None = None
     sections: list[Section] = Field(min_length=1)
     earlier_versions: list[EarlierVersion] = Field(default_factory=list)
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] | None = Field(
+        default=None, description="How typed dates are read (default: language)."
+    )
+
+    def model_post_init(self, context: Any, /) -> None:
+        locale = self.locale or self.language
+        for section in self.sections:
+            for question in section.questions:
+                question._locale = locale
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

@@ -13,9 +13,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from suitability import Questionnaire, assess, default_questionnaire
-from suitability.answers import read_answers_file, validate_answers
+from suitability.answers import (
+    answers_schema,
+    parse_text_answer,
+    read_answers_file,
+    validate_answers,
+)
 from suitability.cli import main
-from suitability.errors import QuestionnaireError
+from suitability.errors import AnswersError, QuestionnaireError
 from suitability.questionnaire import questionnaire_from_data
 from suitability.screen import Interrupted, Screening
 
@@ -235,3 +240,55 @@ def test_earlier_versions__are_checked_located(entry: dict[str, Any], message: s
     with pytest.raises(QuestionnaireError) as caught:
         questionnaire_from_data(data)
     assert any(message in p.located() for p in caught.value.problems)
+
+
+# ------------------------------------------------------------------ event dates
+def test_event_date_not_sure__is_accepted_and_gives_the_unknown_date_plans_row() -> None:
+    result = assess(person(has_event="yes", event_date="not_sure"))
+    assert "p_event_date_unknown" in {f.id for f in result.flags}
+    assert "c_unanswered_safety" not in {f.id for f in result.flags}  # a plan, not a safety gap
+    assert result.verdicts["mesotherapy"].verdict == "worth_discussing"
+
+
+def test_event_date_not_sure__is_in_the_json_schema() -> None:
+    schema = answers_schema(default_questionnaire())
+    assert "not_sure" in json.dumps(schema["properties"]["answers"]["properties"]["event_date"])
+
+
+def _with_locale(locale: str) -> Questionnaire:
+    data = default_questionnaire().model_dump(mode="json", by_alias=True, exclude_none=True)
+    return questionnaire_from_data({**data, "locale": locale})
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "read"),
+    [
+        ("en-GB", "14/03/2027", "2027-03-14"),
+        ("en-GB", "2027-03-14", "2027-03-14"),
+        ("en-US", "03/14/2027", "2027-03-14"),
+        ("en-US", "2027-03-14", "2027-03-14"),
+    ],
+)
+def test_typed_dates__are_read_in_the_questionnaires_locale(
+    locale: str, typed: str, read: str
+) -> None:
+    q = _with_locale(locale).by_id["event_date"]
+    assert parse_text_answer(q, typed) == (read, None)
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("en-GB", "03/14/2027"), ("en-US", "14/03/2027")])
+def test_typed_dates__in_the_other_order_are_refused(locale: str, typed: str) -> None:
+    value, error = parse_text_answer(_with_locale(locale).by_id["event_date"], typed)
+    assert value is None and error is not None and error.location == "answers.event_date"
+
+
+def test_shipped_questionnaire__reads_dates_day_first() -> None:
+    assert default_questionnaire().by_id["event_date"].locale == "en-GB"
+
+
+def test_answers_files_stay_iso() -> None:
+    q = default_questionnaire()
+    data = person(has_event="yes", event_date="14/12/2026")
+    with pytest.raises(AnswersError) as caught:
+        validate_answers(data, q)
+    assert caught.value.problems[0].location == "answers.event_date"
