@@ -24,6 +24,7 @@ ALL_GOALS = [
 BASELINE: dict[str, Any] = {
     "age": 35,
     "goals": ALL_GOALS,
+    "areas": ["face", "lips", "under_eyes", "forehead", "jawline", "neck", "scalp", "body"],
     "pregnant": "no",
     "breastfeeding": "no",
     "trying_to_conceive": "no",

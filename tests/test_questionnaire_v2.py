@@ -145,7 +145,7 @@ def test_old_answers_file__is_read_with_a_warning_naming_both_versions() -> None
     [note] = answers.notes
     assert note.located() == (
         "v1.1.0-eve-unsure.yaml: questionnaire_version: answers file for questionnaire 1.1.0, "
-        "this is 1.2.0: 5 new questions are unanswered (aminoglycoside_or_relaxant, "
+        "this is 1.2.0: 6 new questions are unanswered (areas, aminoglycoside_or_relaxant, "
         "recent_facial_treatment, recent_facial_surgery, needle_discomfort, downtime_days); "
         "answers to removed or changed questions were set aside: btx_interacting_meds, "
         "recent_procedure, needle_fear, downtime"
@@ -292,3 +292,31 @@ def test_answers_files_stay_iso() -> None:
     with pytest.raises(AnswersError) as caught:
         validate_answers(data, q)
     assert caught.value.problems[0].location == "answers.event_date"
+
+
+# ------------------------------------------------------------------ areas
+@pytest.mark.parametrize(
+    ("goal", "areas", "relevant"),
+    [
+        ("hair_thinning", ["scalp"], True),
+        ("hair_thinning", ["face"], False),
+        ("hair_thinning", None, True),  # areas unknown (an earlier version's file): kept relevant
+        ("cellulite", ["body", "neck"], True),
+        ("cellulite", ["face", "scalp"], False),
+        ("cellulite", None, True),
+        ("fine_lines", ["scalp"], True),  # only the goals the reference ties to an area
+    ],
+)
+def test_area_goals__are_relevant_only_with_their_area(
+    goal: str, areas: list[str] | None, relevant: bool
+) -> None:
+    meso = assess(person(goals=[goal], areas=areas)).verdicts["mesotherapy"]
+    assert (meso.verdict != "not_relevant") is relevant
+
+
+def test_areas__are_asked_with_the_reference_areas() -> None:
+    q = default_questionnaire()
+    assert q.by_id["areas"].choice_ids == (
+        "face", "lips", "under_eyes", "forehead", "jawline", "neck", "scalp", "body",
+    )  # fmt: skip
+    assert "areas you chose" in q.by_id["implants"].label
