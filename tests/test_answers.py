@@ -92,7 +92,7 @@ BAD_VALUES = [
     (
         "bad date",
         {"has_event": "yes", "event_date": "next friday"},
-        "answers.event_date: expected a date as YYYY-MM-DD, got 'next friday'",
+        "answers.event_date: expected a date as YYYY-MM-DD (or 'not_sure'), got 'next friday'",
     ),
     (
         "hidden question answered",

@@ -36,7 +36,7 @@ SKIN_TYPE = (
     f"'type_6' {SPECIALS}"
 )
 NOT_A_GOAL = f"answers.goals: a value is not a choice here; expected a list of {GOALS}"
-DATE = "answers.event_date: expected a date as YYYY-MM-DD"
+DATE = "answers.event_date: expected a date as YYYY-MM-DD (or 'not_sure')"
 ANSWERED_ON = "answered_on: expected a date as YYYY-MM-DD"
 EVENT = {"has_event": "yes"}
 
