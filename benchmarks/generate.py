@@ -34,7 +34,8 @@ YES_RATE = {
     "keloids": 0.03,
     "otc_thinners": 0.15,
     "photosensitising": 0.10,
-    "needle_fear": 0.20,
+    "recent_facial_treatment": 0.12,
+    "recent_facial_surgery": 0.03,
     "has_event": 0.25,
     "non_surgical": 0.85,
 }
@@ -43,8 +44,7 @@ CHOICE_WEIGHTS: dict[str, dict[str, float]] = {
     "autoimmune": {"no": 93, "stable": 5, "active": 2},
     "diabetes": {"no": 92, "controlled": 6, "uncontrolled": 2},
     "isotretinoin": {"never": 88, "past": 10, "current": 2},
-    "recent_procedure": {"none": 85, "treatment": 12, "surgery": 3},
-    "downtime": {"under_2_days": 45, "up_to_2_weeks": 40, "two_weeks_or_more": 15},
+    "needle_discomfort": {"none": 50, "mild": 30, "moderate": 14, "severe": 6},
     "sessions": {"one_visit": 30, "course_ok": 70},
 }
 GOAL_WEIGHTS = {
@@ -77,6 +77,8 @@ def _value(q: Question, rng: random.Random) -> Any:
         picked = set(rng.sample(others, k=rng.randint(1, min(2, len(others)))))
         return [c for c in others if c in picked]
     if q.type in ("integer", "days"):
+        if q.id == "downtime_days":  # most people pick a round figure
+            return rng.choice([0, 1, 2, 3, 5, 7, 10, 14, 14, 21, 30])
         high = int(q.max or 0) if q.id != "isotretinoin_months" else 60
         return rng.randint(int(q.min or 0), high)
     if q.type == "decimal":

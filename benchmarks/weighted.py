@@ -23,7 +23,9 @@ ANSWERED_ON = dt.date(2026, 11, 20)
 NUMBER_RANGES = {
     "age": (12, 80),
     "isotretinoin_months": (0, 24),
-    "recent_procedure_days": (0, 92),
+    "recent_facial_treatment_days": (0, 92),
+    "recent_facial_surgery_days": (0, 92),
+    "downtime_days": (0, 20),
 }
 DATE_DAYS = (-3, 60)  # event dates: days from the day of answering
 

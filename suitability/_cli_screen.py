@@ -164,6 +164,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
     answered_on = dt.date.today()
     if args.resume:
         resumed = read_answers_file(args.resume, questionnaire)
+        for note in resumed.notes:  # the person's own terminal: the file they named
+            print(f"warning: {note.located(values=True)}", file=sys.stderr)
         values = dict(resumed.values)
         answered_on = resumed.answered_on or answered_on
     # A state folder that is a link or someone else's is refused (StorageError, exit 1) before

@@ -124,6 +124,11 @@ CATALOGUE: dict[str, Template] = {
         "'{exclusive}' ({label}) cannot be combined with other choices",
         "'{label}' cannot be combined with other options.",
     ),
+    "earlier_new_unknown": _same("'{key}' is not a question of this version{nearest:hint}"),
+    "earlier_set_aside_current": _same(
+        "'{key}' is still a question of this version: only removed or changed questions "
+        "are set aside"
+    ),
     "missing_answer": Template(
         "missing required answer; expected {expected}",
         "missing required answer; expected {expected}",
@@ -136,6 +141,11 @@ CATALOGUE: dict[str, Template] = {
     ),
     # ------------------------------------------------------------------ an answers file or record
     "unknown_question": _same("unknown question '{key}'{nearest:hint}"),
+    "earlier_version": _same(
+        "answers file for questionnaire {version}, this is {current}: {new_count} new "
+        "questions are unanswered ({new}); answers to removed or changed questions were set "
+        "aside: {set_aside}"
+    ),
     "unknown_key": _same("unknown key '{key}'{nearest:hint}"),
     "missing_key": _same("missing required key '{key}'"),
     "wrong_type": Template("expected {expected}, got {given:show}", "expected {expected}"),

@@ -79,6 +79,13 @@ class Answers(BaseModel):
     # of the answers, so that assessing validated answers does not validate them again, while
     # answers changed since (``values`` is a plain dict) are.
     _validated_for: tuple[str, tuple[Any, ...]] | None = PrivateAttr(default=None)
+    # Warnings from reading answers of an earlier questionnaire version (never values).
+    _notes: list[Problem] = PrivateAttr(default_factory=list)
+
+    @property
+    def notes(self) -> list[Problem]:
+        """Warnings from reading these answers: an earlier version's file, what was set aside."""
+        return list(self._notes)
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -241,6 +248,12 @@ def validate_answers(
         bad("answered_on", "wrong_type", expected="a date as YYYY-MM-DD", given=answered_on)
         answered_on = None
 
+    earlier = questionnaire.earlier_version(version, raw)
+    set_aside: list[str] = []
+    if earlier is not None:
+        # Answers to removed or changed questions are dropped, never read as a new question's.
+        set_aside = [k for k in earlier.set_aside if k in raw]
+        raw = {k: v for k, v in raw.items() if k not in earlier.set_aside}
     for key in raw:
         if key not in questionnaire.by_id:
             name = _key_text(key)
@@ -286,12 +299,32 @@ def validate_answers(
             cap_problems(problems),
             summary=f"{head}{count(problems)} in the answers",
         )
+    if earlier is not None:
+        version = questionnaire.version  # what is kept is valid for this version
     result = Answers(
         questionnaire=questionnaire.id,
         questionnaire_version=version if isinstance(version, str) else questionnaire.version,
         answered_on=answered_on,
         values=values,
     )
+    if earlier is not None:
+        unanswered = [
+            qid
+            for qid in earlier.new
+            if qid not in values and questionnaire.visible(questionnaire.by_id[qid], values)
+        ]
+        result._notes = [
+            problem(
+                "earlier_version",
+                "questionnaire_version",
+                source=source,
+                version=earlier.version,
+                current=questionnaire.version,
+                new_count=len(unanswered),
+                new=", ".join(unanswered) or "none",
+                set_aside=", ".join(set_aside) or "none",
+            )
+        ]
     result._mark_validated(questionnaire)
     return result
 

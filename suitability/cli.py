@@ -113,6 +113,7 @@ def _validate_answers_file(path: Path, questionnaire_path: str | None) -> int:
         _print_problems(exc.problems)
         print(f"{path}: {count(exc.problems)}", file=sys.stderr)
         return EXIT_INVALID
+    _print_problems(answers.notes, label="warning")
     print(f"{path}: ok - {len(answers.values)} answers to '{questionnaire.id}'")
     return EXIT_OK
 
@@ -140,8 +141,11 @@ def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
             raise AnswersError(exc.problems) from None
         except UnicodeDecodeError:
             raise AnswersError([problem("not_utf8", source="<stdin>")]) from None
-        return read_answers_file("-", questionnaire, text=text)
-    return read_answers_file(path, questionnaire)
+        answers = read_answers_file("-", questionnaire, text=text)
+    else:
+        answers = read_answers_file(path, questionnaire)
+    _print_problems(answers.notes, label="warning")
+    return answers
 
 
 def cmd_assess(args: argparse.Namespace) -> int:

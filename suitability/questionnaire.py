@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     StrictBool,
     StrictInt,
@@ -227,6 +228,13 @@ class Question(BaseModel):
     prefer_not_to_say: StrictBool | None = Field(
         default=None, description="Offer 'prefer not to say' (default: safety)."
     )
+    # How typed text is read (day or month first in a date): the questionnaire's locale, set
+    # when the questionnaire is built, so a kind's reader needs nothing beyond its question.
+    _locale: str = PrivateAttr(default="en-GB")
+
+    @property
+    def locale(self) -> str:
+        return self._locale
 
     @cached_property
     def offers_not_sure(self) -> bool:
@@ -282,6 +290,18 @@ class Section(BaseModel):
     questions: list[Question] = Field(min_length=1)
 
 
+class EarlierVersion(BaseModel):
+    """What changed since an earlier version, so that its answers files are read without
+    reinterpreting an answer: ``set_aside`` were removed or changed meaning (their answers are
+    dropped, never converted), ``new`` are asked only from this version on."""
+
+    model_config = _STRICT
+
+    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
+    set_aside: list[Id] = Field(default_factory=list)
+    new: list[Id] = Field(default_factory=list)
+
+
 class Questionnaire(BaseModel):
     """A whole questionnaire: identity, version and its sections of questions."""
 
@@ -293,6 +313,16 @@ class Questionnaire(BaseModel):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
     intro: str | None = None
     sections: list[Section] = Field(min_length=1)
+    earlier_versions: list[EarlierVersion] = Field(default_factory=list)
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] | None = Field(
+        default=None, description="How typed dates are read (default: language)."
+    )
+
+    def model_post_init(self, context: Any, /) -> None:
+        locale = self.locale or self.language
+        for section in self.sections:
+            for question in section.questions:
+                question._locale = locale
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -316,6 +346,21 @@ class Questionnaire(BaseModel):
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
 
+    def earlier_version(self, version: object, keys: Iterable[object]) -> EarlierVersion | None:
+        """The earlier version an answers file was written for: the one its header names, else
+        the newest whose set-aside questions it answers (files and autosaves may have no
+        header); None for an answers file of this version."""
+        if version == self.version:
+            return None
+        for earlier in self.earlier_versions:
+            if earlier.version == version:
+                return earlier
+        given = set(keys)
+        for earlier in reversed(self.earlier_versions):
+            if not given.isdisjoint(earlier.set_aside):
+                return earlier
+        return None
+
     def visible(self, question: Question, values: Mapping[str, Any]) -> bool:
         """Whether ``question`` is shown, given the answers so far."""
         return question.show_if is None or question.show_if.holds(values)
@@ -326,7 +371,7 @@ class Questionnaire(BaseModel):
 
 def _known_keys() -> set[str]:
     keys: set[str] = set()
-    for model in (Questionnaire, Section, Question, Choice, Condition):
+    for model in (Questionnaire, Section, Question, Choice, Condition, EarlierVersion):
         for name, info in model.model_fields.items():
             keys.add(info.alias or name)
     return keys
@@ -392,6 +437,17 @@ def _semantic_problems(data: Any, source: str, positions: Positions) -> list[Pro
                 _check_condition(raw["show_if"], [*loc, "show_if"], qid, seen, refs, err)
             if qid is not None and qid not in seen:
                 seen[qid] = (format_loc(loc), question)
+    earlier = data.get("earlier_versions")
+    for e_index, entry in enumerate(earlier if isinstance(earlier, list) else ()):
+        if not isinstance(entry, dict):
+            continue
+        for key, must_exist in (("new", True), ("set_aside", False)):
+            ids = entry.get(key)
+            for i, qid in enumerate(ids if isinstance(ids, list) else ()):
+                if isinstance(qid, str) and (qid in seen) is not must_exist:
+                    code = "earlier_new_unknown" if must_exist else "earlier_set_aside_current"
+                    hint = nearest(qid, seen) if must_exist else None
+                    err(["earlier_versions", e_index, key, i], code, key=qid, nearest=hint)
     return errors
 
 

@@ -92,7 +92,7 @@ BAD_VALUES = [
     (
         "bad date",
         {"has_event": "yes", "event_date": "next friday"},
-        "answers.event_date: expected a date as YYYY-MM-DD, got 'next friday'",
+        "answers.event_date: expected a date as YYYY-MM-DD (or 'not_sure'), got 'next friday'",
     ),
     (
         "hidden question answered",
@@ -203,16 +203,16 @@ def test_values__are_normalised(questionnaire: Questionnaire) -> None:
         {
             "pregnant": True,
             "age": 42,
-            "recent_procedure": "surgery",
-            "recent_procedure_days": 30.0,
+            "recent_facial_surgery": "yes",
+            "recent_facial_surgery_days": 30.0,
         },
         questionnaire,
     )
     assert answers.values == {
         "pregnant": "yes",
         "age": 42,
-        "recent_procedure": "surgery",
-        "recent_procedure_days": 30,
+        "recent_facial_surgery": "yes",
+        "recent_facial_surgery_days": 30,
     }
 
 

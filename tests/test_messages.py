@@ -36,7 +36,7 @@ SKIN_TYPE = (
     f"'type_6' {SPECIALS}"
 )
 NOT_A_GOAL = f"answers.goals: a value is not a choice here; expected a list of {GOALS}"
-DATE = "answers.event_date: expected a date as YYYY-MM-DD"
+DATE = "answers.event_date: expected a date as YYYY-MM-DD (or 'not_sure')"
 ANSWERED_ON = "answered_on: expected a date as YYYY-MM-DD"
 EVENT = {"has_event": "yes"}
 
@@ -228,14 +228,14 @@ JSONL_CANARIES: list[tuple[str, dict[str, Any], str]] = [
     ("CANARY-25-zq", {"pregnant": {"CANARY-25-zq": "yes"}}, "answers.pregnant: " + YES_NO),
     (
         "CANARY-26-zq",
-        {"recent_procedure": "CANARY-26-zq"},
-        f"answers.recent_procedure: expected one of 'none', 'treatment', 'surgery' {SPECIALS}",
+        {"needle_discomfort": "CANARY-26-zq"},
+        "answers.needle_discomfort: expected one of 'none', 'mild', 'moderate', 'severe'",
     ),
     ("12345.678", {"breastfeeding": 12345.678}, "answers.breastfeeding: " + YES_NO),
     (
         "CANARY-29-zq",
-        {"downtime": "CANARY-29-zq"},
-        "answers.downtime: expected one of 'under_2_days', 'up_to_2_weeks', 'two_weeks_or_more'",
+        {"sessions": "CANARY-29-zq"},
+        "answers.sessions: expected one of 'one_visit', 'course_ok'",
     ),
 ]
 # The day of answering given wrongly: (canary, answered_on, what the errors file says).

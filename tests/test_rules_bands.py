@@ -69,12 +69,12 @@ def test_isotretinoin_use_unknown__is_caution_never_read_as_use(value: str | Non
         ("surgery", 90, True),
         ("surgery", 91, False),
         ("surgery", "prefer_not_to_say", True),
+        ("treatment", "not_sure", True),
     ],
 )
 def test_recent_procedure_windows(kind: str, days: Any, recent: bool) -> None:
-    assert (
-        "c_recent_facial_procedure" in fired(recent_procedure=kind, recent_procedure_days=days)
-    ) is recent
+    answers = {f"recent_facial_{kind}": "yes", f"recent_facial_{kind}_days": days}
+    assert ("c_recent_facial_procedure" in fired(**answers)) is recent
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def _line(text: str, pattern: str) -> int:
 def test_shipped_rule_set__is_the_data_file_inside_the_package() -> None:
     rules = default_rules()
     assert SHIPPED.parent == ROOT / "suitability" / "rules"
-    assert (rules.id, rules.version) == ("facial_screening_matrix", "1.2.0")
+    assert (rules.id, rules.version) == ("facial_screening_matrix", "1.3.0")
     assert [r.id for r in rules.rules] == re.findall(r"(?m)^  - id: ([gcp]_\w+)$", TEXT)
     assert len(rules.rules) == 61 and len(rules.derivations) == 14
     # What a rule reads comes from its condition, through the derivation for a derived fact.
@@ -159,7 +159,7 @@ def test_validate__a_renamed_choice_a_rule_reads_exits_1_naming_the_rule(tmp_pat
 
 def test_rules_command__says_when_each_rule_fires_grouped_as_the_reference() -> None:
     text = _run("rules").stdout
-    assert "Rule set facial_screening_matrix 1.2.0" in text
+    assert "Rule set facial_screening_matrix 1.3.0" in text
     for phrase in (
         "fires when: pregnant is 'yes'",
         "fires when: skin_now includes 'infection_or_wound'",
@@ -175,4 +175,4 @@ def test_rules_command__says_when_each_rule_fires_grouped_as_the_reference() -> 
     assert pregnant["when"] == {"question": "pregnant", "equals": "yes"}
     assert pregnant["effects"]["mesotherapy"] == "A"
     assert pregnant["fires_when"] == "pregnant is 'yes'"
-    assert data["version"] == "1.2.0" and len(data["derivations"]) == 14
+    assert data["version"] == "1.3.0" and len(data["derivations"]) == 14

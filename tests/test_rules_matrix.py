@@ -48,18 +48,18 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("c_pih_melasma_history",           "N N N C C C N", {"pigmentation_history": "yes"}),
     ("c_neuromuscular",                 "N A N N N N N", {"neuromuscular": "yes"}),
     ("c_facial_nerve_palsy",            "N C N N N N C", {"facial_nerve_palsy": "yes"}),
-    ("c_btx_interacting_meds",          "N C N N N N N", {"btx_interacting_meds": "yes"}),
+    ("c_btx_interacting_meds",          "N C N N N N N", {"aminoglycoside_or_relaxant": "yes"}),
     ("c_electronic_implant_area",       "N N N N N N A", {"implants": ["electronic"]}),
     ("c_metal_implant_area",            "N N N N N N A", {"implants": ["metal"]}),
     ("c_permanent_filler_area",         "C N C N C C A", {"implants": ["permanent_filler"]}),
-    ("c_recent_facial_procedure",       "C C C C C C C", {"recent_procedure": "treatment", "recent_procedure_days": 10}),
+    ("c_recent_facial_procedure",       "C C C C C C C", {"recent_facial_treatment": "yes", "recent_facial_treatment_days": 10}),
     ("c_photosensitiser_retinoid",      "N N N C C C N", {"photosensitising": "yes"}),
     ("c_heart_disease",                 "C N N C N C C", {"heart_disease": "yes"}),
     ("c_epilepsy",                      "C N N N N N C", {"epilepsy": "yes"}),
     ("c_unanswered_safety",             "C C C C C C C", {"epilepsy": "not_sure"}),
-    ("p_needle_fear",                   "C C C N N C N", {"needle_fear": "yes"}),
-    ("p_downtime_lt2d",                 "C N C C C C N", {"downtime": "under_2_days"}),
-    ("p_downtime_2_13d",                "N N N C C N N", {"downtime": "up_to_2_weeks"}),
+    ("p_needle_fear",                   "C C C N N C N", {"needle_discomfort": "moderate"}),
+    ("p_downtime_lt2d",                 "C N C C C C N", {"downtime_days": 1}),
+    ("p_downtime_2_13d",                "N N N C C N N", {"downtime_days": 2}),
     ("p_event_le14d",                   "C C C C A C C", {"has_event": "yes", "event_date": "2026-11-30"}),
     ("p_event_15_42d",                  "N N N C C N C", {"has_event": "yes", "event_date": "2026-12-20"}),
     ("p_event_date_unknown",            "C C C C C C C", {"has_event": "yes"}),
@@ -157,7 +157,7 @@ def test_no_goal__every_treatment_not_relevant_with_a_prompt_and_safety_flags_ke
 
 
 def test_most_conservative_wins_and_every_reason_is_kept() -> None:
-    result = assess(person(pregnant="yes", cold_sores="yes", needle_fear="yes"))
+    result = assess(person(pregnant="yes", cold_sores="yes", needle_discomfort="severe"))
     meso = result.verdicts["mesotherapy"]
     assert meso.verdict == "avoid_until_reviewed"
     assert {r.rule for r in meso.reasons if r.effect != "relevant"} == {

@@ -47,8 +47,8 @@ def test_full_walk__answers_every_question_and_submits(questionnaire: Questionna
         answers = Screening(questionnaire, prompter, said.append, on_change=saved.append).run()
     assert answers.values == {k: PERSON[k] for k in answers.values}
     assert set(answers.values) == set(PERSON)
-    assert prompter.messages[0] == "[About you - question 1 of about 35]\nHow old are you?"
-    assert "[Medicines and allergies - question 25 of about 36]" in prompter.messages[24]
+    assert prompter.messages[0] == "[About you - question 1 of about 37]\nHow old are you?"
+    assert "[Medicines and allergies - question 26 of about 38]" in prompter.messages[25]
     assert prompter.messages[-1] == "Review your answers"
     assert "\n== Your health ==" in said
     assert saved[-1] == answers.values  # every change was handed over for autosaving
@@ -182,7 +182,7 @@ def test_resume__starts_at_the_first_unanswered_question(questionnaire: Question
     with scripted([CTRL_C]) as prompter, pytest.raises(Interrupted) as stopped:
         Screening(questionnaire, prompter, lambda _t: None, values=earlier).run()
     assert prompter.messages == [
-        "[Pregnancy and breastfeeding - question 4 of about 35]\nAre you breastfeeding?"
+        "[Pregnancy and breastfeeding - question 5 of about 37]\nAre you breastfeeding?"
     ]
     assert stopped.value.values == earlier
 

@@ -59,14 +59,14 @@ def test_plan_fit__c_asks_the_practitioner_a_does_not_fit(cells: list[Any], fit:
 
 
 def test_clean_person_wanting_under_2_days_recovery__worth_discussing_with_a_fit_note() -> None:
-    result = assess(person(downtime="under_2_days"))
+    result = assess(person(downtime_days=1))
     meso = result.verdicts["mesotherapy"]
     assert meso.verdict == "worth_discussing"
     assert meso.fit == "ask_the_practitioner"
     assert [(r.rule, r.fit) for r in meso.fit_reasons] == [
         ("p_downtime_lt2d", "ask_the_practitioner")
     ]
-    assert [a.question for a in meso.fit_reasons[0].answers] == ["downtime"]
+    assert [a.question for a in meso.fit_reasons[0].answers] == ["downtime_days"]
     assert meso.fit_reasons[0].text and meso.fit_reasons[0].source
     assert meso.summary.startswith(
         "Mesotherapy may be worth discussing with a qualified practitioner. Nothing in your "
@@ -87,16 +87,16 @@ def test_clean_person_wanting_under_2_days_recovery__worth_discussing_with_a_fit
 @pytest.mark.parametrize(
     "changes",
     [
-        {"needle_fear": "yes"},
-        {"downtime": "under_2_days"},
-        {"downtime": "up_to_2_weeks"},
+        {"needle_discomfort": "moderate"},
+        {"downtime_days": 1},
+        {"downtime_days": 7},
         {"has_event": "yes", "event_date": "2026-11-25"},
         {"has_event": "yes", "event_date": "2026-12-20"},
         {"has_event": "yes"},
         {"sessions": "one_visit"},
         {
-            "needle_fear": "yes",
-            "downtime": "under_2_days",
+            "needle_discomfort": "severe",
+            "downtime_days": 0,
             "has_event": "yes",
             "event_date": "2026-11-21",
             "sessions": "one_visit",
@@ -122,7 +122,7 @@ def test_event_in_10_days__laser_does_not_fit_but_stays_worth_discussing() -> No
 
 
 def test_plans_keep_their_place_beside_a_health_verdict() -> None:
-    result = assess(person(pregnant="yes", needle_fear="yes"))
+    result = assess(person(pregnant="yes", needle_discomfort="moderate"))
     meso = result.verdicts["mesotherapy"]
     assert (meso.verdict, meso.fit) == ("avoid_until_reviewed", "ask_the_practitioner")
     assert [f.kind for f in result.flags] == ["health", "plans"]
@@ -136,7 +136,8 @@ def _unknown_cases() -> list[tuple[str, str | None, dict[str, Any]]]:
     makes a follow-up question shown)."""
     q = default_questionnaire()
     shown_by = {"isotretinoin_months": {"isotretinoin": "past"}}
-    shown_by["recent_procedure_days"] = {"recent_procedure": "treatment"}
+    shown_by["recent_facial_treatment_days"] = {"recent_facial_treatment": "yes"}
+    shown_by["recent_facial_surgery_days"] = {"recent_facial_surgery": "yes"}
     cases = []
     for question in q.questions:
         if not question.safety:
@@ -217,7 +218,7 @@ def test_declined_pregnancy__still_gives_possible_pregnancy_caution(value: str |
 
 def test_markdown__shows_verdict_and_fit_apart_without_a_medical_caution() -> None:
     q = default_questionnaire()
-    text = to_markdown(assess(person(downtime="under_2_days")), q)
+    text = to_markdown(assess(person(downtime_days=1)), q)
     assert "| Mesotherapy | Worth discussing | Ask the practitioner |" in text
     assert "| Botulinum toxin (for example Botox) | Worth discussing | Fits your plans |" in text
     assert (
@@ -255,7 +256,7 @@ def test_renderer__names_no_rule_id_in_its_code() -> None:
 
 
 def test_json__carries_the_fit_and_is_byte_identical_each_time() -> None:
-    answers = person(downtime="under_2_days", sessions="one_visit")
+    answers = person(downtime_days=1, sessions="one_visit")
     first, second = assess(answers).to_json(), assess(answers).to_json()
     assert first == second
     meso = json.loads(first)["verdicts"]["mesotherapy"]

@@ -4,6 +4,7 @@ of answering."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._values import DATE_PATTERN, SPECIAL_VALUES, parse_date
@@ -12,6 +13,10 @@ from ._base import Add, Kind, Read, Value, answer_problem, one_of, specials_sche
 
 if TYPE_CHECKING:
     from ..questionnaire import Question
+
+#: Locales that write a date month first (03/14/2027).
+MONTH_FIRST = frozenset({"en-US", "en-PH"})
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 #: A date as the answers file and its schema write it.
 DATE_SCHEMA = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -30,6 +35,19 @@ class Date(Kind):
         if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
             return None, answer_problem(q, "no_such_date", given=value)
         return None, self.wrong(q, value)
+
+    def typed_answer(self, q: Question, stripped: str) -> Any:
+        # ISO as written; otherwise day/month/year, or month/day/year in the locales that
+        # write the month first. What is stored is always ISO.
+        match = _NUMERIC_DATE.fullmatch(stripped)
+        if match is None:
+            return stripped
+        first, second, year = (int(part) for part in match.groups())
+        month, day = (first, second) if q.locale in MONTH_FIRST else (second, first)
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return stripped
 
     def bound_problem(self, q: Question, value: Value, as_of: dt.date) -> Problem | None:
         # min and max count days from the day of answering (min: 0 = not in the past).
