@@ -115,7 +115,7 @@ def test_validate__json_answers_in_any_layout_are_read_as_answers(
         (
             "questionnaire: facial_mesotherapy\nanswers:\n  has_event: 'yes'\n"
             "  event_date: 2027-02-30\n",
-            "error: in.yaml: answers.event_date: expected a date as YYYY-MM-DD, got '2027-02-30'",
+            "error: in.yaml: answers.event_date: expected a date as YYYY-MM-DD (or 'not_sure'), got '2027-02-30'",
         ),
         (
             "answers: {age: " + "9" * 5000 + "}\n",

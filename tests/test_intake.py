@@ -82,7 +82,7 @@ def test_two_patients_then_an_interrupted_one__list_shows_all_with_the_partial_m
     assert {"questionnaire", "rules", "started", "finished"} <= set(first)
     stopped = json.loads(partial[0].read_text(encoding="utf-8"))
     assert stopped["status"] == "partial" and stopped["reason"] == "interrupted"
-    assert list(stopped["answers"]["answers"]) == ["age", "goals", "areas", "pregnant"]
+    assert list(stopped["answers"]["answers"]) == ["age", "goals", "pregnant", "breastfeeding"]
 
     assert main(["intake", "--list", str(out)]) == 0
     listing = capsys.readouterr().out

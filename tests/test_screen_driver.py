@@ -182,7 +182,7 @@ def test_resume__starts_at_the_first_unanswered_question(questionnaire: Question
     with scripted([CTRL_C]) as prompter, pytest.raises(Interrupted) as stopped:
         Screening(questionnaire, prompter, lambda _t: None, values=earlier).run()
     assert prompter.messages == [
-        "[Pregnancy and breastfeeding - question 5 of about 37]\nAre you breastfeeding?"
+        "[Pregnancy and breastfeeding - question 4 of about 37]\nAre you breastfeeding?"
     ]
     assert stopped.value.values == earlier
 

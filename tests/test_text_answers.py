@@ -54,7 +54,7 @@ def test_typed_text__becomes_the_answer_it_stands_for(
             "fine_lines; nope",
             "'nope' is not a choice here (did you mean 'none'?); expected a list of 'hydration_radiance', 'fine_lines', 'expression_lines', 'volume', 'laxity', 'local_fat', 'cellulite', 'hair_thinning', 'active_acne', 'acne_scars', 'pigmentation_tone', 'pores_texture', 'none'",
         ),
-        ("event_date", "20270101", "expected a date as YYYY-MM-DD, got '20270101'"),
+        ("event_date", "20270101", "expected a date as YYYY-MM-DD (or 'not_sure'), got '20270101'"),
     ],
 )
 def test_typed_text_that_is_no_answer__says_what_was_expected(
