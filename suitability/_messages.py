@@ -499,3 +499,45 @@ CATALOGUE.update(
         ),
     }
 )
+
+# --------------------------------------------------------------------------- settings and web
+# (suitability.web): the clinic's settings file, and what browsers and API callers send.
+
+CATALOGUE.update(
+    {
+        "settings_unreadable": _same("cannot read the settings file: {reason}"),
+        "settings_not_text": _same("the settings file is not UTF-8 text"),
+        "settings_not_mapping": _same("the settings file must be a mapping of setting: value"),
+        "settings_invalid": _same("{reason}"),
+        "form_not_form": Template(
+            "expected a form (application/x-www-form-urlencoded)",
+            "expected a form (application/x-www-form-urlencoded)",
+            "This page could not be read. Please go back and try again.",
+        ),
+        "form_not_text": Template(
+            "the form is not UTF-8 text",
+            "the form is not UTF-8 text",
+            "This page could not be read. Please go back and try again.",
+        ),
+        "form_repeated": Template(
+            "given twice",
+            "given twice",
+            "This answer was sent twice. Please go back and try again.",
+        ),
+        "form_unknown_field": Template(
+            "not a field of this page",
+            "not a field of this page",
+            "This page could not be read. Please go back and try again.",
+        ),
+        "csrf_missing": Template(
+            "the form's security token is missing or does not match this session",
+            "the form's security token is missing or does not match this session",
+            "This page has expired. Please go back, reload it and try again.",
+        ),
+        "body_too_large": Template(
+            "the request body is larger than {limit} bytes",
+            "the request body is larger than {limit} bytes",
+            "This page sent more than can be read. Please shorten your answers.",
+        ),
+    }
+)

@@ -1,0 +1,606 @@
+"""Where the web app, the terminal intake and the practitioner's desk keep their records.
+
+One SQLite file by default (mode 0600 in a folder of mode 0700, write-ahead logging), behind a
+small class so another database could stand in later. Every answer is written as it is given;
+nothing the server holds in memory would be lost by a restart.
+
+The schema carries a version, and ``MIGRATIONS`` lists the steps from the first release on: a
+database of an older version is brought up to date when it is opened, inside one transaction,
+and a database newer than this program is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import StorageError
+from ..storage import make_private_folders
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AuditEntry",
+    "Record",
+    "Session",
+    "Store",
+    "now",
+]
+
+# Each step takes the database from version N to N + 1 (the list index is N). Steps are never
+# edited once released: a change is a new step.
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the first release.
+    """
+    CREATE TABLE screenings (
+        id TEXT PRIMARY KEY,
+        started TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL CHECK (status IN ('in_progress', 'partial', 'complete')),
+        reason TEXT,
+        source TEXT NOT NULL,
+        reference TEXT,
+        questionnaire_id TEXT NOT NULL,
+        questionnaire_version TEXT NOT NULL,
+        questionnaire_hash TEXT NOT NULL,
+        answered_on TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        assessment TEXT,
+        reviewed_by TEXT,
+        reviewed_at TEXT,
+        needs_staff INTEGER NOT NULL DEFAULT 0,
+        return_hash TEXT,
+        return_expires TEXT
+    );
+    CREATE INDEX screenings_started ON screenings (started);
+    CREATE UNIQUE INDEX screenings_return ON screenings (return_hash)
+        WHERE return_hash IS NOT NULL;
+    CREATE TABLE staff (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        staff TEXT NOT NULL,
+        label TEXT,
+        created TEXT NOT NULL,
+        revoked TEXT
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('patient', 'staff')),
+        screening_id TEXT,
+        staff TEXT,
+        csrf TEXT NOT NULL,
+        created TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        record_id TEXT
+    );
+    CREATE TABLE throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        blocked_until TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> dt.datetime:
+    """The current time, in UTC (records and sessions compare times across restarts)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _from_iso(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def digest(secret: str) -> str:
+    """What the database keeps of a session token, API token or return code: a copy of the
+    database never holds a secret that opens anything. (High-entropy secrets only: a password
+    is hashed with argon2 instead.)"""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One screening, as stored: its answers (the answers file's mapping of question ids to
+    values), and its assessment's JSON once it is complete."""
+
+    id: str
+    started: dt.datetime
+    updated: dt.datetime
+    finished: dt.datetime | None
+    status: str
+    reason: str | None
+    source: str
+    reference: str | None
+    questionnaire_id: str
+    questionnaire_version: str
+    questionnaire_hash: str
+    answered_on: dt.date
+    answers: dict[str, Any]
+    assessment: dict[str, Any] | None
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    needs_staff: bool
+
+
+@dataclass(frozen=True)
+class Session:
+    """A browser's session: a patient's is bound to one screening, a staff member's to a name."""
+
+    kind: str
+    screening_id: str | None
+    staff: str | None
+    csrf: str
+    created: dt.datetime
+    last_seen: dt.datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    record_id: str | None
+
+
+def _record(row: sqlite3.Row) -> Record:
+    return Record(
+        id=row["id"],
+        started=_from_iso(row["started"]),
+        updated=_from_iso(row["updated"]),
+        finished=_from_iso(row["finished"]) if row["finished"] else None,
+        status=row["status"],
+        reason=row["reason"],
+        source=row["source"],
+        reference=row["reference"],
+        questionnaire_id=row["questionnaire_id"],
+        questionnaire_version=row["questionnaire_version"],
+        questionnaire_hash=row["questionnaire_hash"],
+        answered_on=dt.date.fromisoformat(row["answered_on"]),
+        answers=json.loads(row["answers"]),
+        assessment=json.loads(row["assessment"]) if row["assessment"] else None,
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=_from_iso(row["reviewed_at"]) if row["reviewed_at"] else None,
+        needs_staff=bool(row["needs_staff"]),
+    )
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """The records database. Thread-safe: one connection, used under a lock (SQLite writes one
+    transaction at a time anyway, and the web server's threads each hold it briefly)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self._lock = threading.RLock()
+        self.path = path
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Opens (creating if need be) the database at ``path``: the file mode 0600, a new
+        folder 0700, write-ahead logging, and the schema brought up to date."""
+        target = Path(path)
+        try:
+            make_private_folders(target.parent)
+            # Created here with 0600 before SQLite opens it, whatever the umask; SQLite's own
+            # -wal and -shm files take the main file's permissions.
+            fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            os.fchmod(fd, 0o600)
+            os.close(fd)
+            connection = sqlite3.connect(
+                target, check_same_thread=False, isolation_level=None, timeout=10.0
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(
+                f"cannot open the records database {target}: {_reason(exc)}"
+            ) from None
+        store = cls(connection, target)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            store._prepare()
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise StorageError(
+                f"cannot use the records database {target}: {_reason(exc)}"
+            ) from None
+        return store
+
+    @classmethod
+    def in_memory(cls) -> Store:
+        """A database that lives as long as the object (for tests and the benchmark)."""
+        store = cls(
+            sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None), None
+        )
+        store._prepare()
+        return store
+
+    def _prepare(self) -> None:
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=FULL")  # an answer given is an answer kept
+        self.migrate()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        with self._lock, self._transaction():
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StorageError(
+                    f"the records database is of schema version {version}, newer than this "
+                    f"program knows ({SCHEMA_VERSION}); it was left unchanged. Use a newer "
+                    "version of suitability."
+                )
+            for step in MIGRATIONS[version:]:
+                for statement in _statements(step):
+                    self._db.execute(statement)
+            # PRAGMA takes no parameters; the value is this module's own integer.
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._db.execute("ROLLBACK")
+                    raise StorageError(
+                        f"the records database refused a write: {_reason(exc)}"
+                    ) from None
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return list(self._db.execute(sql, params).fetchall())
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        try:
+            with self._transaction() as db:
+                return db.execute(sql, params).rowcount
+        except sqlite3.Error as exc:
+            raise StorageError(f"the records database refused a write: {_reason(exc)}") from None
+
+    # ------------------------------------------------------------------ screenings
+
+    def new_screening(
+        self,
+        *,
+        source: str,
+        questionnaire_id: str,
+        questionnaire_version: str,
+        questionnaire_hash: str,
+        answered_on: dt.date,
+        reference: str | None = None,
+        answers: dict[str, Any] | None = None,
+        record_id: str | None = None,
+        started: dt.datetime | None = None,
+    ) -> str:
+        """Starts a record (status ``in_progress``) and returns its id: 128 random bits, so
+        that one person's id never leads to another's."""
+        rid = record_id or secrets.token_urlsafe(16)
+        at = _iso(started or now())
+        self._write(
+            "INSERT INTO screenings (id, started, updated, status, source, reference, "
+            "questionnaire_id, questionnaire_version, questionnaire_hash, answered_on, answers) "
+            "VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rid,
+                at,
+                at,
+                source,
+                reference,
+                questionnaire_id,
+                questionnaire_version,
+                questionnaire_hash,
+                answered_on.isoformat(),
+                _dumps(answers or {}),
+            ),
+        )
+        return rid
+
+    def save_answers(self, record_id: str, answers: dict[str, Any]) -> None:
+        """Replaces the answers of an unfinished record (called as each answer is given)."""
+        changed = self._write(
+            "UPDATE screenings SET answers = ?, updated = ? WHERE id = ? AND status != 'complete'",
+            (_dumps(answers), _iso(now()), record_id),
+        )
+        if changed != 1:
+            raise StorageError("that screening is finished or no longer exists")
+
+    def finish(self, record_id: str, answers: dict[str, Any], assessment_json: str) -> None:
+        """Marks a record complete with its final answers and assessment (JSON text)."""
+        at = _iso(now())
+        changed = self._write(
+            "UPDATE screenings SET answers = ?, assessment = ?, status = 'complete', "
+            "reason = NULL, finished = ?, updated = ?, needs_staff = 0, return_hash = NULL, "
+            "return_expires = NULL WHERE id = ?",
+            (_dumps(answers), assessment_json, at, at, record_id),
+        )
+        if changed != 1:
+            raise StorageError("that screening no longer exists")
+
+    def mark_partial(self, record_id: str, reason: str, *, needs_staff: bool = False) -> None:
+        """Sets an unfinished record aside (left, timed out, interrupted): answers, no verdicts."""
+        self._write(
+            "UPDATE screenings SET status = 'partial', reason = ?, updated = ?, needs_staff = ?, "
+            "assessment = NULL WHERE id = ? AND status != 'complete'",
+            (reason, _iso(now()), int(needs_staff), record_id),
+        )
+
+    def reopen(self, record_id: str) -> None:
+        """A partial record taken up again (by return code, or by staff for the patient)."""
+        self._write(
+            "UPDATE screenings SET status = 'in_progress', reason = NULL, needs_staff = 0, "
+            "updated = ? WHERE id = ? AND status = 'partial'",
+            (_iso(now()), record_id),
+        )
+
+    def get(self, record_id: str) -> Record | None:
+        rows = self._query("SELECT * FROM screenings WHERE id = ?", (record_id,))
+        return _record(rows[0]) if rows else None
+
+    def records(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 500,
+    ) -> list[Record]:
+        """Records started in [since, until), newest first."""
+        rows = self._query(
+            "SELECT * FROM screenings WHERE started >= ? AND started < ? "
+            "ORDER BY started DESC, id LIMIT ?",
+            (
+                _iso(since) if since else "",
+                _iso(until) if until else "~",
+                limit,
+            ),
+        )
+        return [_record(row) for row in rows]
+
+    def mark_reviewed(self, record_id: str, staff: str) -> bool:
+        return (
+            self._write(
+                "UPDATE screenings SET reviewed_by = ?, reviewed_at = ? WHERE id = ?",
+                (staff, _iso(now()), record_id),
+            )
+            == 1
+        )
+
+    def delete(self, record_id: str) -> bool:
+        with self._transaction() as db:
+            db.execute("DELETE FROM sessions WHERE screening_id = ?", (record_id,))
+            return db.execute("DELETE FROM screenings WHERE id = ?", (record_id,)).rowcount == 1
+
+    def purge_older_than(self, days: int) -> int:
+        """Deletes records started more than ``days`` days ago; returns how many."""
+        cutoff = _iso(now() - dt.timedelta(days=days))
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM sessions WHERE screening_id IN "
+                "(SELECT id FROM screenings WHERE started < ?)",
+                (cutoff,),
+            )
+            return db.execute("DELETE FROM screenings WHERE started < ?", (cutoff,)).rowcount
+
+    # ------------------------------------------------------------------ return codes
+
+    def set_return_code(self, record_id: str, code: str, expires: dt.datetime) -> None:
+        """Keeps the digest of a return code for ``record_id`` (replacing any earlier one)."""
+        self._write(
+            "UPDATE screenings SET return_hash = ?, return_expires = ? WHERE id = ?",
+            (digest(code), _iso(expires), record_id),
+        )
+
+    def take_return_code(self, code: str) -> str | None:
+        """The id of the unfinished record ``code`` continues, used up; None if it matches
+        none, has expired or was used already."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id, return_expires FROM screenings WHERE return_hash = ? "
+                "AND status != 'complete'",
+                (digest(code),),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE screenings SET return_hash = NULL, return_expires = NULL WHERE id = ?",
+                (row["id"],),
+            )
+            if _from_iso(row["return_expires"]) <= now():
+                return None
+            return str(row["id"])
+
+    # ------------------------------------------------------------------ sessions
+
+    def new_session(
+        self,
+        kind: str,
+        *,
+        screening_id: str | None = None,
+        staff: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> tuple[str, Session]:
+        """A new session; returns the token for the cookie (only its digest is stored)."""
+        token = secrets.token_urlsafe(32)
+        at = now()
+        session = Session(kind, screening_id, staff, secrets.token_urlsafe(32), at, at, data or {})
+        self._write(
+            "INSERT INTO sessions (token_hash, kind, screening_id, staff, csrf, created, "
+            "last_seen, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest(token),
+                kind,
+                screening_id,
+                staff,
+                session.csrf,
+                _iso(at),
+                _iso(at),
+                _dumps(session.data),
+            ),
+        )
+        return token, session
+
+    def session(self, token: str, *, idle: dt.timedelta | None = None) -> Session | None:
+        """The session of ``token``, its last use now; None (and the session ended) when it
+        has been idle longer than ``idle``."""
+        key = digest(token)
+        with self._transaction() as db:
+            row = db.execute("SELECT * FROM sessions WHERE token_hash = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            at = now()
+            if idle is not None and at - _from_iso(row["last_seen"]) > idle:
+                db.execute("DELETE FROM sessions WHERE token_hash = ?", (key,))
+                return None
+            db.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (_iso(at), key))
+        return Session(
+            row["kind"],
+            row["screening_id"],
+            row["staff"],
+            row["csrf"],
+            _from_iso(row["created"]),
+            at,
+            json.loads(row["data"]),
+        )
+
+    def update_session(self, token: str, data: dict[str, Any]) -> None:
+        self._write(
+            "UPDATE sessions SET data = ? WHERE token_hash = ?", (_dumps(data), digest(token))
+        )
+
+    def end_session(self, token: str) -> None:
+        self._write("DELETE FROM sessions WHERE token_hash = ?", (digest(token),))
+
+    def end_sessions_of(self, *, screening_id: str | None = None, staff: str | None = None) -> None:
+        if screening_id is not None:
+            self._write("DELETE FROM sessions WHERE screening_id = ?", (screening_id,))
+        if staff is not None:
+            self._write("DELETE FROM sessions WHERE staff = ?", (staff,))
+
+    # ------------------------------------------------------------------ audit
+
+    def audit(self, actor: str, action: str, record_id: str | None = None) -> None:
+        """Who did what to which record, and when; never what the record holds."""
+        self._write(
+            "INSERT INTO audit (at, actor, action, record_id) VALUES (?, ?, ?, ?)",
+            (_iso(now()), actor, action, record_id),
+        )
+
+    def audit_entries(self, limit: int = 1000) -> list[AuditEntry]:
+        rows = self._query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            AuditEntry(_from_iso(r["at"]), r["actor"], r["action"], r["record_id"]) for r in rows
+        ]
+
+    # ------------------------------------------------------------------ throttling
+
+    def blocked_for(self, key: str) -> float:
+        """Seconds until ``key`` (a login name, an address entering codes) may try again."""
+        rows = self._query("SELECT blocked_until FROM throttle WHERE key = ?", (key,))
+        if not rows:
+            return 0.0
+        return max(0.0, (_from_iso(rows[0]["blocked_until"]) - now()).total_seconds())
+
+    def failed(
+        self, key: str, *, free: int = 3, pause: float = 2.0, longest: float = 900.0
+    ) -> None:
+        """Counts a failure for ``key``: after ``free`` failures each one doubles the pause."""
+        with self._transaction() as db:
+            row = db.execute("SELECT failures FROM throttle WHERE key = ?", (key,)).fetchone()
+            failures = (row["failures"] if row else 0) + 1
+            wait = 0.0 if failures <= free else min(longest, pause * 2 ** (failures - free - 1))
+            db.execute(
+                "INSERT INTO throttle (key, failures, blocked_until) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+                "blocked_until = excluded.blocked_until",
+                (key, failures, _iso(now() + dt.timedelta(seconds=wait))),
+            )
+
+    def succeeded(self, key: str) -> None:
+        self._write("DELETE FROM throttle WHERE key = ?", (key,))
+
+    # ------------------------------------------------------------------ backup
+
+    def backup(self, destination: str | Path) -> Path:
+        """Copies the database, consistently while it is in use, to a new file (mode 0600)."""
+        target = Path(destination)
+        if target.exists():
+            raise StorageError(f"{target} already exists; it was left unchanged")
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            make_private_folders(target.parent)
+            fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            copy = sqlite3.connect(temp)
+            try:
+                with self._lock:
+                    self._db.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                copy.close()
+            os.link(temp, target)
+        except FileExistsError:
+            raise StorageError(f"{target} already exists; it was left unchanged") from None
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot back up to {target}: {_reason(exc)}") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+        return target
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
