@@ -237,10 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_assess)
 
     from ._cli_batch import add_command as add_batch
+    from ._cli_records import add_commands as add_records
     from ._cli_screen import add_commands
 
     add_commands(sub)
     add_batch(sub)
+    add_records(sub)
 
     p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")

@@ -466,16 +466,28 @@ class Store:
             db.execute("DELETE FROM sessions WHERE screening_id = ?", (record_id,))
             return db.execute("DELETE FROM screenings WHERE id = ?", (record_id,)).rowcount == 1
 
-    def purge_older_than(self, days: int) -> int:
-        """Deletes records started more than ``days`` days ago; returns how many."""
+    def purge_older_than(self, days: int, *, actor: str | None = None) -> int:
+        """Deletes records started more than ``days`` days ago; returns how many. With an
+        ``actor``, each deletion is audited in the same transaction (by id, nothing more)."""
         cutoff = _iso(now() - dt.timedelta(days=days))
         with self._transaction() as db:
+            doomed = [
+                str(row[0])
+                for row in db.execute("SELECT id FROM screenings WHERE started < ?", (cutoff,))
+            ]
             db.execute(
                 "DELETE FROM sessions WHERE screening_id IN "
                 "(SELECT id FROM screenings WHERE started < ?)",
                 (cutoff,),
             )
-            return db.execute("DELETE FROM screenings WHERE started < ?", (cutoff,)).rowcount
+            deleted = db.execute("DELETE FROM screenings WHERE started < ?", (cutoff,)).rowcount
+            if actor is not None:
+                at = _iso(now())
+                db.executemany(
+                    "INSERT INTO audit (at, actor, action, record_id) VALUES (?, ?, ?, ?)",
+                    [(at, actor, f"deleted after {days} days (retention)", rid) for rid in doomed],
+                )
+            return int(deleted)
 
     # ------------------------------------------------------------------ return codes
 
