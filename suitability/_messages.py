@@ -534,6 +534,11 @@ CATALOGUE.update(
             "the form's security token is missing or does not match this session",
             "This page has expired. Please go back, reload it and try again.",
         ),
+        "invalid_request": Template(
+            "not valid here",
+            "not valid here",
+            "This page could not be read. Please go back and try again.",
+        ),
         "body_too_large": Template(
             "the request body is larger than {limit} bytes",
             "the request body is larger than {limit} bytes",

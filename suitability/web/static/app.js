@@ -1,0 +1,2 @@
+// suitability: small progressive enhancements. Every page works without this script.
+"use strict";
