@@ -316,12 +316,12 @@ def test_the_pages_show_if_agrees_with_the_server_on_every_condition(
         [data, sets],
     )
     expected = [[c.holds(v) for v in sets] for c in conditions]
-    for cond, got, want in zip(conditions, in_page, expected):
+    for cond, got, want in zip(conditions, in_page, expected, strict=True):
         assert got == want, cond
     # Every condition came out both ways on some answer set, so the comparison was not idle;
     # except those that hold always or never by design (a date is never compared as a number).
     constant = [{"all": []}, {"any": []}, {"question": "event_date", "lt": 3.0}]
-    for cond, dumped, want in zip(conditions, data, expected):
+    for cond, dumped, want in zip(conditions, data, expected, strict=True):
         if dumped not in constant:
             assert True in want and False in want, cond
 
