@@ -350,12 +350,15 @@ def test_the_page_shows_each_conditional_question_exactly_when_the_server_would(
 # --------------------------------------------------------------------------- the printed handout
 
 
-def _finished(page: Page, url: str, answers: dict[str, Any]) -> None:
+def _finished(page: Page, url: str, answers: dict[str, Any]) -> list[str]:
+    """Finishes a screening and opens its handout; returns the titles of what to mention."""
     _start(page, url)
     _through_to_review(page, answers)
     page.get_by_role("button", name="Finish and see the result").click()
     expect(page.locator("h1")).to_have_text("Your screening result")
+    mention = page.locator(".flags > li > strong").all_inner_texts()
     page.goto(url + "/screening/handout")
+    return mention
 
 
 def _pdf_pages(page: Page, paper: str) -> list[str]:
@@ -380,7 +383,8 @@ def test_the_printed_handout_has_the_summary_and_what_to_mention_on_page_one(
         "downtime_days": "0",
         "sessions": "one_visit",
     }
-    _finished(page, running.url, answers)
+    mention = _finished(page, running.url, answers)
+    assert len(mention) >= 6
     for paper in ("A4", "Letter"):
         pages = _pdf_pages(page, paper)
         assert len(pages) >= 3, paper
@@ -389,7 +393,9 @@ def test_the_printed_handout_has_the_summary_and_what_to_mention_on_page_one(
         assert "Summary" in first and "To mention to the practitioner" in first, paper
         for name in ("Mesotherapy", "Chemical peel", "Laser resurfacing", "Ultherapy"):
             assert name in first, (paper, name)
-        # The whole list of things to mention is on page 1: its last flag too.
+        # The whole list of things to mention is on page 1, its last item too.
+        for title in mention:
+            assert " ".join(title.split()) in first, (paper, title)
         assert "Marker-Q9" not in first  # the notes come later, with the answers
         assert "Each treatment" not in first
         assert "Page 1 of " in first, paper
