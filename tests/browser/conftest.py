@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -287,6 +288,11 @@ class OffHostGuard:
         socket.close(code=1008, reason="outside 127.0.0.1")
 
 
+# Pages with JavaScript off, which axe-core cannot check as they are (see
+# _violations_without_script).
+_NO_SCRIPT_PAGES: weakref.WeakSet[Page] = weakref.WeakSet()
+
+
 class GuardedPages:
     """Opens pages, each in a new guarded context, and at `close()` fails naming every
     request any of them made outside 127.0.0.1."""
@@ -300,7 +306,10 @@ class GuardedPages:
         guard = OffHostGuard()
         guard.install(context, intercept=intercept)
         self._opened.append((context, guard))
-        return context.new_page()
+        opened = context.new_page()
+        if not javascript:
+            _NO_SCRIPT_PAGES.add(opened)
+        return opened
 
     def close(self) -> None:
         left: list[str] = []
@@ -347,8 +356,72 @@ FAILING_IMPACTS = ("serious", "critical")
 
 def accessibility_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations of impact serious or critical on the page as it is now."""
+    if page in _NO_SCRIPT_PAGES:
+        return _violations_without_script(page)
+    return _axe_violations(page)
+
+
+def _axe_violations(page: Page) -> list[dict[str, Any]]:
     results = _AXE.run(page)
     return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+
+
+# The document of a JavaScript-off page as that browser shows it: <noscript> content in the body
+# is shown (as if the element were not there), and no script may run.
+_DOCUMENT_WITHOUT_SCRIPT = """() => {
+    const root = document.documentElement.cloneNode(true);
+    for (const shown of root.querySelectorAll("body noscript")) {
+        const wrapper = document.createElement("span");
+        wrapper.style.display = "contents";
+        wrapper.append(...shown.childNodes);
+        shown.replaceWith(wrapper);
+    }
+    const policy = document.createElement("meta");
+    policy.httpEquiv = "Content-Security-Policy";
+    policy.content = "script-src 'none'";
+    let head = root.querySelector("head");
+    if (!head) {
+        head = document.createElement("head");
+        root.prepend(head);
+    }
+    head.prepend(policy);
+    return "<!doctype html>" + root.outerHTML;
+}"""
+
+
+def _violations_without_script(page: Page) -> list[dict[str, Any]]:
+    """axe-core needs timers, which never fire in a JavaScript-off page: its document, as that
+    browser shows it, is checked in a stand-in page at the same address (so the stylesheets
+    load and colours are judged), where no script of the page's runs."""
+    browser = page.context.browser
+    assert browser is not None
+    document = page.evaluate(_DOCUMENT_WITHOUT_SCRIPT)
+    address = page.url
+    guard = OffHostGuard()
+    context = browser.new_context(java_script_enabled=True)
+    guard.install(context, intercept=True)
+
+    def from_memory(route: Route) -> None:
+        if route.request.resource_type == "document" and route.request.url == address:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=document)
+        else:
+            route.fallback()
+
+    try:
+        stand_in = context.new_page()
+        if urlsplit(address).scheme in ("http", "https"):
+            context.route(is_local, from_memory)
+            stand_in.goto(address)
+        else:
+            stand_in.set_content(document)
+        return _axe_violations(stand_in)
+    finally:
+        context.close()
+        if guard.requests:
+            pytest.fail(
+                "the page asked for addresses outside 127.0.0.1:\n" + "\n".join(guard.requests),
+                pytrace=False,
+            )
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:

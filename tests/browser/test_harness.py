@@ -29,6 +29,31 @@ def test_home_page_loads_and_passes_axe(server: StartServer, page: Page) -> None
     assert_accessible(page)
 
 
+def test_home_page_without_javascript_passes_axe(server: StartServer, page_nojs: Page) -> None:
+    running = server()
+    response = page_nojs.goto(running.url + "/")
+    assert response is not None and response.status == 200
+    assert_accessible(page_nojs)
+
+
+def test_without_javascript_the_document_is_checked_as_that_browser_shows_it(
+    page_nojs: Page,
+) -> None:
+    # Shown without JavaScript: the <noscript> image. Not shown: what the script would add.
+    page_nojs.set_content(
+        '<!doctype html><html lang="en"><title>t</title><main><h1>Hello</h1>'
+        '<noscript><img src="data:,shown"></noscript>'
+        "<script>document.querySelector('main').append(Object.assign("
+        "document.createElement('input'), {type: 'text'}))</script></main></html>"
+    )
+    with pytest.raises(pytest.fail.Exception) as failed:
+        assert_accessible(page_nojs)
+    text = str(failed.value)
+    assert "- image-alt (critical)" in text
+    assert "\n- label " not in text
+    assert page_nojs.locator("input").count() == 0
+
+
 def test_accessibility_failures_are_listed_readably(page: Page) -> None:
     page.set_content(
         '<!doctype html><html lang="en"><title>t</title><main><img src="data:,x"></main></html>'
