@@ -7,8 +7,8 @@ Fixtures:
 - `browser`: one headless Chromium for the whole session, with a fresh temporary profile.
 - `server(kiosk=False, settings=None, db=None, args=())`: starts the app on a free port of
   127.0.0.1 and returns a `Server` (`.url`, `.db_path`, `.logs()`, `.stop()`); every server is
-  stopped (SIGTERM, then kill) when the test ends. Pass the same `db` to start it again on the
-  same records.
+  stopped (SIGTERM, then kill) when the test ends, and the test fails if one exited by itself
+  or wrote a traceback. Pass the same `db` to start it again on the same records.
 - `page` / `page_nojs`: a page in a new browser context (JavaScript on / off).
 - `new_page(javascript=True, intercept=True)`: more pages, each in its own context (two
   patients, or a patient and staff, side by side).
@@ -26,6 +26,7 @@ offline) on the page as it is and fails on any serious or critical violation, li
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -141,6 +142,11 @@ class _Pump:
             self._ended = True
             self._changed.notify_all()
 
+    @property
+    def ended(self) -> bool:
+        with self._changed:
+            return self._ended
+
     def text(self) -> str:
         with self._changed:
             return "".join(self._lines)
@@ -184,6 +190,10 @@ class Server:
         self._stderr = _Pump(self.process.stderr)
         address = self._stdout.wait_for(ADDRESS, time.monotonic() + SERVER_START_TIMEOUT)
         if address is None:
+            if self._stdout.ended:
+                # Its output closes a moment before it can be reaped: wait for its exit code.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=SERVER_STOP_TIMEOUT)
             running = self.process.poll() is None
             self.stop()
             what = (
@@ -194,6 +204,18 @@ class Server:
             pytest.fail(f"`{' '.join(argv[1:])}` {what}:\n{self.logs()}", pytrace=False)
         self.url = address
 
+    exited_by_itself: bool | None = None
+
+    def problems(self) -> list[str]:
+        """What no test may leave behind: a server that ended without being asked, or wrote a
+        traceback (every error must be a clear message, never a traceback)."""
+        found = []
+        if self.exited_by_itself:
+            found.append(f"the server exited by itself with code {self.process.returncode}")
+        if "Traceback (most recent call last)" in self.logs():
+            found.append("the server wrote a traceback")
+        return found
+
     def logs(self) -> str:
         """Everything the server wrote so far: standard output, then standard error."""
         return self._stdout.text() + self._stderr.text()
@@ -201,6 +223,8 @@ class Server:
     def stop(self) -> int:
         """Stops the server as a service manager would (SIGTERM, the kill after a grace
         period) and returns its exit code."""
+        if self.exited_by_itself is None:
+            self.exited_by_itself = self.process.poll() is not None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -244,8 +268,13 @@ def server(tmp_path: Path) -> Iterator[StartServer]:
         return running
 
     yield start
+    problems = []
     for running in started:
         running.stop()
+        if running.problems():
+            problems.append("; ".join(running.problems()) + ":\n" + running.logs())
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 # --- pages, and the guard that keeps them on this machine ------------------------------------

@@ -4,13 +4,17 @@ value."""
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from .conftest import (
     GuardedPages,
+    Server,
     StartServer,
     assert_accessible,
     describe_violations,
@@ -165,3 +169,40 @@ def test_logs_hold_no_query_string_or_form_value(server: StartServer, page: Page
     assert MARKER not in logs, logs
     # uvicorn finishes its requests, then ends by the SIGTERM it was sent (after coverage saved).
     assert code in (0, -signal.SIGTERM), logs
+
+
+def stand_in_server(tmp_path: Path, code: str) -> Server:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return Server([sys.executable, "-c", code], tmp_path / "records.db", tmp_path, env)
+
+
+def test_a_server_that_ends_before_its_address_fails_with_its_output(tmp_path: Path) -> None:
+    code = "import sys; print('starting'); sys.stderr.write('error: no port\\n'); sys.exit(2)"
+    with pytest.raises(pytest.fail.Exception) as failed:
+        stand_in_server(tmp_path, code)
+    assert str(failed.value) == (
+        f"`-c {code}` exited with code 2 before printing its address:\nstarting\nerror: no port\n"
+    )
+
+
+def test_a_server_stopped_by_sigterm_leaves_no_problem(tmp_path: Path) -> None:
+    running = stand_in_server(
+        tmp_path, "import time; print('at http://127.0.0.1:9/ now'); time.sleep(120)"
+    )
+    assert running.url == "http://127.0.0.1:9"
+    assert running.stop() == -signal.SIGTERM
+    assert running.problems() == []
+
+
+def test_a_server_that_ends_by_itself_or_writes_a_traceback_is_a_problem(tmp_path: Path) -> None:
+    running = stand_in_server(
+        tmp_path,
+        "import sys; print('at http://127.0.0.1:9/')\n"
+        "sys.stderr.write('Traceback (most recent call last):\\n  boom\\n'); sys.exit(1)",
+    )
+    running.process.wait()
+    running.stop()
+    assert running.problems() == [
+        "the server exited by itself with code 1",
+        "the server wrote a traceback",
+    ]
