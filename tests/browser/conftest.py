@@ -4,7 +4,7 @@ fails any test whose page asks for anything outside 127.0.0.1, and an axe-core a
 check.
 
 Fixtures:
-- `browser`: one headless Chromium for the whole session, with a fresh temporary profile.
+- `browser`: one headless Chromium for the tests of this folder, with a fresh temporary profile.
 - `server(kiosk=False, settings=None, db=None, args=())`: starts the app on a free port of
   127.0.0.1 and returns a `Server` (`.url`, `.db_path`, `.logs()`, `.stop()`); every server is
   stopped (SIGTERM, then kill) when the test ends, and the test fails if one exited by itself
@@ -104,7 +104,9 @@ def chromium_executable() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API runs, the main thread has an asyncio
+# loop marked as running, and the terminal tests after this folder call asyncio.run().
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     executable = chromium_executable()
     with sync_playwright() as playwright:
