@@ -52,6 +52,9 @@ from playwright.sync_api import (
     WebSocketRoute,
     sync_playwright,
 )
+from playwright.sync_api import (
+    Error as PlaywrightError,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -263,8 +266,10 @@ def server(tmp_path: Path) -> Iterator[StartServer]:
         env = dict(os.environ)
         # The address is read from a pipe: unbuffered, it arrives as soon as it is printed.
         env["PYTHONUNBUFFERED"] = "1"
-        # Whatever the server keeps besides the database stays in this test's folder.
+        # Whatever the server keeps besides the database stays in this test's folder, and a
+        # settings file of the developer's own is never read.
         env["XDG_STATE_HOME"] = str(tmp_path / "state")
+        env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
         running = Server(argv, db_path, tmp_path, env)
         started.append(running)
         return running
@@ -348,7 +353,8 @@ class GuardedPages:
             for open_tab in context.pages:
                 # A round trip delivers every event the browser sent before it, so a request
                 # made just before the test ended is still recorded.
-                open_tab.title()
+                with contextlib.suppress(PlaywrightError):
+                    open_tab.title()
             context.close()
             left += guard.requests
         self._opened.clear()

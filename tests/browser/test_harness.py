@@ -206,3 +206,21 @@ def test_a_server_that_ends_by_itself_or_writes_a_traceback_is_a_problem(tmp_pat
         "the server exited by itself with code 1",
         "the server wrote a traceback",
     ]
+
+
+def test_the_server_reads_no_settings_of_the_developers_own(
+    server: StartServer, page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "mine"
+    (mine / "suitability").mkdir(parents=True)
+    (mine / "suitability" / "settings.yaml").write_text(
+        "clinic_name: Elsewhere Clinic\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(mine))
+    running = server()
+    page.goto(running.url + "/")
+    assert page.locator(".brand").inner_text() == "Pre-consultation screening"
+    own = tmp_path / "own.yaml"
+    own.write_text("clinic_name: Test Clinic\n", encoding="utf-8")
+    page.goto(server(settings=own, db=tmp_path / "other.db").url + "/")
+    assert page.locator(".brand").inner_text() == "Test Clinic"
