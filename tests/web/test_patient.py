@@ -377,6 +377,15 @@ def test_a_date__is_typed_and_shown_day_first_in_the_questionnaires_locale() -> 
         "2027-03-14, works too)." in page
     )
 
+    # Year-month-day, as the questionnaire's help says, is read too.
+    _post(
+        client,
+        n,
+        {"has_event": "yes", "event_date": (IN_A_MONTH + dt.timedelta(days=1)).isoformat()},
+    )
+    assert _record(client).answers["event_date"] == (IN_A_MONTH + dt.timedelta(days=1)).isoformat()
+    _post(client, n, fields)
+
     posted = _post(client, n, {"has_event": "yes", "event_date": "next friday"})
     assert (
         "Please type a date as day/month/year, for example 14/03/2027, or 'not sure'."
