@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import threading
 import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -36,6 +37,7 @@ from pydantic import ValidationError
 
 from ..answers import display_value
 from ..assessment import Assessment, TreatmentVerdict, UsedAnswer
+from ..errors import StorageError
 from ..questionnaire import Questionnaire
 from ..rules.catalogue import TREATMENTS
 from ..treatments import TREATMENT_INFO
@@ -116,14 +118,19 @@ def purge_if_due(shared: Web, *, at: dt.datetime | None = None) -> int | None:
 
 async def _retention_loop(shared: Web) -> None:
     while True:
-        await run_in_threadpool(purge_if_due, shared)
         await asyncio.sleep(RETENTION_WAKE_SECONDS)
+        try:
+            await run_in_threadpool(purge_if_due, shared)
+        except StorageError as exc:  # tried again at the next wake; the message holds no answer
+            log.warning("retention: %s", exc)
 
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Purges at start, then daily, for as long as the server runs."""
-    task = asyncio.create_task(_retention_loop(app.state.web))
+    """Purges before the server takes its first request, then daily while it runs."""
+    shared: Web = app.state.web
+    await run_in_threadpool(purge_if_due, shared)
+    task = asyncio.create_task(_retention_loop(shared))
     try:
         yield
     finally:
@@ -132,6 +139,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await task
 
 
+log = logging.getLogger("suitability.web")
 router = APIRouter(include_in_schema=False, lifespan=_lifespan)
 
 
