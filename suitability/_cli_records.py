@@ -292,7 +292,8 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
     from .answers import validate_answers
     from .assessment import Assessment
 
-    limits = Limits("an intake record", MAX_RECORD_BYTES)
+    # An assessment alone holds a few thousand keys and list items.
+    limits = Limits("an intake record", MAX_RECORD_BYTES, max_entries=50_000)
     try:
         text = read_document(path, limits, path.name)
         data = loads_json(text, limits, source=path.name)
@@ -338,7 +339,7 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
     if not isinstance(answers_data, dict):
         raise _BadRecord("answers: missing, or not an object")
     try:
-        answers = validate_answers(answers_data, questionnaire, source="answers")
+        answers = validate_answers(answers_data, questionnaire)
     except SuitabilityError as exc:
         problems = "; ".join(p.located(values=False) for p in exc.problems[:3])
         raise _BadRecord(f"its answers do not fit the questionnaire: {problems}") from None
