@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from . import kiosk, returning
 from .app import web
 
 __all__ = ["install"]
@@ -15,10 +16,14 @@ home = APIRouter(include_in_schema=False)
 
 
 @home.get("/", response_class=HTMLResponse)
-async def welcome(request: Request) -> HTMLResponse:
+async def welcome(request: Request) -> Response:
     shared = web(request)
+    if shared.kiosk:
+        return kiosk.welcome(request, shared)
     return shared.page(request, "home.html")
 
 
 def install(app: Any) -> None:
     app.include_router(home)
+    app.include_router(kiosk.router)
+    app.include_router(returning.router)
