@@ -24,6 +24,9 @@ async def welcome(request: Request) -> Response:
 
 
 def install(app: Any) -> None:
+    from . import patient
+
     app.include_router(home)
+    app.include_router(patient.router)
     app.include_router(kiosk.router)
     app.include_router(returning.router)
