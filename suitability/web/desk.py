@@ -26,7 +26,7 @@ import json
 import logging
 import threading
 import weakref
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,6 +42,7 @@ from ..questionnaire import Questionnaire
 from ..rules.catalogue import TREATMENTS
 from ..treatments import TREATMENT_INFO
 from .app import STAFF_COOKIE, Web, WebProblem, web
+from .kiosk import reopen_url, timed_out
 from .passwords import MAX_PASSWORD, verify
 from .store import Record, Session, Store, now
 
@@ -267,6 +268,7 @@ class Row:
     flags: list[str]
     reviewed: str | None
     reopenable: bool
+    reopen_url: str = ""
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -275,8 +277,8 @@ def _local(moment: dt.datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _status(record: Record) -> str:
-    if record.status == "partial" and record.needs_staff:
+def _status(record: Record, reopenable: bool) -> str:
+    if reopenable:
         return "Timed out, can be reopened"
     words = STATUS_WORDS.get(record.status, record.status)
     if record.status == "partial" and record.reason:
@@ -293,7 +295,7 @@ def _assessment(record: Record) -> Assessment | None:
         return None
 
 
-def _row(record: Record) -> Row:
+def _row(record: Record, reopenable: Collection[str] = ()) -> Row:
     assessment = _assessment(record)
     verdicts: list[tuple[str, str, str, str]] = []
     flags: list[str] = []
@@ -327,12 +329,12 @@ def _row(record: Record) -> Row:
         who=record.reference or f"no name given ({record.id[:6]})",
         named=bool(record.reference),
         time=_local(record.started),
-        status=_status(record),
+        status=_status(record, record.id in reopenable),
         verdicts=verdicts,
         headline=headline,
         flags=flags,
         reviewed=reviewed,
-        reopenable=record.status == "partial" and record.needs_staff,
+        reopenable=record.id in reopenable,
     )
 
 
@@ -364,12 +366,12 @@ async def desk_list(
     skip = (page - 1) * PAGE_SIZE
     records = shared.store.records(since=since, limit=skip + PAGE_SIZE + 1)[skip:]
     more = len(records) > PAGE_SIZE
-    rows = [_row(r) for r in records[:PAGE_SIZE]]
-    waiting = [
-        _row(r)
-        for r in shared.store.records(since=now() - dt.timedelta(days=7))
-        if r.status == "partial" and r.needs_staff
-    ]
+    # Kiosk screenings that timed out while nobody was there (h-kiosk's rule: within a day);
+    # staff reopen them on the tablet itself, which then carries on for the patient.
+    waiting = [_row(r, (r.id,)) for r in timed_out(shared.store, shared.settings)]
+    for row in waiting:
+        row.reopen_url = reopen_url(row.id)
+    rows = [_row(r, {w.id for w in waiting}) for r in records[:PAGE_SIZE]]
     return _page(
         shared,
         request,

@@ -117,6 +117,7 @@ def _clean(text: str) -> str:
 def same_reference(typed: str, given: str | None) -> bool:
     """Whether staff typed the name or reference given at the start: case, accents' forms and
     spacing aside. An empty entry matches a screening started without one."""
+
     def key(text: str) -> str:
         return unicodedata.normalize("NFKC", _clean(text)).casefold()
 

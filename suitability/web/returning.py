@@ -112,7 +112,7 @@ def _to_start(shared: Web) -> RedirectResponse:
 
 @router.post("/screening/leave")
 async def leave_screening(request: Request) -> Response:
-    """"Save and continue later": the answers given so far are kept, with a return code."""
+    """ "Save and continue later": the answers given so far are kept, with a return code."""
     shared = web(request)
     found = shared.patient(request)
     if found is None:
@@ -141,7 +141,7 @@ async def left(request: Request) -> Response:
 
 @router.post("/screening/left")
 async def left_done(request: Request) -> Response:
-    """"I have noted it": the code leaves this browser."""
+    """ "I have noted it": the code leaves this browser."""
     shared = web(request)
     await shared.form(request, None, allowed=())
     response = RedirectResponse("/", status_code=303)

@@ -65,10 +65,12 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
-def make_desk(settings: Settings | None = None, store: Store | None = None) -> Desk:
+def make_desk(
+    settings: Settings | None = None, store: Store | None = None, *, kiosk: bool = False
+) -> Desk:
     store = store or Store.in_memory()
     store.add_staff(NAME, passwords.hash_password(PASSWORD))
-    app = create_app(settings or Settings(), store)
+    app = create_app(settings or Settings(), store, kiosk=kiosk)
     return Desk(store, TestClient(app, base_url="http://127.0.0.1"), app)
 
 

@@ -224,3 +224,29 @@ def test_the_audit_page_lists_who_did_what_and_never_an_answer(staff: Desk) -> N
     audit_table = page.text.split("<table", 1)[1]
     assert not any(s in audit_table for s in secrets[:4])
     assert PLANTED not in page.text
+
+
+def test_the_desk_reopens_a_timed_out_kiosk_screening_on_the_tablet() -> None:
+    tablet = desk_helpers.make_desk(kiosk=True)
+    waiting = add_record(tablet.store, reference="Sam Tablet", complete=False, needs_staff=True)
+    assert tablet.login().status_code == 303
+    page = tablet.client.get("/desk").text
+    form = page.split(f'action="/kiosk/reopen/{waiting}"', 1)[1].split("</form>", 1)[0]
+    wrong = tablet.client.post(
+        f"/kiosk/reopen/{waiting}",
+        data={"csrf": desk_helpers.csrf(form), "reference": "Somebody Else"},
+        follow_redirects=False,
+    )
+    assert wrong.status_code == 400
+    reopened = tablet.client.post(
+        f"/kiosk/reopen/{waiting}",
+        data={"csrf": desk_helpers.csrf(form), "reference": "sam  tablet"},
+        follow_redirects=False,
+    )
+    assert reopened.status_code == 303
+    assert reopened.headers["location"].startswith("/screening/")
+    record = tablet.store.get(waiting)
+    assert record is not None and record.status == "in_progress"
+    # The tablet is the patient's again: the desk is closed to it.
+    assert tablet.client.get("/desk", follow_redirects=False).status_code == 303
+    tablet.store.close()
