@@ -75,9 +75,9 @@ VERDICT_WORDS = {
     "not_relevant": ("not relevant", "Not relevant: serves none of the goals given"),
 }
 FIT_WORDS = {
-    "fits": "Fits the person's plans",
-    "ask_the_practitioner": "Ask about the person's plans",
-    "does_not_fit": "Does not fit what the person said about their plans",
+    "fits": "Fits their plans",
+    "ask_the_practitioner": "Ask about their plans",
+    "does_not_fit": "Does not fit their plans",
 }
 EFFECT_WORDS = {"relevant": "serves a goal", "caution": "caution", "avoid": "review first"}
 STATUS_WORDS = {"complete": "Complete", "partial": "Partial", "in_progress": "In progress"}
@@ -403,13 +403,37 @@ class Shown:
 
 
 @dataclass
-class ReasonView:
+class ReasonRow:
+    """One rule that fired, once, with every treatment it applies to and how: the same rule
+    fired for several questions (an unanswered safety question, say) is one row."""
+
     rule: str
     title: str
-    effect: str
     text: str
-    answers: list[Shown]
     source: str
+    count: int = 0
+    answers: list[Shown] = field(default_factory=list)
+    applies: dict[str, list[str]] = field(default_factory=dict)  # effect words -> short labels
+    _texts: list[str] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def add(self, treatment: str, effect: str, text: str, answers: list[Shown]) -> None:
+        short = SHORT.get(treatment, treatment)
+        group = self.applies.setdefault(effect, [])
+        if short not in group:
+            group.append(short)
+        if text not in self._texts:
+            self._texts.append(text)
+            self.text = _common_text(self._texts)
+            self.count = len(self._texts)
+        for shown in answers:
+            if shown.label not in self._seen:
+                self._seen.add(shown.label)
+                self.answers.append(shown)
+
+    @property
+    def where(self) -> str:
+        return "; ".join(f"{effect}: {', '.join(s)}" for effect, s in self.applies.items())
 
 
 @dataclass
@@ -418,12 +442,26 @@ class TreatmentView:
     verdict: str
     verdict_words: str
     summary: str
-    reasons: list[ReasonView]
+    why: str
     fit: str | None
     fit_words: str
     fit_summary: str
-    fit_reasons: list[ReasonView]
     decisive: list[str] = field(default_factory=list)
+    worsen: list[str] = field(default_factory=list)
+
+
+def _common_text(texts: list[str]) -> str:
+    """What the texts of one rule fired for several questions say alike: the sentences they
+    share at the end (each begins by naming its own question)."""
+    if len(set(texts)) == 1:
+        return texts[0]
+    length = 0
+    shortest = min(len(t) for t in texts)
+    while length < shortest and len({t[len(t) - length - 1] for t in texts}) == 1:
+        length += 1
+    shared = texts[0][len(texts[0]) - length :]
+    cut = shared.find(". ")
+    return shared[cut + 2 :] if cut >= 0 else ""
 
 
 def _shown(questionnaire: Questionnaire, question_id: str, value: Any) -> Shown:
@@ -461,14 +499,24 @@ def _label(questionnaire: Questionnaire, question_id: str) -> str:
     return q.label if q is not None else question_id
 
 
-def _decisive(questionnaire: Questionnaire, v: TreatmentVerdict) -> list[str]:
-    """What would change this verdict, in staff's words (computed from the rules)."""
+def _short(verdict: str) -> str:
+    return VERDICT_WORDS[verdict][0].lower()
+
+
+def _decisive(questionnaire: Questionnaire, v: TreatmentVerdict) -> tuple[list[str], list[str]]:
+    """What would change this verdict, in staff's words (computed from the rules): the
+    unknown answers that decide it and the answers that would improve it; apart, the single
+    answers that would make it worse."""
     lines: list[str] = []
     for d in v.decisive:
-        options = ", ".join(
-            f"'{_choice(questionnaire, d.question, o.answer)}' gives "
-            f"{VERDICT_WORDS[o.verdict][1].lower()}"
-            for o in d.options
+        by_verdict: dict[str, list[str]] = {}
+        for o in d.options:
+            by_verdict.setdefault(o.verdict, []).append(
+                f"'{_choice(questionnaire, d.question, o.answer)}'"
+            )
+        options = "; ".join(
+            f"{_short(verdict)} if {' or '.join(answers)}"
+            for verdict, answers in by_verdict.items()
         )
         status = d.status.replace("_", " ")
         lines.append(f'Decided by "{_label(questionnaire, d.question)}" ({status}): {options}.')
@@ -478,58 +526,75 @@ def _decisive(questionnaire: Questionnaire, v: TreatmentVerdict) -> list[str]:
             f"'{_choice(questionnaire, a.question, a.answer)}'"
             for a in change.answers
         )
-        lines.append(
-            f"A different or clarified answer ({answers}) gives "
-            f"{VERDICT_WORDS[change.verdict][1].lower()}."
-        )
-    for worse in v.would_worsen:
-        answers = ", ".join(f"'{_choice(questionnaire, worse.question, a)}'" for a in worse.answers)
-        lines.append(
-            f'The answer {answers} to "{_label(questionnaire, worse.question)}" would give '
-            f"{VERDICT_WORDS[worse.verdict][1].lower()}."
-        )
-    return lines
+        lines.append(f"A different or clarified answer ({answers}) gives {_short(change.verdict)}.")
+    worse = [
+        f"{', '.join(repr(_choice(questionnaire, w.question, a)) for a in w.answers)} to "
+        f'"{_label(questionnaire, w.question)}" would give {_short(w.verdict)}.'
+        for w in v.would_worsen
+    ]
+    return lines, worse
+
+
+def _ordered(assessment: Assessment) -> list[TreatmentVerdict]:
+    """Most conservative first, as a practitioner reads: review first, caution, worth
+    discussing, then those that serve no goal."""
+    rank = {"avoid_until_reviewed": 0, "discuss_with_caution": 1, "worth_discussing": 2}
+    return sorted(
+        assessment.verdicts.values(),
+        key=lambda v: (rank.get(v.verdict, 3), _index(v.treatment)),
+    )
+
+
+def _reason_rows(
+    questionnaire: Questionnaire, assessment: Assessment
+) -> tuple[list[ReasonRow], list[ReasonRow]]:
+    """Each rule that fired once (health and goals; then plans), in catalogue order."""
+    health: dict[tuple[str, str], ReasonRow] = {}
+    plans: dict[tuple[str, str], ReasonRow] = {}
+    for treatment in TREATMENTS:
+        v = assessment.verdicts.get(treatment)
+        if v is None:
+            continue
+        for r in v.reasons:
+            row = health.setdefault((r.rule, r.title), ReasonRow(r.rule, r.title, r.text, r.source))
+            row.add(
+                treatment,
+                EFFECT_WORDS.get(r.effect, r.effect),
+                r.text,
+                _used(questionnaire, r.answers),
+            )
+        for f in v.fit_reasons:
+            row = plans.setdefault((f.rule, f.title), ReasonRow(f.rule, f.title, f.text, f.source))
+            row.add(treatment, FIT_WORDS.get(f.fit, f.fit), f.text, _used(questionnaire, f.answers))
+    return list(health.values()), list(plans.values())
+
+
+def _why(v: TreatmentVerdict) -> str:
+    """The titles of what holds a treatment back, each once (counted when one rule fired for
+    several questions)."""
+    counts: dict[str, int] = {}
+    for r in v.reasons:
+        if r.effect != "relevant":
+            counts[r.title] = counts.get(r.title, 0) + 1
+    return "; ".join(title if n == 1 else f"{title} ({n} questions)" for title, n in counts.items())
 
 
 def _treatments(questionnaire: Questionnaire, assessment: Assessment) -> list[TreatmentView]:
     views: list[TreatmentView] = []
-    order = {v: i for i, v in enumerate(VERDICT_WORDS)}
-    for v in sorted(
-        assessment.verdicts.values(),
-        key=lambda v: (v.verdict == "not_relevant", -order[v.verdict], _index(v.treatment)),
-    ):
+    for v in _ordered(assessment):
+        decisive, worsen = _decisive(questionnaire, v)
         views.append(
             TreatmentView(
                 name=v.name,
                 verdict=v.verdict,
                 verdict_words=VERDICT_WORDS[v.verdict][1],
                 summary=v.summary,
-                reasons=[
-                    ReasonView(
-                        r.rule,
-                        r.title,
-                        EFFECT_WORDS.get(r.effect, r.effect),
-                        r.text,
-                        _used(questionnaire, r.answers),
-                        r.source,
-                    )
-                    for r in v.reasons
-                ],
+                why=_why(v) if v.verdict != "not_relevant" else "",
                 fit=None if v.verdict == "not_relevant" else v.fit,
                 fit_words=FIT_WORDS.get(v.fit, v.fit),
                 fit_summary=v.fit_summary,
-                fit_reasons=[
-                    ReasonView(
-                        r.rule,
-                        r.title,
-                        FIT_WORDS.get(r.fit, r.fit),
-                        r.text,
-                        _used(questionnaire, r.answers),
-                        r.source,
-                    )
-                    for r in v.fit_reasons
-                ],
-                decisive=_decisive(questionnaire, v),
+                decisive=decisive,
+                worsen=worsen,
             )
         )
     return views
@@ -599,6 +664,7 @@ async def record_page(request: Request, record_id: str) -> Response:
             "notes": _notes(questionnaire, record.answers),
             "assessment": assessment,
             "treatments": _treatments(questionnaire, assessment) if assessment else [],
+            "reasons": _reason_rows(questionnaire, assessment) if assessment else ([], []),
             "flags": [
                 (flag.title, flag.mention, _used(questionnaire, flag.answers))
                 for flag in (assessment.flags if assessment else [])

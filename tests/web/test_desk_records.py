@@ -108,13 +108,18 @@ def test_the_record_page_shows_everything_for_the_practitioner(staff: Desk) -> N
     for reason in meso.reasons:
         assert f"<code>{reason.rule}</code>" in page.text
     assert meso.reasons[0].source in text
-    assert "Fit with plans: Fits the person's plans." in text
+    assert "Fit with plans: Fits their plans." in text
     assert "Decisive answers" in text
     assert (
-        "Decided by \"Are you breastfeeding?\" (unanswered): 'Yes' gives not advisable until a "
-        "practitioner reviews it, 'No' gives discuss with caution." in text
+        "Decided by \"Are you breastfeeding?\" (unanswered): review first if 'Yes'; caution if "
+        "'No'." in text
     )
-    assert "'No') gives discuss with caution." in text  # meso, were there no blood thinner
+    assert "'No') gives caution." in text  # meso, were there no blood thinner
+    # A rule that fired for many questions is one row, naming them all and where it applies.
+    assert page.text.count("<code>c_unanswered_safety</code>") == 1
+    unanswered = sum(1 for r in meso.reasons if r.rule == "c_unanswered_safety")
+    assert f"A safety question not answered ({unanswered} questions)." in text
+    assert "review first: MESO, FILL, MN; caution: BTX, LASER, ULT" in text
     # The flags, and the person's own words, shown as text and never as markup.
     assert "Prescribed blood thinner." in text
     notes = page.text.split('id="notes-title"', 1)[1].split("</section>", 1)[0]
