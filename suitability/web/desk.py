@@ -891,6 +891,7 @@ async def audit_page(request: Request) -> Response:
         return _to_login()
     shared, _, session = found
     entries = [
-        (_local(e.at), e.actor, e.action, e.record_id) for e in shared.store.audit_entries(500)
+        (e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.record_id)
+        for e in shared.store.audit_entries(500)
     ]
     return _page(shared, request, session, "desk/audit.html", {"entries": entries})
