@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import threading
 import weakref
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
@@ -822,6 +823,9 @@ def record_csv(records: Sequence[Record], questionnaire: Questionnaire) -> str:
 
 
 def _download(content: str, filename: str, media_type: str) -> Response:
+    # Ids are the store's or an intake's (letters, digits, '-' and '_'); anything else in a
+    # name is replaced, so that the header can never be broken open.
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     return Response(
         content.encode("utf-8"),
         media_type=media_type,

@@ -173,3 +173,22 @@ def test_no_retention_setting_keeps_everything(staff: Desk) -> None:
     staff.client.get("/desk")
     assert staff.store.get(old) is not None
     assert dt.timedelta(days=1) == desk_module.RETENTION_EVERY
+
+
+def test_an_export_file_name_cannot_break_its_header(staff: Desk) -> None:
+    q = desk_helpers.default_questionnaire()
+    odd = 'a"b;c\\d'
+    staff.store.new_screening(
+        source="terminal",
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        questionnaire_hash=q.content_hash,
+        answered_on=dt.date.today(),
+        record_id=odd,
+    )
+    response = staff.client.post(
+        "/desk/record/a%22b%3Bc%5Cd/export", data={"csrf": staff.csrf(), "format": "json"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="record-a_b_c_d.json"'
+    assert json.loads(response.content)["id"] == odd
