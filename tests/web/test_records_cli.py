@@ -221,6 +221,63 @@ def test_import__once_with_bad_files_named_and_skipped_never_quoted(
         assert len(s.records()) == 3
 
 
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda r: [r], "is not an intake record (not a JSON object)"),
+        (
+            lambda r: {**r, "status": "partial"},
+            "status: only complete records belong in the folder itself",
+        ),
+        (lambda r: {**r, "started": MARKER}, "started or finished: not a date and time"),
+        (lambda r: {**r, "questionnaire": MARKER}, "questionnaire: missing, or not an object"),
+        (
+            lambda r: {**r, "questionnaire": {**r["questionnaire"], "version": 3}},
+            "questionnaire.version: missing, or not text",
+        ),
+        (lambda r: {**r, "answers": [MARKER]}, "answers: missing, or not an object"),
+        (lambda r: {**r, "reason": MARKER * 10}, "reason: not a short text"),
+        (
+            lambda r: {**r, "assessment": {**r["assessment"], "verdicts": MARKER}},
+            "assessment: not an assessment this version can read",
+        ),
+    ],
+)
+def test_import__each_kind_of_bad_record_is_named_never_quoted(
+    tmp_path: Path,
+    questionnaire: Questionnaire,
+    capsys: pytest.CaptureFixture[str],
+    change: Any,
+    reason: str,
+) -> None:
+    folder, db = tmp_path / "intake", tmp_path / "records.db"
+    rid = "20261130-110000-ee55"
+    record = intake_file(folder, questionnaire, rid, {**BASELINE, "notes": MARKER})
+    (folder / f"{rid}.json").write_text(json.dumps(change(record)), encoding="utf-8")
+    code, _out, err = run(capsys, "import-intakes", str(folder), "--db", str(db))
+    assert (code, err) == (1, f"error: {folder / (rid + '.json')}: {reason}; skipped\n")
+    assert records_in(db) == 0
+
+
+def test_import__files_that_are_not_text_or_repeat_a_key_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, db = tmp_path / "intake", tmp_path / "records.db"
+    folder.mkdir()
+    (folder / "binary.json").write_bytes(b"\xff\xfe" + MARKER.encode())
+    (folder / "twice.json").write_text(f'{{"id": "{MARKER}", "id": "x"}}', encoding="utf-8")
+    code, out, err = run(capsys, "import-intakes", str(folder), "--db", str(db))
+    assert code == 1 and MARKER not in out + err
+    binary, twice = err.splitlines()
+    assert binary == f"error: {folder / 'binary.json'}: is not UTF-8 text; skipped"
+    assert twice == f"error: {folder / 'twice.json'}: id: given twice; skipped"
+
+
+def records_in(db: Path) -> int:
+    with Store.open(db) as s:
+        return len(s.records())
+
+
 def test_import__a_partial_imported_then_finished_is_completed(
     tmp_path: Path, questionnaire: Questionnaire, capsys: pytest.CaptureFixture[str]
 ) -> None:
