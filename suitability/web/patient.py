@@ -145,6 +145,10 @@ def _current(request: Request, shared: Web) -> Current:
         record = shared.store.get(session.screening_id)
         if record is not None:
             return Current(token, session, record)
+    if shared.kiosk:  # hook for kiosk.py: an ended session's pages lead back to the welcome page
+        from .kiosk import SessionEnded
+
+        raise SessionEnded
     raise WebProblem(403, "No screening is open in this browser", [problem("screening_no_session")])
 
 
