@@ -40,12 +40,20 @@ def _start(client: TestClient, store: Store) -> str:
     return record_id
 
 
-def _leave(client: TestClient) -> str:
-    """Presses "Save and continue later"; returns the code shown."""
+def _leave(client: TestClient, age: str = "44") -> str:
+    """Types an age on the first page and presses "Save and continue later" (which sends the
+    page's own form); returns the code shown."""
     page = client.get("/screening/section/1")
-    assert 'action="/screening/leave"' in page.text
-    left = client.post("/screening/leave", data={"csrf": _csrf(page.text)})
+    assert '<button type="submit" form="answers" name="_action" value="leave">' in page.text
+    assert 'id="answers"' in page.text
+    left = client.post(
+        "/screening/section/1", data={"csrf": _csrf(page.text), "age": age, "_action": "leave"}
+    )
     assert left.status_code == 303 and left.headers["location"] == "/screening/left"
+    return _shown_code(client)
+
+
+def _shown_code(client: TestClient) -> str:
     shown = client.get("/screening/left")
     assert shown.status_code == 200
     match = re.search(r'<p class="return-code" id="return-code">([^<]+)</p>', shown.text)
@@ -129,7 +137,9 @@ def test_save_and_continue_later_gives_a_code_that_continues_once() -> None:
     page = later.get(entered.headers["location"])
     assert page.status_code == 200
     record = store.get(record_id)
-    assert record is not None and record.status == "in_progress" and record.answers == SOME_ANSWERS
+    assert record is not None and record.status == "in_progress"
+    # What was typed on the page left is kept with the rest.
+    assert record.answers == {**SOME_ANSWERS, "age": 44}
 
     # Single use.
     third = _client(store)
@@ -177,6 +187,20 @@ def test_wrong_codes_are_throttled_per_address() -> None:
     store.succeeded(returning.throttle_key_for("testclient"))
     assert _enter(guesser, code).status_code == 303
     assert store.get(record_id).status == "in_progress"  # type: ignore[union-attr]
+
+
+def test_leaving_from_the_review_page() -> None:
+    store = Store.in_memory()
+    client = _client(store)
+    record_id = _start(client, store)
+    review = client.get("/screening/review")
+    assert 'action="/screening/leave"' in review.text
+    left = client.post("/screening/leave", data={"csrf": _csrf(review.text)})
+    assert left.status_code == 303 and left.headers["location"] == "/screening/left"
+    code = _shown_code(client)
+    record = store.get(record_id)
+    assert record is not None and record.status == "partial" and record.answers == SOME_ANSWERS
+    assert _enter(_client(store), code).headers["location"].startswith("/screening/section/")
 
 
 def test_leaving_needs_a_session_and_its_token() -> None:
