@@ -279,7 +279,8 @@ async def alive(request: Request) -> Response:
 
 
 def _staff(request: Request, shared: Web) -> tuple[str, Session]:
-    _kiosk_only(shared)
+    # Not kiosk-only: a server restarted without --kiosk still lets staff reopen what the
+    # desk lists.
     found = shared.staff(request)
     if found is None or found[1].staff is None:
         raise WebProblem(403, "Staff only: please log in at the desk first")

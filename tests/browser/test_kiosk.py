@@ -84,6 +84,7 @@ def test_two_patients_in_a_row_see_nothing_of_each_other(
     with _records(running) as store:
         store.save_answers(ada.id, {**BASELINE, "age": 47, "notes": "Ada's private note"})
     page.goto(running.url + "/screening/review")
+    assert_accessible(page)
     page.get_by_role("button", name="Finish and see the result").click()
     expect(page.get_by_role("heading", name="Your screening result")).to_be_visible()
     assert_accessible(page)

@@ -444,3 +444,16 @@ def test_timed_out_lists_only_recent_kiosk_timeouts() -> None:
     store._write("UPDATE screenings SET updated = ? WHERE id = ?", (then, old))
     assert [r.id for r in kiosk.timed_out(store)] == [recent]
     assert {r.id for r in kiosk.timed_out(store, within=dt.timedelta(days=3))} == {recent, old}
+
+
+def test_staff_can_reopen_after_a_restart_without_kiosk_mode() -> None:
+    store = Store.in_memory()
+    record_id = _timed_out_record(_client(store), "Ada Lovelace")
+    desk = _client(store, kiosk_mode=False)
+    _staff_login(desk)
+    form = desk.get(kiosk.reopen_url(record_id))
+    reopened = desk.post(
+        kiosk.reopen_url(record_id), data={"csrf": _csrf(form.text), "reference": "ada lovelace"}
+    )
+    assert reopened.status_code == 303
+    assert store.get(record_id).status == "in_progress"  # type: ignore[union-attr]
