@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,6 +31,8 @@ from .store import Record, Session, Store, now
 __all__ = [
     "SOURCE",
     "TIMED_OUT",
+    "SessionEnded",
+    "install",
     "reopen_url",
     "router",
     "same_reference",
@@ -142,10 +145,34 @@ def _clean_start(shared: Web) -> RedirectResponse:
 
 
 def _live_page(shared: Web, finished: bool) -> RedirectResponse:
-    # The screening this browser is in: its result once finished, else its sections, which
-    # take the patient to where they were.
+    # The screening this browser is in (the back button from its first page comes here):
+    # its result once finished, else its first page, whose Continue leads on to where the
+    # patient was.
     target = "/screening/result" if finished else "/screening/section/1"
     return RedirectResponse(target, status_code=303)
+
+
+class SessionEnded(WebProblem):
+    """A screening page asked for in kiosk mode without a live session (it ended: Finish, the
+    idle timeout, or another patient's turn). Raised by the screening pages; answered by
+    sending the tablet to the welcome page, so that the back button after Finish finds
+    nothing of the last patient."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "No screening is open in this browser")
+
+
+async def _session_ended(request: Request, exc: Exception) -> Response:
+    shared = web(request)
+    response = RedirectResponse("/", status_code=303)
+    shared.clear_cookie(response, PATIENT_COOKIE)
+    return response
+
+
+def install(app: Any) -> None:
+    """Puts the kiosk's routes on the app, and its answer to the pages of an ended session."""
+    app.include_router(router)
+    app.add_exception_handler(SessionEnded, _session_ended)
 
 
 def _reference_problem(settings: Settings, text: str) -> str | None:
@@ -252,7 +279,8 @@ async def alive(request: Request) -> Response:
 
 
 def _staff(request: Request, shared: Web) -> tuple[str, Session]:
-    _kiosk_only(shared)
+    # Not kiosk-only: a server restarted without --kiosk still lets staff reopen what the
+    # desk lists.
     found = shared.staff(request)
     if found is None or found[1].staff is None:
         raise WebProblem(403, "Staff only: please log in at the desk first")
@@ -312,14 +340,10 @@ async def reopen(request: Request, record_id: str) -> Response:
             "check it with the patient.",
             status=400,
         )
-    current = shared.patient(request)
-    if current is not None:
-        shared.store.end_session(current[0])
     shared.store.audit(staff, "kiosk screening reopened for the patient", record.id)
-    shared.store.reopen(record.id)
     shared.store.end_session(token)
     from .patient import continue_screening
 
-    response = continue_screening(request, shared, record.id, source=SOURCE)
+    response = continue_screening(request, shared, record.id, source=staff)
     shared.clear_cookie(response, STAFF_COOKIE)
     return response

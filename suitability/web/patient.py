@@ -29,7 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from .._messages import problem
+from .._messages import CATALOGUE, problem, render
 from .._values import SPECIAL_LABELS, parse_date
 from ..answers import (
     Answers,
@@ -145,6 +145,10 @@ def _current(request: Request, shared: Web) -> Current:
         record = shared.store.get(session.screening_id)
         if record is not None:
             return Current(token, session, record)
+    if shared.kiosk:  # hook for kiosk.py: an ended session's pages lead back to the welcome page
+        from .kiosk import SessionEnded
+
+        raise SessionEnded
     raise WebProblem(403, "No screening is open in this browser", [problem("screening_no_session")])
 
 
@@ -264,14 +268,20 @@ def _special_words(q: Question) -> str:
 
 
 def _plain(error: Problem, q: Question) -> str:
-    """The patient's wording; a date in it is written as the person types dates."""
-    text = error.text(plain=True)
+    """The patient's wording, with dates written as the person types them (in the
+    questionnaire's locale) rather than as the answers file stores them."""
+    code = error.code
+    params = dict(error.params)
     if q.type == "date":
         for name in ("earliest", "latest"):
-            iso = dict(error.params).get(name)
-            if isinstance(iso, str):
-                text = text.replace(iso, _typed_form(q, iso))
-    return text
+            if isinstance(params.get(name), str):
+                params[name] = _typed_form(q, params[name])
+        if code == "expected_date":
+            code = "expected_date_typed"
+            params["date_form"], params["example"] = _date_form(q)
+    if code not in CATALOGUE:
+        return error.text(plain=True)
+    return render(code, params, plain=True)
 
 
 @dataclass
@@ -443,15 +453,23 @@ async def section_post(request: Request, n: int) -> Response:
     if current.finished:
         return RedirectResponse("/screening/result", status_code=303)
     back = form.get(ACTION) == "back"
+    # Hook for returning.py: "Save and continue later" keeps what this page holds, then leaves.
+    leaving = form.get(ACTION) == "leave"
     stored = visible_answers(q, current.record.answers)
     # Going back needs no answer to be complete, but an answer that cannot be read is shown
     # with its message rather than lost.
-    result = _read_page(q, section, stored, form, current.record.answered_on, require=not back)
+    result = _read_page(
+        q, section, stored, form, current.record.answered_on, require=not (back or leaving)
+    )
     if result.values != current.record.answers:
         try:
             shared.store.save_answers(current.record.id, result.values)
         except StorageError:
             return RedirectResponse("/screening/result", status_code=303)
+    if leaving:
+        from .returning import leave
+
+        return leave(request, shared, current.token, current.record.id)
     if result.errors:
         context = _section_context(shared, n, result.values, result.fields, result.errors)
         return shared.page(

@@ -35,6 +35,7 @@ __all__ = [
     "router",
     "shown",
     "throttle_key",
+    "throttle_key_for",
 ]
 
 ALPHABET = "346789ACDEFHJKMNPRTUWXY"
@@ -73,10 +74,13 @@ def normalise(typed: str) -> str | None:
     return code
 
 
-def throttle_key(request: Request) -> str:
+def throttle_key_for(address: str) -> str:
     """Codes are throttled per client address: one tablet, or one home, at a time."""
-    host = request.client.host if request.client else "unknown"
-    return f"return-code:{host}"
+    return f"return-code:{address}"
+
+
+def throttle_key(request: Request) -> str:
+    return throttle_key_for(request.client.host if request.client else "unknown")
 
 
 def leave(request: Request, shared: Web, token: str, record_id: str) -> Response:
@@ -206,16 +210,10 @@ async def return_continue(request: Request) -> Response:
             status=400,
         )
     shared.store.succeeded(key)
-    # Whatever screening this browser was in is left as it is: the code's screening takes over.
-    current = shared.patient(request)
-    if current is not None:
-        shared.store.end_session(current[0])
-    shared.store.reopen(record_id)
-    shared.store.audit("patient", "continued with a return code", record_id)
     from .patient import continue_screening
 
-    response = continue_screening(
-        request, shared, record_id, source="kiosk" if shared.kiosk else "web"
-    )
+    # Any screening this browser was in is left as it is (its session ends): the code's
+    # screening takes over.
+    response = continue_screening(request, shared, record_id, source="return code")
     shared.clear_cookie(response, RETURN_COOKIE)
     return response

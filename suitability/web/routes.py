@@ -29,5 +29,5 @@ def install(app: Any) -> None:
     app.include_router(home)
     app.include_router(desk.router)
     app.include_router(patient.router)
-    app.include_router(kiosk.router)
+    kiosk.install(app)
     app.include_router(returning.router)
