@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from suitability import assess
+from suitability import assess, default_questionnaire
 from suitability.web import desk as desk_module
 from suitability.web.desk import csv_cell, purge_if_due
 from suitability.web.settings import Settings
@@ -176,7 +176,7 @@ def test_no_retention_setting_keeps_everything(staff: Desk) -> None:
 
 
 def test_an_export_file_name_cannot_break_its_header(staff: Desk) -> None:
-    q = desk_helpers.default_questionnaire()
+    q = default_questionnaire()
     odd = 'a"b;c\\d'
     staff.store.new_screening(
         source="terminal",

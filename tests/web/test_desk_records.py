@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from html import unescape
 
-from suitability import assess
+from suitability import assess, default_questionnaire
 from suitability.web.store import now
 
 from . import desk_helpers
@@ -256,3 +256,52 @@ def test_the_desk_reopens_a_timed_out_kiosk_screening_on_the_tablet() -> None:
     # The tablet is the patient's again: the desk is closed to it.
     assert tablet.client.get("/desk", follow_redirects=False).status_code == 303
     tablet.store.close()
+
+
+def test_plans_reasons_stand_apart_from_the_screening_result(staff: Desk) -> None:
+    answers = {
+        "age": 30,
+        "goals": ["fine_lines"],
+        "pregnant": "no",
+        "needle_discomfort": "severe",
+        "downtime_days": 0,
+    }
+    record_id = add_record(staff.store, answers, reference="Plans Person")
+    page = staff.client.get(f"/desk/record/{record_id}").text
+    plans = page.split("Plans: the fit (never the screening result)", 1)[1].split("</table>")[0]
+    assert page.count("<code>p_needle_fear</code>") == 1
+    assert "<code>p_needle_fear</code>" in plans and "<code>p_downtime_lt2d</code>" in plans
+    assert "Ask about their plans: MESO, BTX, FILL, MN" in _text(plans)
+    summary = _text(page.split('id="summary-title"', 1)[1].split("</table>", 1)[0])
+    assert "Ultherapy (focused ultrasound) Discuss with caution" in summary
+    assert "Microneedling Discuss with caution" in summary and "Ask about their plans" in summary
+
+
+def test_a_record_that_serves_no_goal_and_one_of_another_version(staff: Desk) -> None:
+    no_goal = add_record(staff.store, {"age": 30, "goals": ["none"]}, reference="No Goal")
+    assert "no treatment serves the goals given" in _text(staff.client.get("/desk").text)
+    text = _text(staff.client.get(f"/desk/record/{no_goal}").text)
+    assert "Not relevant: serves none of the goals given" in text
+    # Answers to a question this questionnaire no longer has are shown under their ids.
+    older = add_record(
+        staff.store, {"age": 30, "retired_question": ["a", "b"]}, complete=False, reference="Old"
+    )
+    text = _text(staff.client.get(f"/desk/record/{older}").text)
+    assert "Answers to questions of another questionnaire version retired_question a; b" in text
+
+
+def test_a_damaged_assessment_is_said_not_guessed(staff: Desk) -> None:
+    q = default_questionnaire()
+    record_id = staff.store.new_screening(
+        source="web",
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        questionnaire_hash=q.content_hash,
+        answered_on=dt.date.today(),
+        reference="Damaged",
+    )
+    staff.store.finish(record_id, {"age": 30}, '{"verdicts": "not an assessment"}')
+    assert "the assessment could not be read" in _text(staff.client.get("/desk").text)
+    page = staff.client.get(f"/desk/record/{record_id}")
+    assert page.status_code == 200
+    assert "The assessment of this record could not be read." in _text(page.text)
