@@ -117,6 +117,7 @@ def test_staff_log_in_read_the_list_and_a_record_and_export(
     assert_accessible(page)
     page.get_by_role("button", name="Delete this record").click()
     assert page.get_by_role("heading", name="Record deleted").is_visible()
+    assert_accessible(page)
 
     page.get_by_role("link", name="Audit log").click()
     audit = page.locator("table").inner_text()
