@@ -6,7 +6,7 @@ A page asked for without one sends the browser to the login page; a form posted 
 refused (403). Every action on a record is written to the audit log (who, what, which record,
 when), never what the record holds.
 
-Login: a name and a password checked with argon2 (``passwords.verify_password``). A wrong name
+Login: a name and a password checked with argon2 (``passwords.verify``). A wrong name
 and a wrong password give the same message and cost the same work (an unknown name is checked
 against a decoy hash), and attempts are throttled per name and per address.
 
@@ -30,6 +30,7 @@ import weakref
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -114,8 +115,10 @@ def purge_if_due(shared: Web, *, at: dt.datetime | None = None) -> int | None:
         last = _last_purge.get(shared.store)
         if last is not None and moment - last < RETENTION_EVERY:
             return None
+        deleted = shared.store.purge_older_than(days, actor="retention")
+        # Only a purge that was made counts: one the database refused is tried again.
         _last_purge[shared.store] = moment
-    return shared.store.purge_older_than(days, actor="retention")
+    return deleted
 
 
 async def _retention_loop(shared: Web) -> None:
@@ -191,8 +194,14 @@ def _address(request: Request) -> str:
 async def login_page(request: Request) -> Response:
     if _staff(request) is not None:
         return RedirectResponse("/desk", status_code=303)
-    shared = web(request)
-    return _page(shared, request, None, "desk/login.html", {"message": None, "name": ""})
+    return _login_page(web(request), request, None, "")
+
+
+def _login_page(
+    shared: Web, request: Request, message: str | None, name: str, *, status: int = 200
+) -> HTMLResponse:
+    context = {"message": message, "name": name}
+    return _page(shared, request, None, "desk/login.html", context, status=status)
 
 
 @router.post("/desk/login", response_class=HTMLResponse)
@@ -214,10 +223,7 @@ async def login(request: Request) -> Response:
             f"Too many attempts. Please wait {seconds} second{'s' if seconds != 1 else ''} "
             "and try again."
         )
-        return _page(
-            shared, request, None, "desk/login.html", {"message": message, "name": name},
-            status=429,
-        )  # fmt: skip
+        return _login_page(shared, request, message, name, status=429)
     # An unknown name is checked against a decoy hash: the same work, the same answer.
     ok = len(password) <= MAX_PASSWORD and await run_in_threadpool(verify, known, password)
     if not ok:
@@ -225,10 +231,7 @@ async def login(request: Request) -> Response:
         store.failed(keys[1], free=ADDRESS_FREE_TRIES)
         store.audit(actor, "login failed")
         message = "That name and password do not match. Please try again."
-        return _page(
-            shared, request, None, "desk/login.html", {"message": message, "name": name},
-            status=401,
-        )  # fmt: skip
+        return _login_page(shared, request, message, name, status=401)
     for key in keys:
         store.succeeded(key)
     old = request.cookies.get(STAFF_COOKIE)
@@ -261,7 +264,6 @@ class Row:
 
     id: str
     who: str
-    named: bool
     time: str
     status: str
     verdicts: list[tuple[str, str, str, str]]  # (short, name, short word, verdict)
@@ -328,7 +330,6 @@ def _row(record: Record, reopenable: Collection[str] = ()) -> Row:
     return Row(
         id=record.id,
         who=record.reference or f"no name given ({record.id[:6]})",
-        named=bool(record.reference),
         time=_local(record.started),
         status=_status(record, record.id in reopenable),
         verdicts=verdicts,
@@ -351,7 +352,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 async def desk_list(
     request: Request,
     view: View = "today",
-    page: int = Query(default=1, ge=1, le=100_000),
+    page: int = Query(default=1, ge=1, le=2000),
 ) -> Response:
     found = _staff(request)
     if found is None:
@@ -682,7 +683,7 @@ async def mark_reviewed(request: Request, record_id: str) -> Response:
     record = _record_or_404(shared, record_id)
     shared.store.mark_reviewed(record.id, session.staff or "")
     shared.store.audit(session.staff or "", "marked reviewed", record.id)
-    return RedirectResponse(f"/desk/record/{record.id}", status_code=303)
+    return RedirectResponse(f"/desk/record/{quote(record.id, safe='')}", status_code=303)
 
 
 @router.get("/desk/record/{record_id}/delete", response_class=HTMLResponse)
@@ -707,7 +708,7 @@ async def delete(request: Request, record_id: str) -> Response:
     form = await shared.form(request, session, allowed=("confirm",))
     if form.get("confirm") != "delete":
         # Only the confirmation page's button deletes: anything else shows that page.
-        return RedirectResponse(f"/desk/record/{record_id}/delete", status_code=303)
+        return RedirectResponse(f"/desk/record/{quote(record_id, safe='')}/delete", status_code=303)
     record = _record_or_404(shared, record_id)
     shared.store.delete(record.id)
     shared.store.audit(session.staff or "", "deleted", record.id)

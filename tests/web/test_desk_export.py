@@ -175,7 +175,7 @@ def test_no_retention_setting_keeps_everything(staff: Desk) -> None:
     assert dt.timedelta(days=1) == desk_module.RETENTION_EVERY
 
 
-def test_an_export_file_name_cannot_break_its_header(staff: Desk) -> None:
+def test_an_odd_record_id_breaks_no_header_and_no_link(staff: Desk) -> None:
     q = default_questionnaire()
     odd = 'a"b;c\\d'
     staff.store.new_screening(
@@ -192,3 +192,12 @@ def test_an_export_file_name_cannot_break_its_header(staff: Desk) -> None:
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="record-a_b_c_d.json"'
     assert json.loads(response.content)["id"] == odd
+    page = staff.client.get("/desk/record/a%22b%3Bc%5Cd")
+    assert page.status_code == 200
+    assert 'href="/desk/record/a%22b%3Bc%5Cd/delete"' in page.text
+    reviewed = staff.client.post(
+        "/desk/record/a%22b%3Bc%5Cd/reviewed",
+        data={"csrf": staff.csrf()},
+        follow_redirects=False,
+    )
+    assert reviewed.headers["location"] == "/desk/record/a%22b%3Bc%5Cd"
