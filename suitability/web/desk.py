@@ -298,32 +298,59 @@ def _assessment(record: Record) -> Assessment | None:
         return None
 
 
+@dataclass(frozen=True)
+class Headline:
+    """What the list and the CSV need of an assessment: each treatment's verdict and fit, and
+    the flags' titles. Read from the stored JSON directly (a full validation of every row's
+    assessment would cost the list a second on a busy machine)."""
+
+    verdicts: dict[str, tuple[str, str]]  # treatment -> (verdict, fit)
+    names: dict[str, str]
+    flags: list[str]
+
+
+def _headline(record: Record) -> Headline | None:
+    """None when the record has no assessment, or one that cannot be read as one."""
+    data = record.assessment
+    if record.status != "complete" or not isinstance(data, dict):
+        return None
+    try:
+        verdicts = {str(t): (str(v["verdict"]), str(v["fit"])) for t, v in data["verdicts"].items()}
+        names = {str(t): str(v["name"]) for t, v in data["verdicts"].items()}
+        flags = [str(f["title"]) for f in data["flags"]]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if any(v not in VERDICT_WORDS for v, _ in verdicts.values()):
+        return None
+    return Headline(verdicts, names, flags)
+
+
 def _row(record: Record, reopenable: Collection[str] = ()) -> Row:
-    assessment = _assessment(record)
+    headline = _headline(record)
     verdicts: list[tuple[str, str, str, str]] = []
     flags: list[str] = []
-    headline = ""
+    line = ""
     if record.status != "complete":
         # Verdicts from an unfinished screening would read unanswered questions as findings.
-        headline = f"not assessed: {_count(len(record.answers), 'answer')} so far"
-    elif assessment is None:
-        headline = "the assessment could not be read"
+        line = f"not assessed: {_count(len(record.answers), 'answer')} so far"
+    elif headline is None:
+        line = "the assessment could not be read"
     else:
         for treatment in TREATMENTS:
-            verdict = assessment.verdicts.get(treatment)
-            if verdict is None or verdict.verdict == "not_relevant":
+            verdict, _fit = headline.verdicts.get(treatment, ("not_relevant", ""))
+            if verdict == "not_relevant":
                 continue
             verdicts.append(
                 (
                     SHORT.get(treatment, treatment),
-                    verdict.name,
-                    VERDICT_WORDS[verdict.verdict][0],
-                    verdict.verdict,
+                    headline.names.get(treatment, treatment),
+                    VERDICT_WORDS[verdict][0],
+                    verdict,
                 )
             )
         if not verdicts:
-            headline = "no treatment serves the goals given"
-        flags = [flag.title for flag in assessment.flags]
+            line = "no treatment serves the goals given"
+        flags = headline.flags
     reviewed = None
     if record.reviewed_by:
         reviewed = f"{record.reviewed_by}, {_local(record.reviewed_at)}"
@@ -333,7 +360,7 @@ def _row(record: Record, reopenable: Collection[str] = ()) -> Row:
         time=_local(record.started),
         status=_status(record, record.id in reopenable),
         verdicts=verdicts,
-        headline=headline,
+        headline=line,
         flags=flags,
         reviewed=reviewed,
         reopenable=record.id in reopenable,
@@ -808,16 +835,12 @@ def record_csv(records: Sequence[Record], questionnaire: Questionnaire) -> str:
             exported["reviewed_by"],
             exported["reviewed_at"],
         ]
-        assessment = _assessment(record) if record.status == "complete" else None
+        headline = _headline(record)
         verdicts = [
-            assessment.verdicts[t].verdict if assessment and t in assessment.verdicts else None
-            for t in TREATMENTS
+            headline.verdicts.get(t, (None, None))[0] if headline else None for t in TREATMENTS
         ]
-        fits = [
-            assessment.verdicts[t].fit if assessment and t in assessment.verdicts else None
-            for t in TREATMENTS
-        ]
-        flags = "; ".join(f.title for f in assessment.flags) if assessment else None
+        fits = [headline.verdicts.get(t, (None, None))[1] if headline else None for t in TREATMENTS]
+        flags = "; ".join(headline.flags) if headline else None
         answers = [record.answers.get(q) for q in [*question_ids, *extra]]
         writer.writerow([csv_cell(c) for c in [*meta, *verdicts, *fits, flags, *answers]])
     return out.getvalue()
