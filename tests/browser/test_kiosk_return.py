@@ -61,6 +61,10 @@ def test_a_return_code_continues_the_screening_once(server: StartServer, new_pag
     _enter(third, running, code)
     expect(third.get_by_role("alert")).to_contain_text("That code does not continue a screening.")
     assert_accessible(third)
+    # The code never reached a URL, so the access log never saw it.
+    logs = running.logs()
+    assert "/screening/return" in logs
+    assert code not in logs and code.replace("-", "") not in logs
 
 
 def test_wrong_codes_are_throttled(server: StartServer, new_page: NewPage) -> None:
