@@ -460,7 +460,7 @@ async def section_post(request: Request, n: int) -> Response:
     if current.finished:
         return RedirectResponse("/screening/result", status_code=303)
     back = form.get(ACTION) == "back"
-    # Hook for returning.py: "Save and continue later" keeps what this page holds, then leaves.
+    # Hook for returning.py: "Save and return later" keeps what this page holds, then leaves.
     leaving = form.get(ACTION) == "leave"
     stored = visible_answers(q, current.record.answers)
     # Going back needs no answer to be complete, but an answer that cannot be read is shown

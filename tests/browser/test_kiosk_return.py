@@ -21,7 +21,7 @@ def _enter(page: Page, server: Server, code: str) -> None:
 
 
 def _save_and_leave(page: Page) -> str:
-    page.get_by_role("button", name="Save and continue later").click()
+    page.get_by_role("button", name="Save and return later").click()
     expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
     assert_accessible(page)
     code = page.locator("#return-code").inner_text().strip()

@@ -42,7 +42,7 @@ def _start(client: TestClient, store: Store) -> str:
 
 
 def _leave(client: TestClient, age: str = "44") -> str:
-    """Types an age on the first page and presses "Save and continue later" (which sends the
+    """Types an age on the first page and presses "Save and return later" (which sends the
     page's own form); returns the code shown."""
     page = client.get("/screening/section/1")
     assert '<button type="submit" form="answers" name="_action" value="leave">' in page.text
