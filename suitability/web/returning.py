@@ -116,7 +116,7 @@ def _to_start(shared: Web) -> RedirectResponse:
 
 @router.post("/screening/leave")
 async def leave_screening(request: Request) -> Response:
-    """ "Save and continue later": the answers given so far are kept, with a return code."""
+    """ "Save and return later": the answers given so far are kept, with a return code."""
     shared = web(request)
     found = shared.patient(request)
     if found is None:

@@ -21,7 +21,7 @@ def _enter(page: Page, server: Server, code: str) -> None:
 
 
 def _save_and_leave(page: Page) -> str:
-    page.get_by_role("button", name="Save and continue later").click()
+    page.get_by_role("button", name="Save and return later").click()
     expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
     assert_accessible(page)
     code = page.locator("#return-code").inner_text().strip()
@@ -61,6 +61,10 @@ def test_a_return_code_continues_the_screening_once(server: StartServer, new_pag
     _enter(third, running, code)
     expect(third.get_by_role("alert")).to_contain_text("That code does not continue a screening.")
     assert_accessible(third)
+    # The code never reached a URL, so the access log never saw it.
+    logs = running.logs()
+    assert "/screening/return" in logs
+    assert code not in logs and code.replace("-", "") not in logs
 
 
 def test_wrong_codes_are_throttled(server: StartServer, new_page: NewPage) -> None:

@@ -457,3 +457,31 @@ def test_staff_can_reopen_after_a_restart_without_kiosk_mode() -> None:
     )
     assert reopened.status_code == 303
     assert store.get(record_id).status == "in_progress"  # type: ignore[union-attr]
+
+
+def test_a_reference_over_the_limit_is_refused() -> None:
+    client = _client(Store.in_memory())
+    welcome = client.get("/")
+    refused = client.post(
+        "/kiosk/start", data={"csrf": _csrf(welcome.text), "reference": "A" * 201}
+    )
+    assert refused.status_code == 400
+    assert "Please keep this under 200 characters." in refused.text
+    assert "A" * 201 not in refused.text  # what was typed is not shown back
+
+
+def test_a_second_press_of_start_goes_on_with_the_same_screening() -> None:
+    client = _client(Store.in_memory())
+    welcome = client.get("/")
+    record_id = _start(client)
+    again = client.post("/kiosk/start", data={"csrf": _csrf(welcome.text), "reference": "Bea"})
+    assert again.status_code == 303 and again.headers["location"] == "/screening/section/1"
+    assert [r.id for r in _store(client).records()] == [record_id]
+
+
+def test_the_welcome_page_forgets_a_stale_patient_cookie() -> None:
+    client = _client(Store.in_memory())
+    client.cookies.set(PATIENT_COOKIE, "ended-long-ago", domain="127.0.0.1")
+    welcome = client.get("/")
+    assert welcome.status_code == 200 and "Welcome" in welcome.text
+    assert PATIENT_COOKIE not in client.cookies

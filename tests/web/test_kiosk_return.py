@@ -32,16 +32,17 @@ def _csrf(html: str) -> str:
 
 
 def _start(client: TestClient, store: Store) -> str:
+    before = {r.id for r in store.records()}
     home = client.get("/")
     started = client.post("/screening/start", data={"csrf": _csrf(home.text)})
     assert started.status_code == 303
-    record_id = store.records()[0].id
+    (record_id,) = {r.id for r in store.records()} - before
     store.save_answers(record_id, SOME_ANSWERS)
     return record_id
 
 
 def _leave(client: TestClient, age: str = "44") -> str:
-    """Types an age on the first page and presses "Save and continue later" (which sends the
+    """Types an age on the first page and presses "Save and return later" (which sends the
     page's own form); returns the code shown."""
     page = client.get("/screening/section/1")
     assert '<button type="submit" form="answers" name="_action" value="leave">' in page.text
@@ -234,3 +235,37 @@ def test_the_code_page_in_kiosk_mode_is_cleared_for_the_next_person() -> None:
     assert client.get("/screening/left").headers["location"] == "/"
     # On the tablet, the code continues the screening too.
     assert _enter(client, code).status_code == 303
+
+
+def test_a_code_already_live_elsewhere_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.in_memory()
+    client = _client(store)
+    first = _start(client, store)
+    store.set_return_code(first, "K7PMX4R3T", now() + dt.timedelta(hours=1))
+    other = _client(store)
+    _start(other, store)
+    drawn = iter(["K7PMX4R3T", "W4C-9HJ-EXA".replace("-", "")])
+    monkeypatch.setattr(returning, "new_code", lambda: next(drawn))
+    assert _leave(other) == "W4C-9HJ-EXA"
+
+
+def test_leaving_a_finished_screening_only_ends_the_session() -> None:
+    store = Store.in_memory()
+    client = _client(store)
+    record_id = _start(client, store)
+    page = client.get("/screening/review")
+    store.finish(record_id, SOME_ANSWERS, "{}")
+    left = client.post("/screening/leave", data={"csrf": _csrf(page.text)})
+    assert left.status_code == 303 and left.headers["location"] == "/"
+    assert returning.RETURN_COOKIE not in client.cookies
+    assert store.get(record_id).status == "complete"  # type: ignore[union-attr]
+
+
+def test_a_long_pause_is_told_in_minutes() -> None:
+    store = Store.in_memory()
+    client = _client(store)
+    for _ in range(12):
+        store.failed(returning.throttle_key_for("testclient"))
+    blocked = _enter(client, "K7P-MX4-R3T")
+    assert blocked.status_code == 429
+    assert re.search(r"Please wait \d+ minutes and try again", blocked.text)
