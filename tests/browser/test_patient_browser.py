@@ -191,7 +191,6 @@ def test_a_whole_screening_with_back_review_a_change_and_show_if(
 
 
 def test_a_whole_screening_with_javascript_off(server: StartServer, page_nojs: Page) -> None:
-    # (axe-core runs as a script, so these pages are checked with JavaScript on, above.)
     page = page_nojs
     running = server()
     _start(page, running.url)
@@ -204,6 +203,7 @@ def test_a_whole_screening_with_javascript_off(server: StartServer, page_nojs: P
     expect(page.locator("#o-isotretinoin_months")).to_contain_text(
         "Answer this only if you answered “Yes, in the past”"
     )
+    assert_accessible(page)
     _answer_section(page, {**answers, "isotretinoin": "never", "isotretinoin_months": "a while"})
     expect(page.locator("h1")).to_have_text("Implants and past treatments")
     page.get_by_role("button", name="Back").click()
@@ -214,12 +214,16 @@ def test_a_whole_screening_with_javascript_off(server: StartServer, page_nojs: P
     page.locator("#q-isotretinoin input[value='past']").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#e-isotretinoin_months")).to_contain_text("This question needs an answer.")
+    assert_accessible(page)
     _answer_section(page, answers)
     _through_to_review(page, answers)
     assert "14 months" in page.locator("main").inner_text()
+    assert_accessible(page)
     page.get_by_role("button", name="Finish and see the result").click()
     expect(page.locator("h1")).to_have_text("Your screening result")
+    assert_accessible(page)
     page.goto(running.url + "/screening/handout")
+    assert_accessible(page)
 
 
 # --------------------------------------------------------------------------- show-if agreement
@@ -350,12 +354,15 @@ def test_the_page_shows_each_conditional_question_exactly_when_the_server_would(
 # --------------------------------------------------------------------------- the printed handout
 
 
-def _finished(page: Page, url: str, answers: dict[str, Any]) -> None:
+def _finished(page: Page, url: str, answers: dict[str, Any]) -> list[str]:
+    """Finishes a screening and opens its handout; returns the titles of what to mention."""
     _start(page, url)
     _through_to_review(page, answers)
     page.get_by_role("button", name="Finish and see the result").click()
     expect(page.locator("h1")).to_have_text("Your screening result")
+    mention = page.locator(".flags > li > strong").all_inner_texts()
     page.goto(url + "/screening/handout")
+    return mention
 
 
 def _pdf_pages(page: Page, paper: str) -> list[str]:
@@ -380,7 +387,8 @@ def test_the_printed_handout_has_the_summary_and_what_to_mention_on_page_one(
         "downtime_days": "0",
         "sessions": "one_visit",
     }
-    _finished(page, running.url, answers)
+    mention = _finished(page, running.url, answers)
+    assert len(mention) >= 6
     for paper in ("A4", "Letter"):
         pages = _pdf_pages(page, paper)
         assert len(pages) >= 3, paper
@@ -389,7 +397,9 @@ def test_the_printed_handout_has_the_summary_and_what_to_mention_on_page_one(
         assert "Summary" in first and "To mention to the practitioner" in first, paper
         for name in ("Mesotherapy", "Chemical peel", "Laser resurfacing", "Ultherapy"):
             assert name in first, (paper, name)
-        # The whole list of things to mention is on page 1: its last flag too.
+        # The whole list of things to mention is on page 1, its last item too.
+        for title in mention:
+            assert " ".join(title.split()) in first, (paper, title)
         assert "Marker-Q9" not in first  # the notes come later, with the answers
         assert "Each treatment" not in first
         assert "Page 1 of " in first, paper
