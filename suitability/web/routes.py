@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from . import api
 from .app import web
 
 __all__ = ["install"]
@@ -22,3 +23,4 @@ async def welcome(request: Request) -> HTMLResponse:
 
 def install(app: Any) -> None:
     app.include_router(home)
+    api.install(app)
