@@ -34,6 +34,8 @@ __all__ = [
     "Record",
     "Session",
     "Store",
+    "Token",
+    "digest",
     "now",
 ]
 
@@ -171,6 +173,17 @@ class AuditEntry:
     record_id: str | None
 
 
+@dataclass(frozen=True)
+class Token:
+    """An API token as listed: never its secret, which only its holder has."""
+
+    id: str
+    staff: str
+    label: str | None
+    created: dt.datetime
+    revoked: dt.datetime | None
+
+
 def _record(row: sqlite3.Row) -> Record:
     return Record(
         id=row["id"],
@@ -199,43 +212,49 @@ def _dumps(value: Any) -> str:
 
 class Store:
     """The records database. Thread-safe: one connection, used under a lock (SQLite writes one
-    transaction at a time anyway, and the web server's threads each hold it briefly)."""
+    transaction at a time anyway, and the web server's threads each hold it briefly).
+
+    Every failure of the database underneath (a full disk, a read-only or locked file, a
+    damaged file or one that is not a database) is raised as StorageError, naming the database
+    and the reason in plain words; never with anything a record holds."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
         self._db = connection
         self._lock = threading.RLock()
         self.path = path
+        self.name = f"the records database {path}" if path else "the in-memory records database"
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        """Opens (creating if need be) the database at ``path``: the file mode 0600, a new
-        folder 0700, write-ahead logging, and the schema brought up to date."""
+    def open(cls, path: str | Path, *, create: bool = True, busy_timeout: float = 10.0) -> Store:
+        """Opens (creating if need be, unless ``create`` is false) the database at ``path``:
+        the file mode 0600, a new folder 0700, write-ahead logging, and the schema brought up
+        to date. ``busy_timeout`` is how long a write waits for another program's."""
         target = Path(path)
+        name = f"the records database {target}"
+        if not create and not target.is_file():
+            raise StorageError(f"{name}: there is no such file")
         try:
             make_private_folders(target.parent)
             # Created here with 0600 before SQLite opens it, whatever the umask; SQLite's own
             # -wal and -shm files take the main file's permissions.
             fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-            os.fchmod(fd, 0o600)
-            os.close(fd)
+            try:
+                os.fchmod(fd, 0o600)
+            finally:
+                os.close(fd)
             connection = sqlite3.connect(
-                target, check_same_thread=False, isolation_level=None, timeout=10.0
+                target, check_same_thread=False, isolation_level=None, timeout=busy_timeout
             )
         except (OSError, sqlite3.Error) as exc:
-            raise StorageError(
-                f"cannot open the records database {target}: {_reason(exc)}"
-            ) from None
+            raise StorageError(f"{name}: cannot be opened: {_reason(exc)}") from None
         store = cls(connection, target)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            store._prepare()
-        except sqlite3.DatabaseError as exc:
+            store._prepare(wal=True)
+        except BaseException:
             connection.close()
-            raise StorageError(
-                f"cannot use the records database {target}: {_reason(exc)}"
-            ) from None
+            raise
         return store
 
     @classmethod
@@ -244,67 +263,96 @@ class Store:
         store = cls(
             sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None), None
         )
-        store._prepare()
+        store._prepare(wal=False)
         return store
 
-    def _prepare(self) -> None:
+    def _prepare(self, *, wal: bool) -> None:
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA synchronous=FULL")  # an answer given is an answer kept
+        try:
+            if wal:
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA synchronous=FULL")  # an answer given is an answer kept
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from None
         self.migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @property
     def schema_version(self) -> int:
-        with self._lock:
-            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    @property
+    def journal_mode(self) -> str:
+        return str(self._query("PRAGMA journal_mode")[0][0])
 
     def migrate(self) -> None:
-        with self._lock, self._transaction():
-            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        """Brings the schema up to date in one transaction: a step that fails leaves the
+        database as it was. A database newer than this program is refused, unchanged."""
+        with self._transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
                 raise StorageError(
-                    f"the records database is of schema version {version}, newer than this "
-                    f"program knows ({SCHEMA_VERSION}); it was left unchanged. Use a newer "
-                    "version of suitability."
+                    f"{self.name}: it is of schema version {version}, newer than this program "
+                    f"knows ({SCHEMA_VERSION}); it was left unchanged. Use a newer version of "
+                    "suitability."
                 )
+            if version == SCHEMA_VERSION:
+                return
             for step in MIGRATIONS[version:]:
                 for statement in _statements(step):
-                    self._db.execute(statement)
+                    db.execute(statement)
             # PRAGMA takes no parameters; the value is this module's own integer.
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.close()
+
+    def _fault(self, exc: sqlite3.Error | OSError | ValueError) -> StorageError:
+        return StorageError(f"{self.name}: {_reason(exc)}")
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any database failure inside it rolls it back and is raised
+        as StorageError."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from None
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                if isinstance(exc, (sqlite3.Error, ValueError)):
+                    raise self._fault(exc) from None
                 raise
-            else:
-                try:
-                    self._db.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    self._db.execute("ROLLBACK")
-                    raise StorageError(
-                        f"the records database refused a write: {_reason(exc)}"
-                    ) from None
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return list(self._db.execute(sql, params).fetchall())
+            try:
+                return list(self._db.execute(sql, params).fetchall())
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from None
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._transaction() as db:
+            return db.execute(sql, params).rowcount
+
+    def _records(self, rows: list[sqlite3.Row]) -> list[Record]:
         try:
-            with self._transaction() as db:
-                return db.execute(sql, params).rowcount
-        except sqlite3.Error as exc:
-            raise StorageError(f"the records database refused a write: {_reason(exc)}") from None
+            return [_record(row) for row in rows]
+        except (ValueError, TypeError, KeyError):
+            raise self._fault(ValueError("a stored record is damaged")) from None
 
     # ------------------------------------------------------------------ screenings
 
@@ -383,7 +431,7 @@ class Store:
 
     def get(self, record_id: str) -> Record | None:
         rows = self._query("SELECT * FROM screenings WHERE id = ?", (record_id,))
-        return _record(rows[0]) if rows else None
+        return self._records(rows)[0] if rows else None
 
     def records(
         self,
@@ -402,7 +450,7 @@ class Store:
                 limit,
             ),
         )
-        return [_record(row) for row in rows]
+        return self._records(rows)
 
     def mark_reviewed(self, record_id: str, staff: str) -> bool:
         return (
@@ -418,16 +466,28 @@ class Store:
             db.execute("DELETE FROM sessions WHERE screening_id = ?", (record_id,))
             return db.execute("DELETE FROM screenings WHERE id = ?", (record_id,)).rowcount == 1
 
-    def purge_older_than(self, days: int) -> int:
-        """Deletes records started more than ``days`` days ago; returns how many."""
+    def purge_older_than(self, days: int, *, actor: str | None = None) -> int:
+        """Deletes records started more than ``days`` days ago; returns how many. With an
+        ``actor``, each deletion is audited in the same transaction (by id, nothing more)."""
         cutoff = _iso(now() - dt.timedelta(days=days))
         with self._transaction() as db:
+            doomed = [
+                str(row[0])
+                for row in db.execute("SELECT id FROM screenings WHERE started < ?", (cutoff,))
+            ]
             db.execute(
                 "DELETE FROM sessions WHERE screening_id IN "
                 "(SELECT id FROM screenings WHERE started < ?)",
                 (cutoff,),
             )
-            return db.execute("DELETE FROM screenings WHERE started < ?", (cutoff,)).rowcount
+            deleted = db.execute("DELETE FROM screenings WHERE started < ?", (cutoff,)).rowcount
+            if actor is not None:
+                at = _iso(now())
+                db.executemany(
+                    "INSERT INTO audit (at, actor, action, record_id) VALUES (?, ?, ?, ?)",
+                    [(at, actor, f"deleted after {days} days (retention)", rid) for rid in doomed],
+                )
+            return int(deleted)
 
     # ------------------------------------------------------------------ return codes
 
@@ -524,6 +584,149 @@ class Store:
         if staff is not None:
             self._write("DELETE FROM sessions WHERE staff = ?", (staff,))
 
+    def import_screening(
+        self,
+        *,
+        record_id: str,
+        status: str,
+        reason: str | None,
+        source: str,
+        started: dt.datetime,
+        finished: dt.datetime | None,
+        questionnaire_id: str,
+        questionnaire_version: str,
+        questionnaire_hash: str,
+        answered_on: dt.date,
+        answers: dict[str, Any],
+        assessment_json: str | None,
+    ) -> str:
+        """Adds a record made elsewhere (an intake folder), keeping its own id and times.
+        Returns "added"; "kept" when a record of that id is here already (importing twice
+        changes nothing); "completed" when the one here was partial and this one is complete."""
+        values = (
+            _iso(started),
+            _iso(finished or started),
+            _iso(finished) if finished else None,
+            status,
+            reason,
+            source,
+            questionnaire_id,
+            questionnaire_version,
+            questionnaire_hash,
+            answered_on.isoformat(),
+            _dumps(answers),
+            assessment_json,
+        )
+        with self._transaction() as db:
+            row = db.execute("SELECT status FROM screenings WHERE id = ?", (record_id,)).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO screenings (started, updated, finished, status, reason, source, "
+                    "questionnaire_id, questionnaire_version, questionnaire_hash, answered_on, "
+                    "answers, assessment, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, record_id),
+                )
+                return "added"
+            if row["status"] == "complete" or status != "complete":
+                return "kept"
+            db.execute(
+                "UPDATE screenings SET started = ?, updated = ?, finished = ?, status = ?, "
+                "reason = ?, source = ?, questionnaire_id = ?, questionnaire_version = ?, "
+                "questionnaire_hash = ?, answered_on = ?, answers = ?, assessment = ?, "
+                "needs_staff = 0, return_hash = NULL, return_expires = NULL WHERE id = ?",
+                (*values, record_id),
+            )
+            return "completed"
+
+    # ------------------------------------------------------------------ staff
+
+    def add_staff(self, name: str, password_hash: str) -> bool:
+        """Adds a staff member with an argon2 hash of their password (see ``passwords``);
+        False, and nothing changed, when the name is taken."""
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
+                return False
+            db.execute(
+                "INSERT INTO staff (name, password_hash, created) VALUES (?, ?, ?)",
+                (name, password_hash, _iso(now())),
+            )
+            return True
+
+    def set_password(self, name: str, password_hash: str) -> bool:
+        """Replaces a staff member's password hash; False when there is no such member."""
+        return (
+            self._write("UPDATE staff SET password_hash = ? WHERE name = ?", (password_hash, name))
+            == 1
+        )
+
+    def remove_staff(self, name: str) -> bool:
+        """Removes a staff member, ends their sessions and revokes their API tokens, at once;
+        False when there is no such member. The audit log keeps their name."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM sessions WHERE staff = ?", (name,))
+            db.execute(
+                "UPDATE tokens SET revoked = ? WHERE staff = ? AND revoked IS NULL",
+                (_iso(now()), name),
+            )
+            return db.execute("DELETE FROM staff WHERE name = ?", (name,)).rowcount == 1
+
+    def staff_hash(self, name: str) -> str | None:
+        """The password hash of ``name``, None when there is no such member."""
+        rows = self._query("SELECT password_hash FROM staff WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
+    def staff_names(self) -> list[str]:
+        return [str(r[0]) for r in self._query("SELECT name FROM staff ORDER BY name")]
+
+    # ------------------------------------------------------------------ API tokens
+
+    def add_token(self, staff: str, label: str | None = None) -> tuple[str, str]:
+        """A new API token for ``staff``: returns (its id, its secret). The secret is for the
+        person to copy now; only its digest is kept, so it can never be shown again."""
+        token_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM staff WHERE name = ?", (staff,)).fetchone() is None:
+                raise StorageError(f"{self.name}: there is no staff member named {staff!r}")
+            db.execute(
+                "INSERT INTO tokens (id, token_hash, staff, label, created) VALUES (?, ?, ?, ?, ?)",
+                (token_id, digest(secret), staff, label, _iso(now())),
+            )
+        return token_id, secret
+
+    def token_staff(self, secret: str) -> str | None:
+        """The staff member an API token acts for; None when it is unknown, revoked, or its
+        staff member has been removed."""
+        rows = self._query(
+            "SELECT t.staff FROM tokens t JOIN staff s ON s.name = t.staff "
+            "WHERE t.token_hash = ? AND t.revoked IS NULL",
+            (digest(secret),),
+        )
+        return str(rows[0][0]) if rows else None
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Revokes a token; False when there is no such token or it was revoked already."""
+        return (
+            self._write(
+                "UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL",
+                (_iso(now()), token_id),
+            )
+            == 1
+        )
+
+    def tokens(self) -> list[Token]:
+        rows = self._query("SELECT * FROM tokens ORDER BY created, id")
+        return [
+            Token(
+                r["id"],
+                r["staff"],
+                r["label"],
+                _from_iso(r["created"]),
+                _from_iso(r["revoked"]) if r["revoked"] else None,
+            )
+            for r in rows
+        ]
+
     # ------------------------------------------------------------------ audit
 
     def audit(self, actor: str, action: str, record_id: str | None = None) -> None:
@@ -569,14 +772,18 @@ class Store:
     # ------------------------------------------------------------------ backup
 
     def backup(self, destination: str | Path) -> Path:
-        """Copies the database, consistently while it is in use, to a new file (mode 0600)."""
+        """Copies the database, consistently while it is in use (SQLite's backup API: copying
+        a write-ahead-logged file is not safe), to a new file of mode 0600 that is never an
+        existing one. The copy stands alone: no -wal file goes with it."""
         target = Path(destination)
-        if target.exists():
-            raise StorageError(f"{target} already exists; it was left unchanged")
+        where = f"cannot back up {self.name} to {target}"
+        if target.exists() or target.is_symlink():
+            raise StorageError(f"{target}: it exists already and was left unchanged")
         temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
             make_private_folders(target.parent)
             fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            os.fchmod(fd, 0o600)
             os.close(fd)
             copy = sqlite3.connect(temp)
             try:
@@ -585,14 +792,19 @@ class Store:
                 copy.execute("PRAGMA journal_mode=DELETE")
             finally:
                 copy.close()
-            os.link(temp, target)
+            with temp.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.link(temp, target)  # fails if the target appeared meanwhile: never replaced
         except FileExistsError:
-            raise StorageError(f"{target} already exists; it was left unchanged") from None
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"cannot back up to {target}: {_reason(exc)}") from None
+            raise StorageError(f"{target}: it exists already and was left unchanged") from None
+        except OSError as exc:
+            raise StorageError(f"{where}: {_reason(exc)}") from None
+        except sqlite3.Error as exc:
+            raise StorageError(f"{where}: {_reason(exc)}") from None
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+            for leftover in (temp, temp.with_name(temp.name + "-journal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
         return target
 
 
@@ -600,7 +812,42 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
+# SQLite's primary result codes (the low byte of an extended code), in plain words.
+_SQLITE_REASONS = {
+    5: "it is locked by another program (try again when that program has finished)",
+    6: "it is locked by another program (try again when that program has finished)",
+    8: "it is read-only here (check the permissions of the file and of its folder)",
+    10: "the disk refused to read or write it (it may be full, removed or failing)",
+    11: "the file is damaged (restore it from a backup)",
+    13: "the disk is full (free some space; the answers already saved are kept)",
+    14: "the file cannot be opened (check that its folder exists and can be written)",
+    23: "access to it was refused",
+    26: "the file is not a records database",
+}
+# The same by SQLite's message, for Pythons before 3.11 that do not give the code.
+_SQLITE_MESSAGES = {
+    "database is locked": 5,
+    "database table is locked": 6,
+    "attempt to write a readonly database": 8,
+    "disk I/O error": 10,
+    "database disk image is malformed": 11,
+    "database or disk is full": 13,
+    "unable to open database file": 14,
+    "authorization denied": 23,
+    "file is not a database": 26,
+}
+
+
 def _reason(exc: BaseException) -> str:
+    """Why, in plain words. SQLite's messages never carry the values bound to a statement,
+    so nothing a record holds can reach an error message through them."""
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is None:
+            code = _SQLITE_MESSAGES.get(str(exc))
+        if code is not None and code & 0xFF in _SQLITE_REASONS:
+            return _SQLITE_REASONS[code & 0xFF]
+        return f"the database refused the operation ({exc})"
     return str(exc)
