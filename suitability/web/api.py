@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -267,16 +266,13 @@ def install(app: Any) -> None:
 
     app.add_exception_handler(Unauthorized, unauthorized)
 
+    app.description = DESCRIPTION
+    described = type(app).openapi
+
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = get_openapi(
-                title="suitability",
-                version=app.version,
-                description=DESCRIPTION,
-                # Only the API: the pages are for people, whatever their routers declare.
-                routes=[r for r in app.routes if str(getattr(r, "path", "")).startswith("/api/")],
-            )
-        found: dict[str, Any] = app.openapi_schema
+        found: dict[str, Any] = described(app)
+        # Only the API: the pages are for people, whatever their routers declare.
+        found["paths"] = {p: v for p, v in found["paths"].items() if p.startswith("/api/")}
         return found
 
     app.openapi = openapi

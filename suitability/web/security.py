@@ -12,6 +12,7 @@ ASGI middleware (it runs before any route, and costs microseconds).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -124,28 +125,32 @@ class BodyLimit:
             await _refuse(scope, send, limit)
             return
         seen = 0
-        started = False
+        started = over = False
 
         async def counted_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    over = True
                     raise _TooLarge
             return message
 
         async def watched_send(message: Message) -> None:
             nonlocal started
+            # Once the body is over its limit, the answer is 413: whatever the framework makes
+            # of the interrupted read (its 500 page for an exception) is not sent.
+            if over and not started:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, counted_receive, watched_send)
-        except _TooLarge:
-            if not started:
-                await _refuse(scope, send, limit)
+        if over and not started:
+            await _refuse(scope, send, limit)
 
 
 def _content_length(scope: Scope) -> int | None:
