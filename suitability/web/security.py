@@ -12,7 +12,6 @@ ASGI middleware (it runs before any route, and costs microseconds).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import time
@@ -125,32 +124,28 @@ class BodyLimit:
             await _refuse(scope, send, limit)
             return
         seen = 0
-        started = over = False
+        started = False
 
         async def counted_receive() -> Message:
-            nonlocal seen, over
+            nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    over = True
                     raise _TooLarge
             return message
 
         async def watched_send(message: Message) -> None:
             nonlocal started
-            # Once the body is over its limit, the answer is 413: whatever the framework makes
-            # of the interrupted read (its 500 page for an exception) is not sent.
-            if over and not started:
-                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        with contextlib.suppress(_TooLarge):
+        try:
             await self.app(scope, counted_receive, watched_send)
-        if over and not started:
-            await _refuse(scope, send, limit)
+        except _TooLarge:
+            if not started:
+                await _refuse(scope, send, limit)
 
 
 def _content_length(scope: Scope) -> int | None:
