@@ -103,10 +103,6 @@ class SecurityHeaders:
             )
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """Refuses a request body over its limit with 413, before reading it where the length is
     declared, and as soon as it passes the limit where it is streamed."""
@@ -125,27 +121,36 @@ class BodyLimit:
             return
         seen = 0
         started = False
+        refused = False
 
         async def counted_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _TooLarge
+                if seen > limit and not started:
+                    # Answered here and now; the app is told the client has gone, and what
+                    # it still sends is dropped: the 413 is the response.
+                    refused = True
+                    await _refuse(scope, send, limit)
+                    return {"type": "http.disconnect"}
             return message
 
         async def watched_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counted_receive, watched_send)
-        except _TooLarge:
-            if not started:
-                await _refuse(scope, send, limit)
+        except Exception:
+            if not refused:
+                raise
 
 
 def _content_length(scope: Scope) -> int | None:
