@@ -558,5 +558,8 @@ CATALOGUE.update(
         ),
         "api_token_wrong": _same("this API token is not valid (unknown or removed)"),
         "api_not_json": _same("expected a JSON body (Content-Type: application/json)"),
+        "api_query_refused": _same(
+            "answers go in the request body, never in the URL: send no query string"
+        ),
     }
 )

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["AnswersDocument", "ProblemDocument", "install", "router"]
 
 PROBLEM_TYPE = "application/problem+json"
+JSON_TYPE = "application/json"
 ASSESS_ACTION = "api assess"
 REALM = 'Bearer realm="suitability"'
 
@@ -66,9 +67,10 @@ and retention).
 
 **Errors** are `application/problem+json` documents: `title`, `status`, and `problems`, each
 with a `location` (such as `answers.age`) and a `message` that never quotes the value sent.
-401: no token or a wrong one; 413: body over the limit (refused before it is read); 415: not
-JSON; 400: malformed JSON; 422: an answers document that breaks the reader's limits or does
-not fit the questionnaire, with every problem located.
+400: a query string (answers never go in a URL) or malformed JSON; 401: no token or a wrong
+one; 413: a body over the limit (refused before it is read); 415: not JSON; 422: an answers
+document that breaks the reader's limits or does not fit the questionnaire, every problem
+located.
 """
 
 
@@ -109,7 +111,7 @@ class ProblemDocument(BaseModel):
 
 def _problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     words = {
-        400: "Malformed JSON",
+        400: "Malformed JSON, or a query string (answers go in the body)",
         401: "No API token, or a wrong one",
         413: "Body over 1,000,000 bytes (refused before it is read)",
         415: "Not a JSON body",
@@ -199,8 +201,12 @@ async def get_schema(request: Request) -> Response:
         }
     },
 )
-async def post_assess(request: Request, staff: str = Depends(token_staff)) -> Response:  # noqa: B008
+async def post_assess(request: Request, staff: str = Depends(token_staff)) -> Response:
     shared = web(request)
+    if request.url.query:
+        # URLs end up in logs, proxies and browser histories: a client that puts answers
+        # there is told so at once, before it is built that way.
+        raise WebProblem(400, "Answers go in the body", [problem("api_query_refused", "query")])
     _json_content_type(request)
     body = await request.body()
     answers = _read_answers(body, shared.questionnaire)
@@ -215,11 +221,11 @@ def _json_content_type(request: Request) -> None:
     declared = request.headers.get("content-type", "")
     kind, _, rest = declared.partition(";")
     kind = kind.strip().lower()
-    params = dict(
-        (k.strip().lower(), v.strip().strip('"').lower())
+    params = {
+        k.strip().lower(): v.strip().strip('"').lower()
         for k, _, v in (p.partition("=") for p in rest.split(";"))
         if k.strip()
-    )
+    }
     is_json = kind == "application/json" or (
         kind.startswith("application/") and kind.endswith("+json")
     )
@@ -273,6 +279,14 @@ def install(app: Any) -> None:
         found: dict[str, Any] = described(app)
         # Only the API: the pages are for people, whatever their routers declare.
         found["paths"] = {p: v for p, v in found["paths"].items() if p.startswith("/api/")}
+        # FastAPI files a response model under application/json; problems are sent as
+        # application/problem+json, and described so.
+        for operations in found["paths"].values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    if PROBLEM_TYPE in content and JSON_TYPE in content:
+                        response["content"] = {PROBLEM_TYPE: content[JSON_TYPE]}
         return found
 
     app.openapi = openapi
