@@ -43,6 +43,7 @@ __all__ = ["AnswersDocument", "ProblemDocument", "install", "router"]
 PROBLEM_TYPE = "application/problem+json"
 JSON_TYPE = "application/json"
 ASSESS_ACTION = "api assess"
+REFUSED_ACTION = "api assess refused"
 REALM = 'Bearer realm="suitability"'
 
 DESCRIPTION = """\
@@ -51,8 +52,9 @@ software.
 
 **Tokens.** `POST /api/v1/assess` needs `Authorization: Bearer <token>`; a clinic's staff
 member creates one with `suitability staff token NAME`, and every call is audited under that
-name (who and when, never the answers). `GET /api/v1/questionnaire` and `GET /api/v1/schema`
-are public: they hold no patient data, and a booking system builds its form from them.
+name (who and when, never the answers; a refused call as "api assess refused").
+`GET /api/v1/questionnaire` and `GET /api/v1/schema` are public: they hold no patient data,
+and a booking system builds its form from them.
 
 **Answers.** The body of `POST /api/v1/assess` is an answers document in JSON, exactly as
 `GET /api/v1/schema` describes it (the same as `suitability schema`), read as strictly as an
@@ -203,13 +205,19 @@ async def get_schema(request: Request) -> Response:
 )
 async def post_assess(request: Request, staff: str = Depends(token_staff)) -> Response:
     shared = web(request)
-    if request.url.query:
-        # URLs end up in logs, proxies and browser histories: a client that puts answers
-        # there is told so at once, before it is built that way.
-        raise WebProblem(400, "Answers go in the body", [problem("api_query_refused", "query")])
-    _json_content_type(request)
-    body = await request.body()
-    answers = _read_answers(body, shared.questionnaire)
+    try:
+        if request.url.query:
+            # URLs end up in logs, proxies and browser histories: a client that puts answers
+            # there is told so at once, before it is built that way.
+            found = problem("api_query_refused", "query")
+            raise WebProblem(400, "Answers go in the body", [found])
+        _json_content_type(request)
+        answers = _read_answers(await request.body(), shared.questionnaire)
+    except WebProblem:
+        # Who sent what could not be read is worth knowing too (a client misbuilt, or a
+        # token misused); what was sent is not kept.
+        shared.store.audit(staff, REFUSED_ACTION)
+        raise
     assessment = await run_in_threadpool(assess, answers, shared.questionnaire)
     shared.store.audit(staff, ASSESS_ACTION)
     return Response(assessment.to_json(), media_type="application/json")

@@ -145,7 +145,8 @@ def test_assess__every_problem_located_without_the_values_sent(
     assert "answers.KEY-9" in locations  # a key is a location, named; a value never is
     for item in found:
         assert CANARY not in item["message"], item
-    assert store.audit_entries() == []
+    entries = store.audit_entries()
+    assert [(e.actor, e.action) for e in entries] == [("alice", "api assess refused")]
 
 
 @pytest.mark.parametrize(
