@@ -469,14 +469,28 @@ def _plural(n: int, what: str) -> str:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
-    if args.list:
+    if args.list is not None:
+        if args.list and args.db:
+            print("error: intake --list takes DIR or --db PATH, not both", file=sys.stderr)
+            return EXIT_USAGE
+        if args.db:
+            from ._cli_intake_db import list_store_intakes
+
+            return list_store_intakes(Path(args.db))
+        if not args.list:
+            print("error: intake --list needs DIR or --db PATH", file=sys.stderr)
+            return EXIT_USAGE
         return list_intakes(Path(args.list))
-    if not args.out:
-        print("error: intake needs --out DIR (or --list DIR)", file=sys.stderr)
+    if not args.out and not args.db:
+        print("error: intake needs --out DIR or --db PATH (or --list)", file=sys.stderr)
         return EXIT_USAGE
     refused = _needs_terminal("intake")
     if refused is not None:
         return refused
+    if args.db:
+        from ._cli_intake_db import intake_into_store
+
+        return intake_into_store(args)
     from .screen import HangUp
 
     out = Path(args.out)
@@ -578,19 +592,65 @@ class _Intake:
                 choice = "close"
             if choice == "close":
                 _clear(self.console)
-                print(
-                    f"Intake closed: {_plural(self.done, 'screening')} recorded in {self.out}, "
-                    f"{_plural(len(self.kept), 'partial record')} kept in {self.out / 'partial'}."
-                )
+                print(self.closing_line())
                 return EXIT_OK
             if choice == "start":
-                stopped = self.screening(_new_id(), dt.datetime.now(), {})
+                stopped = self.screening(self.new_id(), self.now(), {})
             elif choice == "continue":
                 stopped = self.continue_screening()
             else:
                 continue
             if stopped == "hung up":
                 return EXIT_INTERRUPTED
+
+    # ------------------------------------------------------------------ where records go
+    # The folder of ``intake --out``; _StoreIntake overrides these for ``--db``.
+
+    def closing_line(self) -> str:
+        return (
+            f"Intake closed: {_plural(self.done, 'screening')} recorded in {self.out}, "
+            f"{_plural(len(self.kept), 'partial record')} kept in {self.out / 'partial'}."
+        )
+
+    def new_id(self) -> str:
+        return _new_id()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now()
+
+    def progress(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> None:
+        """Saves the answers so far, as each is given (raises StorageError when it cannot)."""
+        # Written without a resume code: a code given earlier stops working once the
+        # screening it continued has moved on.
+        record = _record(record_id, "partial", "in progress", started, self.q, values)
+        write_private(self.partial_path(record_id), _record_text(record), replace=True)
+
+    def partial_path(self, record_id: str) -> Path:
+        return self.out / "partial" / f"{record_id}.json"
+
+    def complete(
+        self, record_id: str, started: dt.datetime, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Keeps the finished screening's record (asking staff where, if it cannot be
+        written) and returns it."""
+        record = _record(record_id, "complete", None, started, self.q, values)
+        self.keep(self.out, f"{record_id}.json", _record_text(record), replace=False)
+        self.partial_path(record_id).unlink(missing_ok=True)
+        return record
+
+    def take(self, code: str) -> tuple[str, dt.datetime, dict[str, Any]] | None:
+        """The screening ``code`` continues (its id, start and answers), the code spent; None
+        when it continues none."""
+        found = self.find(code)
+        if found is None:
+            return None
+        record, values = found
+        started = dt.datetime.fromisoformat(str(record["started"]))
+        # The code is spent as soon as it is used, even if this run ends abruptly.
+        spent = _record(str(record["id"]), "partial", "in progress", started, self.q, values)
+        with contextlib.suppress(StorageError):
+            write_private(self.partial_path(str(record["id"])), _record_text(spent), replace=True)
+        return str(record["id"]), started, values
 
     # ------------------------------------------------------------------ one screening
 
@@ -599,15 +659,11 @@ class _Intake:
         it stopped)."""
         from .screen import Interrupted, Screening
 
-        partial_path = self.out / "partial" / f"{record_id}.json"
         in_memory = {"told": False}
 
         def autosave(current: dict[str, Any]) -> None:
-            # Written without a resume code: a code given earlier stops working once the
-            # screening it continued has moved on.
-            record = _record(record_id, "partial", "in progress", started, self.q, current)
             try:
-                write_private(partial_path, _record_text(record), replace=True)
+                self.progress(record_id, started, current)
             except StorageError as exc:
                 if not in_memory["told"]:
                     in_memory["told"] = True
@@ -629,11 +685,9 @@ class _Intake:
         try:
             answers = screening.run()
         except Interrupted as stopped:
-            self.stopped(record_id, started, stopped.values, stopped.reason, partial_path)
+            self.stopped(record_id, started, stopped.values, stopped.reason)
             return stopped.reason
-        record = _record(record_id, "complete", None, started, self.q, dict(answers.values))
-        self.keep(self.out, f"{record_id}.json", _record_text(record), replace=False)
-        partial_path.unlink(missing_ok=True)
+        record = self.complete(record_id, started, dict(answers.values))
         self.kept.discard(record_id)
         self.done += 1
         _show_patient_result(record, self.q, self.console, self.patient)
@@ -658,8 +712,8 @@ class _Intake:
         started: dt.datetime,
         values: dict[str, Any],
         reason: str,
-        partial_path: Path,
     ) -> None:
+        partial_path = self.partial_path(record_id)
         if not values:
             partial_path.unlink(missing_ok=True)  # nothing answered, nothing to keep
             return
@@ -743,7 +797,13 @@ class _Intake:
                 return "back"
             if not _normal_code(typed):
                 return "back"
-            found = self.find(typed)
+            try:
+                found = self.take(typed)
+            except StorageError as exc:
+                self.notice(
+                    f"Screenings cannot be continued just now ({exc}). Please ask at the desk."
+                )
+                return "back"
             if found is None:
                 self.wrong_codes += 1
                 if self.wrong_codes >= CODE_TRIES:
@@ -753,21 +813,12 @@ class _Intake:
                 self.say("That code does not match a screening that can be continued.")
                 continue
             self.wrong_codes = 0
-            record, values = found
-            started = dt.datetime.fromisoformat(str(record["started"]))
-            # The code is spent as soon as it is used, even if this run ends abruptly.
-            spent = _record(str(record["id"]), "partial", "in progress", started, self.q, values)
-            with contextlib.suppress(StorageError):
-                write_private(
-                    self.out / "partial" / f"{record['id']}.json",
-                    _record_text(spent),
-                    replace=True,
-                )
+            record_id, started, values = found
             self.say(
                 f"Welcome back. Your {_plural(len(values), 'answer')} so far "
                 f"{'is' if len(values) == 1 else 'are'} kept; the screening goes on from there."
             )
-            return self.screening(str(record["id"]), started, values)
+            return self.screening(record_id, started, values)
 
     def find(self, code: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The partial record the code continues, with its answers, or None."""
@@ -928,8 +979,21 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("intake", help="front-desk intake: one patient after another")
-    p.add_argument("--out", metavar="DIR", help="folder for intake records")
-    p.add_argument("--list", metavar="DIR", help="list the intakes in DIR for the practitioner")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="DIR", help="folder for intake records")
+    where.add_argument(
+        "--db", metavar="PATH", help="records database for intake records (as the web app's)"
+    )
+    p.add_argument(
+        "--list",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="list the intakes in DIR (or in the --db database) for the practitioner",
+    )
+    p.add_argument(
+        "--settings", metavar="FILE", help="with --db: the clinic's settings (default: yours)"
+    )
     p.add_argument(
         "--idle-timeout",
         type=float,

@@ -269,6 +269,9 @@ class Store:
     def _prepare(self, *, wal: bool) -> None:
         self._db.row_factory = sqlite3.Row
         try:
+            # Read before anything is changed, so that a newer database is left as it is
+            # (switching to write-ahead logging rewrites the file's header).
+            self._refuse_newer(int(self._db.execute("PRAGMA user_version").fetchone()[0]))
             if wal:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -296,12 +299,7 @@ class Store:
         database as it was. A database newer than this program is refused, unchanged."""
         with self._transaction() as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise StorageError(
-                    f"{self.name}: it is of schema version {version}, newer than this program "
-                    f"knows ({SCHEMA_VERSION}); it was left unchanged. Use a newer version of "
-                    "suitability."
-                )
+            self._refuse_newer(version)
             if version == SCHEMA_VERSION:
                 return
             for step in MIGRATIONS[version:]:
@@ -309,6 +307,14 @@ class Store:
                     db.execute(statement)
             # PRAGMA takes no parameters; the value is this module's own integer.
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.name}: it is of schema version {version}, newer than this program "
+                f"knows ({SCHEMA_VERSION}); it was left unchanged. Use a newer version of "
+                "suitability."
+            )
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):

@@ -1,0 +1,269 @@
+"""``intake --db``: the front desk writing through the records store, as the web app does, so
+that the desk, retention, the audit log and exports see every intake.
+
+Each answer is saved as it is given; a finished screening is kept with its assessment, a
+stopped one as partial (answers, no verdicts), and a code to continue it is kept only as a
+digest. When the database refuses a write (a full disk, a locked file), the answers stay in
+memory and staff are asked to try again or to name a folder, where the record is written as
+``intake --out`` writes it, for ``suitability import-intakes`` to bring in later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._cli_screen import (
+    _SHORT,
+    _WORD,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    _hangup_stops_the_prompts,
+    _Intake,
+    _normal_code,
+    _plural,
+    _record,
+    _record_text,
+    new_resume_code,
+    read_answers_like,
+)
+from .errors import StorageError, SuitabilityError
+from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
+from .storage import write_private
+
+if TYPE_CHECKING:
+    from .web.store import Record, Store
+
+EXIT_IO = 74
+
+
+def intake_into_store(args: argparse.Namespace) -> int:
+    from .screen import HangUp
+    from .web.settings import load_settings
+    from .web.store import Store
+
+    settings = load_settings(args.settings)
+    questionnaire = (
+        load_questionnaire(args.questionnaire) if args.questionnaire else default_questionnaire()
+    )
+    try:
+        store = Store.open(args.db)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_IO
+    with store, _hangup_stops_the_prompts():
+        intake = _StoreIntake(args, store, questionnaire, settings.return_code_hours)
+        try:
+            return intake.loop()
+        except (HangUp, OSError):
+            # The terminal is gone: every answer is in the database, nothing more can be shown.
+            return EXIT_INTERRUPTED
+
+
+class _StoreIntake(_Intake):
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        store: Store,
+        questionnaire: Questionnaire,
+        code_hours: int,
+    ) -> None:
+        super().__init__(args, Path(args.db), questionnaire)
+        self.store = store
+        self.code_hours = code_hours
+        self.created: set[str] = set()  # ids of this run's records that the database holds
+
+    def closing_line(self) -> str:
+        return (
+            f"Intake closed: {_plural(self.done, 'screening')} recorded and "
+            f"{_plural(len(self.kept), 'partial record')} kept in {self.store.name}."
+        )
+
+    def new_id(self) -> str:
+        return secrets.token_urlsafe(16)  # as the web app's: one id never leads to another
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now().astimezone()
+
+    def _answers(self, started: dt.datetime, values: dict[str, Any]) -> dict[str, Any]:
+        """The answers as an answers file holds them (dates as text)."""
+        data = read_answers_like(self.q, values, started.date()).to_file_data()
+        return dict(data.get("answers", {}))
+
+    def _ensure(self, record_id: str, started: dt.datetime, answers: dict[str, Any]) -> None:
+        if record_id in self.created:
+            self.store.save_answers(record_id, answers)
+            return
+        self.store.new_screening(
+            source="intake",
+            questionnaire_id=self.q.id,
+            questionnaire_version=self.q.version,
+            questionnaire_hash=self.q.content_hash,
+            answered_on=started.date(),
+            answers=answers,
+            record_id=record_id,
+            started=started,
+        )
+        self.created.add(record_id)
+
+    def progress(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> None:
+        self._ensure(record_id, started, self._answers(started, values))
+
+    def complete(
+        self, record_id: str, started: dt.datetime, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        record = _record(record_id, "complete", None, started, self.q, values)
+        answers = dict(record["answers"].get("answers", {}))
+        assessment = json.dumps(record["assessment"], indent=2, ensure_ascii=False) + "\n"
+
+        def write() -> None:
+            self._ensure(record_id, started, answers)
+            self.store.finish(record_id, answers, assessment)
+
+        self.keep_record(write, record_id, lambda: record, partial=False)
+        return record
+
+    def stopped(
+        self, record_id: str, started: dt.datetime, values: dict[str, Any], reason: str
+    ) -> None:
+        if not values:
+            if record_id in self.created:  # nothing answered any more, nothing to keep
+                with contextlib.suppress(StorageError):
+                    self.store.delete(record_id)
+            return
+        answers = self._answers(started, values)
+        # Only someone who chose to leave gets a code: after an idle timeout the person at the
+        # terminal may be the next patient (staff can reopen that one from the desk).
+        code = new_resume_code() if reason == "interrupted" else None
+        expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=self.code_hours)
+
+        def write() -> None:
+            self._ensure(record_id, started, answers)
+            self.store.mark_partial(record_id, reason, needs_staff=reason == "idle")
+            if code is not None:
+                self.store.set_return_code(record_id, _normal_code(code), expires)
+
+        if reason == "hung up":  # nobody is there to ask
+            with contextlib.suppress(StorageError):
+                write()
+                self.kept.add(record_id)
+            return
+
+        def record() -> dict[str, Any]:
+            return _record(record_id, "partial", reason, started, self.q, values)
+
+        in_store = self.keep_record(write, record_id, record, partial=True)
+        self.kept.add(record_id)
+        # A record that staff had to put in a folder cannot be found by its code.
+        if code is not None and in_store:
+            self.show_code(code, len(values))
+
+    def keep_record(
+        self,
+        write: Callable[[], None],
+        record_id: str,
+        record: Callable[[], dict[str, Any]],
+        *,
+        partial: bool,
+    ) -> bool:
+        """Writes to the database; when it refuses, the answers stay in memory and staff try
+        again or name a folder for the record. True when it is in the database."""
+        from .screen import IdleTimeout
+
+        while True:
+            try:
+                write()
+                return True
+            except StorageError as exc:
+                self.say(f"\nThe record could not be saved: {exc}")
+            try:
+                typed: str = self.patient.text(
+                    "Staff: type a folder to save this record in (suitability import-intakes "
+                    "brings it into the database later), or press Enter to try the database "
+                    "again.",
+                    "",
+                    lambda _text: True,
+                    "(the answers are kept until the record is saved)",
+                )
+            except (KeyboardInterrupt, EOFError, IdleTimeout):
+                typed = ""
+            if not typed.strip():
+                continue
+            folder = Path(typed.strip()).expanduser()
+            target = (folder / "partial" if partial else folder) / f"{record_id}.json"
+            try:
+                write_private(target, _record_text(record()), replace=False)
+            except StorageError as exc:
+                self.say(f"Not saved there either: {exc}")
+                continue
+            self.say(f"The record is saved in {target}.")
+            return False
+
+    def take(self, code: str) -> tuple[str, dt.datetime, dict[str, Any]] | None:
+        record_id = self.store.take_return_code(_normal_code(code))
+        if record_id is None:
+            return None
+        found = self.store.get(record_id)
+        if found is None or found.status == "complete":
+            return None
+        try:
+            values = dict(read_answers_like(self.q, found.answers, found.answered_on).values)
+        except SuitabilityError:
+            return None  # written for another questionnaire: it cannot go on here
+        self.store.reopen(record_id)
+        self.created.add(record_id)
+        return record_id, found.started.astimezone(), values
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def list_store_intakes(path: Path) -> int:
+    """One line per intake, newest first: when, status, reference, headline verdicts, id."""
+    from .web.store import Store
+
+    try:
+        with Store.open(path, create=False) as store:
+            records = store.records(limit=100_000)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_IO
+    for record in records:
+        print(
+            f"{record.started.astimezone():%Y-%m-%d %H:%M}  {_status(record)}  "
+            f"{record.reference or '-'}  {_headline(record)}  [{record.id}]"
+        )
+    complete = sum(1 for r in records if r.status == "complete")
+    partial = sum(1 for r in records if r.status == "partial")
+    print(f"{len(records)} intake(s): {complete} complete, {partial} partial.")
+    return EXIT_OK
+
+
+def _status(record: Record) -> str:
+    if record.status == "partial":
+        return "PARTIAL" + (f" ({record.reason})" if record.reason else "")
+    return record.status.replace("_", " ")
+
+
+def _headline(record: Record) -> str:
+    if record.status != "complete" or record.assessment is None:
+        return f"{_plural(len(record.answers), 'question')} answered, not assessed"
+    try:
+        verdicts = record.assessment["verdicts"]
+        return (
+            ", ".join(
+                f"{_SHORT.get(t, t)} {_WORD.get(v['verdict'], v['verdict'])}"
+                for t, v in verdicts.items()
+                if v["verdict"] != "not_relevant"
+            )
+            or "no treatment relevant"
+        )
+    except (KeyError, TypeError, AttributeError):
+        return "assessment unreadable"
