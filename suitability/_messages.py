@@ -539,6 +539,22 @@ CATALOGUE.update(
             "not valid here",
             "This page could not be read. Please go back and try again.",
         ),
+        "screening_no_session": Template(
+            "no screening is open in this browser",
+            "no screening is open in this browser",
+            "Your screening has ended, or was started in another browser. Please start again "
+            "from the first page.",
+        ),
+        "screening_gone": Template(
+            "that screening is finished or no longer exists",
+            "that screening is finished or no longer exists",
+            "This screening is finished or no longer exists.",
+        ),
+        "answer_or_special": Template(
+            "both an answer and {options} were given",
+            "both an answer and {options} were given",
+            "Please give one answer: either type it, or tick {options}, not both.",
+        ),
         "body_too_large": Template(
             "the request body is larger than {limit} bytes",
             "the request body is larger than {limit} bytes",

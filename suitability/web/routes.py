@@ -22,5 +22,8 @@ async def welcome(request: Request) -> HTMLResponse:
 
 
 def install(app: Any) -> None:
+    from . import patient
+
     app.include_router(home)
+    app.include_router(patient.router)
     api.install(app)
