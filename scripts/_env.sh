@@ -1,10 +1,11 @@
-# Sourced by scripts/screen and scripts/check. Finds the supported Pythons (3.10-3.12, the range
+# Sourced by scripts/screen, scripts/serve and scripts/check. Finds the supported Pythons (3.10-3.12, the range
 # durable-rules 2.0.28 imports on) on PATH and under pyenv, and sets up one virtual environment
 # per Python, installing the project into it again whenever pyproject.toml changes.
 #
 # After sourcing: `pythons` maps "3.X" to an interpreter, `oldest` and `newest` name the oldest
 # and newest found, and `venv_for 3.X` prints (and sets up) the environment for that version:
 # `.venv` when `.venv` already runs it (or does not exist yet), else `.venv-3.X`.
+# `browser_for_tests` finds (or, as root, installs) the Chromium the browser tests drive.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -83,4 +84,44 @@ main_venv() {
     fi
     _setup_venv .venv "${pythons[$have]:-${pythons[$newest]}}"
     echo ".venv"
+}
+
+# Exports SUITABILITY_CHROMIUM, the Chromium the browser tests drive: the one it already names,
+# else the system's; when there is none and this runs as root, the system's package manager
+# installs it. Playwright's own browser download is never used (its servers are not reachable
+# from every machine, and the system's package gets security updates).
+browser_for_tests() {
+    local found out
+    if [ -n "${SUITABILITY_CHROMIUM:-}" ]; then
+        if [ ! -x "$SUITABILITY_CHROMIUM" ]; then
+            echo "SUITABILITY_CHROMIUM names $SUITABILITY_CHROMIUM, which is not an executable; point it at a Chromium, or unset it to use the system's." >&2
+            exit 1
+        fi
+        export SUITABILITY_CHROMIUM
+        return
+    fi
+    found="$(_system_chromium)"
+    if [ -z "$found" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Chromium for the browser tests (apt-get install chromium)..." >&2
+        if ! out="$( { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } </dev/null 2>&1)"; then
+            echo "Installing Chromium with apt-get failed ($(tail -n1 <<<"$out")); install the 'chromium' package, or set SUITABILITY_CHROMIUM to a Chromium executable." >&2
+            exit 1
+        fi
+        found="$(_system_chromium)"
+    fi
+    if [ -z "$found" ]; then
+        echo "The browser tests need Chromium: install the 'chromium' package (sudo apt-get install chromium), or set SUITABILITY_CHROMIUM to a Chromium executable." >&2
+        exit 1
+    fi
+    export SUITABILITY_CHROMIUM="$found"
+}
+
+_system_chromium() {
+    local cand
+    for cand in /usr/bin/chromium "$(command -v chromium 2>/dev/null || true)"; do
+        if [ -n "$cand" ] && [ -x "$cand" ]; then
+            echo "$cand"
+            return
+        fi
+    done
 }
