@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import _cli_screen
 from ._cli_screen import (
     _SHORT,
     _WORD,
@@ -31,7 +32,6 @@ from ._cli_screen import (
     _plural,
     _record,
     _record_text,
-    new_resume_code,
     read_answers_like,
 )
 from .errors import StorageError, SuitabilityError
@@ -141,7 +141,7 @@ class _StoreIntake(_Intake):
         answers = self._answers(started, values)
         # Only someone who chose to leave gets a code: after an idle timeout the person at the
         # terminal may be the next patient (staff can reopen that one from the desk).
-        code = new_resume_code() if reason == "interrupted" else None
+        code = _cli_screen.new_resume_code() if reason == "interrupted" else None
         expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=self.code_hours)
 
         def write() -> None:

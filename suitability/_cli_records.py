@@ -292,7 +292,8 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
     from .answers import validate_answers
     from .assessment import Assessment
 
-    limits = Limits("an intake record", MAX_RECORD_BYTES)
+    # An assessment alone holds a few thousand keys and list items.
+    limits = Limits("an intake record", MAX_RECORD_BYTES, max_entries=50_000)
     try:
         text = read_document(path, limits, path.name)
         data = loads_json(text, limits, source=path.name)
@@ -301,7 +302,12 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
     except UnicodeDecodeError:
         raise _BadRecord("is not UTF-8 text") from None
     except Refused as exc:
-        raise _BadRecord("; ".join(p.text(values=False) for p in exc.problems)) from None
+        raise _BadRecord(
+            "; ".join(
+                f"{p.location}: {p.text(values=False)}" if p.location else p.text(values=False)
+                for p in exc.problems
+            )
+        ) from None
     except (ValueError, RecursionError) as exc:
         where = getattr(exc, "lineno", None)
         raise _BadRecord(
@@ -310,10 +316,10 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
     if not isinstance(data, dict):
         raise _BadRecord("is not an intake record (not a JSON object)")
 
-    def text_field(key: str, holder: dict[str, Any] = data) -> str:
+    def text_field(key: str, holder: dict[str, Any] = data, within: str = "") -> str:
         value = holder.get(key)
         if not isinstance(value, str) or not value:
-            raise _BadRecord(f"{key}: missing, or not text")
+            raise _BadRecord(f"{within}{key}: missing, or not text")
         return value
 
     record_id = text_field("id")
@@ -333,12 +339,14 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
     header = data.get("questionnaire")
     if not isinstance(header, dict):
         raise _BadRecord("questionnaire: missing, or not an object")
-    made_with = {key: text_field(key, header) for key in ("id", "version", "content_hash")}
+    made_with = {
+        key: text_field(key, header, "questionnaire.") for key in ("id", "version", "content_hash")
+    }
     answers_data = data.get("answers")
     if not isinstance(answers_data, dict):
         raise _BadRecord("answers: missing, or not an object")
     try:
-        answers = validate_answers(answers_data, questionnaire, source="answers")
+        answers = validate_answers(answers_data, questionnaire)
     except SuitabilityError as exc:
         problems = "; ".join(p.located(values=False) for p in exc.problems[:3])
         raise _BadRecord(f"its answers do not fit the questionnaire: {problems}") from None

@@ -321,6 +321,8 @@ class Store:
             self._db.close()
 
     def _fault(self, exc: sqlite3.Error | OSError | ValueError) -> StorageError:
+        if isinstance(exc, ValueError):  # its text may quote what was stored: never shown
+            return StorageError(f"{self.name}: a stored record is damaged (restore a backup)")
         return StorageError(f"{self.name}: {_reason(exc)}")
 
     @contextlib.contextmanager
@@ -358,7 +360,7 @@ class Store:
         try:
             return [_record(row) for row in rows]
         except (ValueError, TypeError, KeyError):
-            raise self._fault(ValueError("a stored record is damaged")) from None
+            raise self._fault(ValueError()) from None
 
     # ------------------------------------------------------------------ screenings
 
@@ -405,7 +407,7 @@ class Store:
             (_dumps(answers), _iso(now()), record_id),
         )
         if changed != 1:
-            raise StorageError("that screening is finished or no longer exists")
+            raise StorageError(f"{self.name}: that screening is finished or no longer exists")
 
     def finish(self, record_id: str, answers: dict[str, Any], assessment_json: str) -> None:
         """Marks a record complete with its final answers and assessment (JSON text)."""
@@ -417,7 +419,7 @@ class Store:
             (_dumps(answers), assessment_json, at, at, record_id),
         )
         if changed != 1:
-            raise StorageError("that screening no longer exists")
+            raise StorageError(f"{self.name}: that screening no longer exists")
 
     def mark_partial(self, record_id: str, reason: str, *, needs_staff: bool = False) -> None:
         """Sets an unfinished record aside (left, timed out, interrupted): answers, no verdicts."""
@@ -566,15 +568,16 @@ class Store:
                 db.execute("DELETE FROM sessions WHERE token_hash = ?", (key,))
                 return None
             db.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (_iso(at), key))
-        return Session(
-            row["kind"],
-            row["screening_id"],
-            row["staff"],
-            row["csrf"],
-            _from_iso(row["created"]),
-            at,
-            json.loads(row["data"]),
-        )
+            # Read inside the transaction: a damaged row is told as damage, like any other.
+            return Session(
+                row["kind"],
+                row["screening_id"],
+                row["staff"],
+                row["csrf"],
+                _from_iso(row["created"]),
+                at,
+                json.loads(row["data"]),
+            )
 
     def update_session(self, token: str, data: dict[str, Any]) -> None:
         self._write(

@@ -168,6 +168,22 @@ def test_damaged_file__told_as_damaged(tmp_path: Path) -> None:
     assert "damaged" in message and MARKER not in message
 
 
+def test_damaged_row__told_as_damage_without_what_it_holds(tmp_path: Path) -> None:
+    path = tmp_path / "records.db"
+    with Store.open(path) as s:
+        rid = new(s)
+        s._db.execute(
+            "UPDATE screenings SET answers = ?, started = ? WHERE id = ?",
+            ('{"notes": "' + MARKER, MARKER, rid),
+        )
+        for read in (lambda: s.get(rid), s.records):
+            with pytest.raises(StorageError) as caught:
+                read()
+            assert str(caught.value) == (
+                f"the records database {path}: a stored record is damaged (restore a backup)"
+            )
+
+
 def test_locked_by_another_program__a_clear_message_not_a_hang(tmp_path: Path) -> None:
     path = tmp_path / "records.db"
     s = Store.open(path, busy_timeout=0.05)
