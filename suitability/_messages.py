@@ -550,6 +550,11 @@ CATALOGUE.update(
             "that screening is finished or no longer exists",
             "This screening is finished or no longer exists.",
         ),
+        "expected_date_typed": Template(
+            "expected a date as {date_form}, got {given:show}",
+            "expected a date as {date_form}",
+            "Please type a date as {date_form}, for example {example}" + _PLAIN_OR + ".",
+        ),
         "answer_or_special": Template(
             "both an answer and {options} were given",
             "both an answer and {options} were given",

@@ -29,7 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from .._messages import problem
+from .._messages import CATALOGUE, problem, render
 from .._values import SPECIAL_LABELS, parse_date
 from ..answers import (
     Answers,
@@ -264,14 +264,20 @@ def _special_words(q: Question) -> str:
 
 
 def _plain(error: Problem, q: Question) -> str:
-    """The patient's wording; a date in it is written as the person types dates."""
-    text = error.text(plain=True)
+    """The patient's wording, with dates written as the person types them (in the
+    questionnaire's locale) rather than as the answers file stores them."""
+    code = error.code
+    params = dict(error.params)
     if q.type == "date":
         for name in ("earliest", "latest"):
-            iso = dict(error.params).get(name)
-            if isinstance(iso, str):
-                text = text.replace(iso, _typed_form(q, iso))
-    return text
+            if isinstance(params.get(name), str):
+                params[name] = _typed_form(q, params[name])
+        if code == "expected_date":
+            code = "expected_date_typed"
+            params["date_form"], params["example"] = _date_form(q)
+    if code not in CATALOGUE:
+        return error.text(plain=True)
+    return render(code, params, plain=True)
 
 
 @dataclass
