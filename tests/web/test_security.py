@@ -22,6 +22,7 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
+from suitability.assessment import assess
 from suitability.questionnaire import Questionnaire, default_questionnaire
 from suitability.web.app import FORM_COOKIE, PATIENT_COOKIE, STAFF_COOKIE, create_app
 from suitability.web.security import CSP
@@ -155,6 +156,20 @@ def screen(client: TestClient, answers: dict[str, Any], *, finish: bool = True) 
     return pages
 
 
+def finished_record(store: Store, answers: dict[str, Any], reference: str | None = None) -> str:
+    """A complete record as a screening leaves it, made through the store."""
+    record_id = store.new_screening(
+        source="kiosk",
+        questionnaire_id=Q.id,
+        questionnaire_version=Q.version,
+        questionnaire_hash=Q.content_hash,
+        answered_on=dt.date.today(),
+        reference=reference,
+    )
+    store.finish(record_id, answers, assess(answers, Q).to_json())
+    return record_id
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
     found = Store.in_memory()
@@ -185,11 +200,13 @@ def state(store: Store) -> Any:
 # --------------------------------------------------------------------------- CSRF
 
 
-def forged_posts(app: Any, browser: Browser) -> list[str]:
-    """Every form post of the app, forged three ways; returns those NOT refused (status 403
-    with nothing changed): without a token, with a wrong one, and from another origin with
-    each token the browser holds."""
+def forged_posts(app: Any, browser: Browser) -> tuple[list[str], dict[str, set[int]]]:
+    """Every form post of the app, forged three ways: without a token, with a wrong one, and
+    from another origin (or site) with each token the browser holds. Returns the forgeries
+    NOT refused (refused: 403, or 404 where the route is not served in this mode, and nothing
+    changed), and the statuses each route gave."""
     accepted = []
+    statuses: dict[str, set[int]] = {}
     posts = [
         path
         for path, methods in app_routes(app)
@@ -219,14 +236,24 @@ def forged_posts(app: Any, browser: Browser) -> list[str]:
                 headers={"content-type": FORM, **headers},
                 follow_redirects=False,
             )
-            if response.status_code != 403 or state(browser.store) != before:
+            statuses.setdefault(path, set()).add(response.status_code)
+            if response.status_code not in (403, 404) or state(browser.store) != before:
                 accepted.append(f"POST {path} ({what}): {response.status_code}")
-    return accepted
+    return accepted, statuses
 
 
-def test_every_form_post_refuses_a_forgery(store: Store) -> None:
-    app = create_app(Settings(), store)
-    assert forged_posts(app, new_browser(store, app)) == []
+def test_every_form_post_refuses_a_forgery() -> None:
+    statuses: dict[str, set[int]] = {}
+    for kiosk in (False, True):
+        store = Store.in_memory()
+        app = create_app(Settings(), store, kiosk=kiosk)
+        accepted, seen = forged_posts(app, new_browser(store, app))
+        assert accepted == [], f"kiosk={kiosk}"
+        for path, found in seen.items():
+            statuses.setdefault(path, set()).update(found)
+        store.close()
+    # Each route is served in one mode at least, and there its CSRF check refused.
+    assert [path for path, found in statuses.items() if 403 not in found] == []
 
 
 def test_the_forgery_check_finds_a_post_without_csrf(store: Store) -> None:
@@ -241,7 +268,7 @@ def test_the_forgery_check_finds_a_post_without_csrf(store: Store) -> None:
         return PlainTextResponse("done")
 
     fastapi_of(app).add_api_route("/planted/{record_id}", careless, methods=["POST"])
-    found = forged_posts(app, new_browser(store, app))
+    found, _statuses = forged_posts(app, new_browser(store, app))
     assert found and all(line.startswith("POST /planted/{record_id}") for line in found)
 
 
@@ -456,6 +483,37 @@ def test_free_text_is_shown_escaped_on_every_page(store: Store, payload: str) ->
         assert _escaped(page, payload), page
 
 
+def test_free_text_and_reference_are_escaped_on_every_page_staff_see(store: Store) -> None:
+    # Staff pages show what patients typed: the notes and the name or reference given at the
+    # start. Every page of the app, for a staff session, with the record's id where a path
+    # takes one.
+    for kiosk in (False, True):
+        app = create_app(Settings(ask_reference="optional"), store, kiosk=kiosk)
+        browser = new_browser(store, app)
+        record_id = finished_record(store, {**BASELINE, "notes": SCRIPT}, reference=BREAKOUT)
+        partial = store.new_screening(
+            source="kiosk",
+            questionnaire_id=Q.id,
+            questionnaire_version=Q.version,
+            questionnaire_hash=Q.content_hash,
+            answered_on=dt.date.today(),
+            reference=SCRIPT,
+        )
+        store.save_answers(partial, {"age": 40, "notes": BREAKOUT})
+        store.mark_partial(partial, "timeout", needs_staff=True)
+        shown = 0
+        for path, methods in app_routes(app):
+            if "GET" not in methods or path.startswith(("/static", "/api/")):
+                continue
+            for target in {record_id, partial}:
+                response = browser.client.get(fill(path, target), follow_redirects=True)
+                assert _escaped(response.text, SCRIPT), path
+                assert _escaped(response.text, BREAKOUT), path
+                shown += "alert(" in response.text
+        if any(path.startswith("/desk") for path, _methods in app_routes(app)):
+            assert shown >= 2  # the desk's list and record pages showed them, escaped
+
+
 # --------------------------------------------------------------------------- one person's pages
 
 
@@ -464,19 +522,39 @@ def test_a_patient_session_never_shows_another_patients_answers(store: Store) ->
     theirs = f"THEIRS-{uuid.uuid4().hex}"
     mine = f"MINE-{uuid.uuid4().hex}"
     other = new_browser(store, app, {**BASELINE, "notes": theirs})
+    done = finished_record(store, {**BASELINE, "notes": theirs}, reference=theirs)
     me = new_browser(store, app, {**BASELINE, "notes": mine})
     assert other.record_id != me.record_id
-    # Every GET route, with the other patient's record id wherever a path takes an id, in my
-    # browser (with a patient and a staff-less cookie jar: a patient's, only).
+    # My browser holds a patient session only; the same token is tried as a staff cookie too
+    # (a session of one kind never opens pages of the other).
     me.client.cookies.delete(STAFF_COOKIE)
+    me.client.cookies.set(STAFF_COOKIE, me.patient_token, domain="127.0.0.1")
     seen_mine = False
     for path, methods in app_routes(app):
         if "GET" not in methods or path.startswith("/static"):
             continue
-        response = me.client.get(fill(path, other.record_id), follow_redirects=True)
-        assert theirs not in response.text, path
-        seen_mine = seen_mine or mine in response.text
+        for target in (other.record_id, done):
+            response = me.client.get(fill(path, target), follow_redirects=True)
+            assert theirs not in response.text, path
+            seen_mine = seen_mine or mine in response.text
+            if path.startswith("/desk") and path != "/desk/login":
+                assert response.url.path == "/desk/login", path
     assert seen_mine  # my review page shows my notes, so the check above can see a leak
+    # Nor can my patient session post to a staff page.
+    csrf = store.session(me.patient_token)
+    assert csrf is not None
+    for path, methods in app_routes(app):
+        if "POST" in methods and path.startswith("/desk/") and path != "/desk/login":
+            before = state(store)
+            response = me.client.post(
+                fill(path, done),
+                content=f"csrf={csrf.csrf}",
+                headers={"content-type": FORM},
+                follow_redirects=False,
+            )
+            assert response.status_code in (303, 403), path
+            assert theirs not in response.text
+            assert state(store) == before, path
 
 
 def test_record_ids_are_random_and_long(store: Store) -> None:
