@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx2
 import pytest
 from fastapi import Request
 from fastapi.responses import PlainTextResponse
@@ -118,7 +119,7 @@ def section_form(q: Questionnaire, n: int, answers: dict[str, Any]) -> list[tupl
     return fields
 
 
-def screen(client: TestClient, answers: dict[str, Any], *, finish: bool = True) -> list[str]:
+def screen(client: httpx2.Client, answers: dict[str, Any], *, finish: bool = True) -> list[str]:
     """Goes through a whole screening in ``client`` as a person would; returns the pages seen."""
     home = client.get("/")
     started = client.post(

@@ -7,6 +7,7 @@ import re
 import shutil
 import ssl
 import subprocess
+import uuid
 from pathlib import Path
 
 import httpx2
@@ -14,7 +15,9 @@ import pytest
 
 from suitability.web.app import FORM_COOKIE, PATIENT_COOKIE
 
+from ..helpers import BASELINE
 from .serving import serve
+from .test_security import screen
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -75,3 +78,24 @@ def test_clear_text_on_the_network_is_served_only_with_a_warning(tmp_path: Path)
     err = served.err.read_text()
     assert "warning" in err.lower() and "WITHOUT encryption" in err
     assert "Traceback" not in err
+
+
+def test_a_whole_screening_leaves_no_answer_in_any_log_line(tmp_path: Path) -> None:
+    marker = f"MARKER-{uuid.uuid4().hex}"
+    with (
+        serve(tmp_path, "--db", str(tmp_path / "r.db")) as served,
+        httpx2.Client(base_url=served.url, timeout=60) as client,
+    ):
+        pages = screen(client, {**BASELINE, "notes": marker})
+        assert any(marker in page for page in pages)  # shown to the person, on their pages
+        # Answers sent where they do not belong (a query string, a bad form) are not
+        # logged either.
+        client.get(f"/screening/review?notes={marker}")
+        client.post(
+            "/screening/start",
+            content=f"notes={marker}&notes={marker}",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+    printed = served.output()
+    assert "POST /screening/finish 303" in printed  # the access log is there
+    assert marker not in printed
