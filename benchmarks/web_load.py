@@ -1,7 +1,7 @@
 """Load on the web app: 50 screenings at once over loopback, each with its own marker.
 
 Starts the real `suitability serve` (a child process, a free port, a temporary database) and
-drives N concurrent screenings through it with httpx2, each its own browser as far as the server
+drives N concurrent screenings through it with httpx(2), each its own browser as far as the server
 can tell (its own cookies, the CSRF token read from each page): the home page, start, every
 section shown (random valid answers, seeded per screening, and the free-text notes holding a
 marker of its own, a UUID), the review, finish, the result and the handout.
@@ -40,7 +40,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx2
+try:  # httpx2 where it installs (Python 3.11+), httpx before: the same client
+    import httpx2 as httpx
+except ImportError:
+    import httpx  # type: ignore[no-redef]
 
 from suitability.questionnaire import Question, Questionnaire, default_questionnaire
 
@@ -103,8 +106,8 @@ class Failed(Exception):
 
 
 async def _timed(
-    screening: Screening, client: httpx2.AsyncClient, page: str, method: str, url: str, **kw: Any
-) -> httpx2.Response:
+    screening: Screening, client: httpx.AsyncClient, page: str, method: str, url: str, **kw: Any
+) -> httpx.Response:
     started = time.perf_counter()
     response = await client.request(method, url, **kw)
     await response.aread()
@@ -122,7 +125,7 @@ def _csrf(html: str) -> str:
 async def run_screening(
     base: str, q: Questionnaire, screening: Screening, think: float, timeout: float
 ) -> None:
-    async with httpx2.AsyncClient(base_url=base, timeout=timeout) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=timeout) as client:
         rng = random.Random(f"think {screening.number}")
 
         async def pause() -> None:
@@ -184,7 +187,7 @@ async def run_screening(
 async def _guarded(coro: Any, screening: Screening) -> None:
     try:
         await coro
-    except (Failed, httpx2.HTTPError) as exc:
+    except (Failed, httpx.HTTPError) as exc:
         screening.error = f"{type(exc).__name__}: {exc}"
 
 

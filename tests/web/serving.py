@@ -15,7 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Served", "serve"]
+try:  # starlette's TestClient wants httpx2 where it installs (Python 3.11+); httpx before
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover - the oldest supported Python
+    import httpx  # type: ignore[no-redef]
+
+__all__ = ["Served", "httpx", "serve"]
 
 _ADDRESS = re.compile(r"Serving the .* at (https?://\S+?)/? ")
 

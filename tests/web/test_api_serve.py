@@ -7,13 +7,11 @@ import json
 import uuid
 from pathlib import Path
 
-import httpx2
-
 from suitability.web.passwords import hash_password
 from suitability.web.store import Store
 
 from ..helpers import BASELINE
-from .serving import serve
+from .serving import httpx, serve
 
 
 def test_answers_sent_to_the_api_reach_no_log_line_and_no_record(tmp_path: Path) -> None:
@@ -25,7 +23,7 @@ def test_answers_sent_to_the_api_reach_no_log_line_and_no_record(tmp_path: Path)
     marker = f"MARKER-{uuid.uuid4().hex}"
     auth = {"authorization": f"Bearer {secret}"}
 
-    with serve(tmp_path, "--db", str(db)) as served, httpx2.Client(base_url=served.url) as client:
+    with serve(tmp_path, "--db", str(db)) as served, httpx.Client(base_url=served.url) as client:
         good = client.post("/api/v1/assess", json={"answers": {**BASELINE, "notes": marker}}, headers=auth)  # fmt: skip
         assert good.status_code == 200, good.text
         invalid = client.post("/api/v1/assess", json={"answers": {**BASELINE, "age": marker}}, headers=auth)  # fmt: skip

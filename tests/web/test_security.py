@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx2
 import pytest
 from fastapi import Request
 from fastapi.responses import PlainTextResponse
@@ -31,6 +30,7 @@ from suitability.web.settings import Settings
 from suitability.web.store import Store
 
 from ..helpers import BASELINE
+from .serving import httpx
 
 WEB = Path(__file__).resolve().parents[2] / "suitability" / "web"
 FORM = "application/x-www-form-urlencoded"
@@ -119,7 +119,7 @@ def section_form(q: Questionnaire, n: int, answers: dict[str, Any]) -> list[tupl
     return fields
 
 
-def screen(client: httpx2.Client, answers: dict[str, Any], *, finish: bool = True) -> list[str]:
+def screen(client: httpx.Client, answers: dict[str, Any], *, finish: bool = True) -> list[str]:
     """Goes through a whole screening in ``client`` as a person would; returns the pages seen."""
     home = client.get("/")
     started = client.post(

@@ -10,13 +10,12 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import httpx2
 import pytest
 
 from suitability.web.app import FORM_COOKIE, PATIENT_COOKIE
 
 from ..helpers import BASELINE
-from .serving import serve
+from .serving import httpx, serve
 from .test_security import screen
 
 
@@ -41,7 +40,7 @@ def test_under_tls_every_cookie_is_secure_httponly_and_strict(tmp_path: Path) ->
     with serve(tmp_path, *args) as served:
         assert served.url.startswith("https://127.0.0.1:")
         trust = ssl.create_default_context(cafile=str(cert))
-        with httpx2.Client(base_url=served.url, verify=trust) as client:
+        with httpx.Client(base_url=served.url, verify=trust) as client:
             home = client.get("/")
             token = re.search(r'name="csrf" value="([^"]+)"', home.text)
             assert token is not None
@@ -53,8 +52,8 @@ def test_under_tls_every_cookie_is_secure_httponly_and_strict(tmp_path: Path) ->
             assert started.status_code == 303, started.text
         # Plain HTTP on the TLS port gets no answer at all, let alone a cookie.
         plain = served.url.replace("https://", "http://")
-        with pytest.raises(httpx2.HTTPError):
-            httpx2.get(plain + "/", timeout=10)
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(plain + "/", timeout=10)
     cookies = home.headers.get_list("set-cookie") + started.headers.get_list("set-cookie")
     assert {c.split("=", 1)[0] for c in cookies} == {FORM_COOKIE, PATIENT_COOKIE}
     for cookie in cookies:
@@ -71,7 +70,7 @@ def test_clear_text_on_the_network_is_served_only_with_a_warning(tmp_path: Path)
     with serve(tmp_path, *args) as served:
         port = served.url.rsplit(":", 1)[1]
         # Reached over loopback only: nothing in this test leaves the machine.
-        response = httpx2.get(f"http://127.0.0.1:{port}/", timeout=30)
+        response = httpx.get(f"http://127.0.0.1:{port}/", timeout=30)
         assert response.status_code == 200
         assert "secure" not in response.headers["set-cookie"].lower()
         assert "strict-transport-security" not in response.headers
@@ -84,7 +83,7 @@ def test_a_whole_screening_leaves_no_answer_in_any_log_line(tmp_path: Path) -> N
     marker = f"MARKER-{uuid.uuid4().hex}"
     with (
         serve(tmp_path, "--db", str(tmp_path / "r.db")) as served,
-        httpx2.Client(base_url=served.url, timeout=60) as client,
+        httpx.Client(base_url=served.url, timeout=60) as client,
     ):
         pages = screen(client, {**BASELINE, "notes": marker})
         assert any(marker in page for page in pages)  # shown to the person, on their pages
