@@ -550,6 +550,12 @@ CATALOGUE.update(
             "that screening is finished or no longer exists",
             "This screening is finished or no longer exists.",
         ),
+        "screening_not_saved": Template(
+            "the records database refused the write",
+            "the records database refused the write",
+            "Your answers so far are kept, but the result could not be saved just now. "
+            "Please go back and press Finish again in a moment, or tell the clinic's staff.",
+        ),
         "expected_date_typed": Template(
             "expected a date as {date_form}, got {given:show}",
             "expected a date as {date_form}",

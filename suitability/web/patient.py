@@ -39,7 +39,7 @@ from ..answers import (
     validate_answers,
     visible_answers,
 )
-from ..errors import AnswersError, Problem, StorageError
+from ..errors import AnswersError, Problem, RulesError, StorageError
 from ..kinds import answer_problem
 from ..kinds.date import MONTH_FIRST
 from ..questionnaire import Question, Questionnaire, Section
@@ -427,8 +427,15 @@ async def section_page(request: Request, n: int) -> Response:
     current = _current(request, shared)
     if current.finished:
         return RedirectResponse("/screening/result", status_code=303)
-    _section(shared.questionnaire, n)
-    values = visible_answers(shared.questionnaire, current.record.answers)
+    q = shared.questionnaire
+    _section(q, n)
+    values = visible_answers(q, current.record.answers)
+    shown = _shown_sections(q, values)
+    if n not in shown:
+        # Every question of this page is hidden by earlier answers: on to the next one shown.
+        later = [m for m in shown if m > n]
+        target = f"/screening/section/{later[0]}" if later else "/screening/review"
+        return RedirectResponse(target, status_code=303)
     return shared.page(
         request,
         "screening/section.html",
@@ -557,8 +564,16 @@ async def finish(request: Request) -> Response:
             status=422,
             session=current.session,
         )
-    assessment = assess(answers, q)
-    shared.store.finish(current.record.id, dict(answers.values), assessment.to_json())
+    try:
+        assessment = assess(answers, q)
+        shared.store.finish(current.record.id, dict(answers.values), assessment.to_json())
+    except RulesError as exc:
+        # Never a partial result: the answers stay saved, and the person is told plainly.
+        raise WebProblem(500, "The result could not be worked out", list(exc.problems)) from None
+    except StorageError:
+        raise WebProblem(
+            503, "The result could not be saved", [problem("screening_not_saved")]
+        ) from None
     _set_data(shared, current, finished=True)
     return RedirectResponse("/screening/result", status_code=303)
 

@@ -676,3 +676,39 @@ def test_start__records_where_the_screening_came_from(kiosk: bool) -> None:
     client = _client(kiosk=kiosk)
     _start(client)
     assert _record(client).source == ("kiosk" if kiosk else "web")
+
+
+def test_a_page_whose_questions_are_all_hidden__is_passed_over() -> None:
+    data = json.loads(json.dumps(TWO_PAGES))
+    colour = data["sections"][1]["questions"].pop()
+    data["sections"].append({"id": "third", "title": "Third", "questions": [colour]})
+    client = _client(questionnaire=questionnaire_from_data(data))
+    _start(client)
+    assert _post(client, 1, {"smoker": "no"}).headers["location"] == "/screening/section/3"
+    passed = client.get("/screening/section/2", follow_redirects=False)
+    assert passed.headers["location"] == "/screening/section/3"
+    assert _post(client, 3, {"colour": "red"}, action="back").headers["location"] == (
+        "/screening/section/1"
+    )
+    assert _post(client, 3, {"colour": "red"}).headers["location"] == "/screening/review"
+
+
+def test_a_result_the_database_refuses__is_said_plainly_and_the_answers_stay() -> None:
+    from suitability.errors import StorageError
+
+    store = Store.in_memory()
+    client = _client(store)
+    review = _answer_all(client, ANSWERS)
+
+    def refuse(*_args: Any) -> None:
+        raise StorageError("the records database refused a write: disk I/O error")
+
+    store.finish = refuse  # type: ignore[method-assign]
+    refused = client.post("/screening/finish", data={"csrf": _csrf(review.text)})
+    assert refused.status_code == 503
+    assert (
+        "Your answers so far are kept, but the result could not be saved just now." in refused.text
+    )
+    assert "disk I/O" not in refused.text
+    record = _record(client)
+    assert record.status == "in_progress" and record.answers["age"] == 34
