@@ -4,11 +4,11 @@ fails any test whose page asks for anything outside 127.0.0.1, and an axe-core a
 check.
 
 Fixtures:
-- `browser`: one headless Chromium for the whole session, with a fresh temporary profile.
+- `browser`: one headless Chromium for the tests of this folder, with a fresh temporary profile.
 - `server(kiosk=False, settings=None, db=None, args=())`: starts the app on a free port of
   127.0.0.1 and returns a `Server` (`.url`, `.db_path`, `.logs()`, `.stop()`); every server is
-  stopped (SIGTERM, then kill) when the test ends. Pass the same `db` to start it again on the
-  same records.
+  stopped (SIGTERM, then kill) when the test ends, and the test fails if one exited by itself
+  or wrote a traceback. Pass the same `db` to start it again on the same records.
 - `page` / `page_nojs`: a page in a new browser context (JavaScript on / off).
 - `new_page(javascript=True, intercept=True)`: more pages, each in its own context (two
   patients, or a patient and staff, side by side).
@@ -26,6 +26,7 @@ offline) on the page as it is and fails on any serious or critical violation, li
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -49,6 +51,9 @@ from playwright.sync_api import (
     Route,
     WebSocketRoute,
     sync_playwright,
+)
+from playwright.sync_api import (
+    Error as PlaywrightError,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -102,7 +107,9 @@ def chromium_executable() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API runs, the main thread has an asyncio
+# loop marked as running, and the terminal tests after this folder call asyncio.run().
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     executable = chromium_executable()
     with sync_playwright() as playwright:
@@ -139,6 +146,11 @@ class _Pump:
         with self._changed:
             self._ended = True
             self._changed.notify_all()
+
+    @property
+    def ended(self) -> bool:
+        with self._changed:
+            return self._ended
 
     def text(self) -> str:
         with self._changed:
@@ -183,6 +195,10 @@ class Server:
         self._stderr = _Pump(self.process.stderr)
         address = self._stdout.wait_for(ADDRESS, time.monotonic() + SERVER_START_TIMEOUT)
         if address is None:
+            if self._stdout.ended:
+                # Its output closes a moment before it can be reaped: wait for its exit code.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=SERVER_STOP_TIMEOUT)
             running = self.process.poll() is None
             self.stop()
             what = (
@@ -193,6 +209,18 @@ class Server:
             pytest.fail(f"`{' '.join(argv[1:])}` {what}:\n{self.logs()}", pytrace=False)
         self.url = address
 
+    exited_by_itself: bool | None = None
+
+    def problems(self) -> list[str]:
+        """What no test may leave behind: a server that ended without being asked, or wrote a
+        traceback (every error must be a clear message, never a traceback)."""
+        found = []
+        if self.exited_by_itself:
+            found.append(f"the server exited by itself with code {self.process.returncode}")
+        if "Traceback (most recent call last)" in self.logs():
+            found.append("the server wrote a traceback")
+        return found
+
     def logs(self) -> str:
         """Everything the server wrote so far: standard output, then standard error."""
         return self._stdout.text() + self._stderr.text()
@@ -200,6 +228,8 @@ class Server:
     def stop(self) -> int:
         """Stops the server as a service manager would (SIGTERM, the kill after a grace
         period) and returns its exit code."""
+        if self.exited_by_itself is None:
+            self.exited_by_itself = self.process.poll() is not None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -236,15 +266,22 @@ def server(tmp_path: Path) -> Iterator[StartServer]:
         env = dict(os.environ)
         # The address is read from a pipe: unbuffered, it arrives as soon as it is printed.
         env["PYTHONUNBUFFERED"] = "1"
-        # Whatever the server keeps besides the database stays in this test's folder.
+        # Whatever the server keeps besides the database stays in this test's folder, and a
+        # settings file of the developer's own is never read.
         env["XDG_STATE_HOME"] = str(tmp_path / "state")
+        env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
         running = Server(argv, db_path, tmp_path, env)
         started.append(running)
         return running
 
     yield start
+    problems = []
     for running in started:
         running.stop()
+        if running.problems():
+            problems.append("; ".join(running.problems()) + ":\n" + running.logs())
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 # --- pages, and the guard that keeps them on this machine ------------------------------------
@@ -287,6 +324,11 @@ class OffHostGuard:
         socket.close(code=1008, reason="outside 127.0.0.1")
 
 
+# Pages with JavaScript off, which axe-core cannot check as they are (see
+# _violations_without_script).
+_NO_SCRIPT_PAGES: weakref.WeakSet[Page] = weakref.WeakSet()
+
+
 class GuardedPages:
     """Opens pages, each in a new guarded context, and at `close()` fails naming every
     request any of them made outside 127.0.0.1."""
@@ -300,7 +342,10 @@ class GuardedPages:
         guard = OffHostGuard()
         guard.install(context, intercept=intercept)
         self._opened.append((context, guard))
-        return context.new_page()
+        opened = context.new_page()
+        if not javascript:
+            _NO_SCRIPT_PAGES.add(opened)
+        return opened
 
     def close(self) -> None:
         left: list[str] = []
@@ -308,7 +353,8 @@ class GuardedPages:
             for open_tab in context.pages:
                 # A round trip delivers every event the browser sent before it, so a request
                 # made just before the test ended is still recorded.
-                open_tab.title()
+                with contextlib.suppress(PlaywrightError):
+                    open_tab.title()
             context.close()
             left += guard.requests
         self._opened.clear()
@@ -347,8 +393,72 @@ FAILING_IMPACTS = ("serious", "critical")
 
 def accessibility_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations of impact serious or critical on the page as it is now."""
+    if page in _NO_SCRIPT_PAGES:
+        return _violations_without_script(page)
+    return _axe_violations(page)
+
+
+def _axe_violations(page: Page) -> list[dict[str, Any]]:
     results = _AXE.run(page)
     return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+
+
+# The document of a JavaScript-off page as that browser shows it: <noscript> content in the body
+# is shown (as if the element were not there), and no script may run.
+_DOCUMENT_WITHOUT_SCRIPT = """() => {
+    const root = document.documentElement.cloneNode(true);
+    for (const shown of root.querySelectorAll("body noscript")) {
+        const wrapper = document.createElement("span");
+        wrapper.style.display = "contents";
+        wrapper.append(...shown.childNodes);
+        shown.replaceWith(wrapper);
+    }
+    const policy = document.createElement("meta");
+    policy.httpEquiv = "Content-Security-Policy";
+    policy.content = "script-src 'none'";
+    let head = root.querySelector("head");
+    if (!head) {
+        head = document.createElement("head");
+        root.prepend(head);
+    }
+    head.prepend(policy);
+    return "<!doctype html>" + root.outerHTML;
+}"""
+
+
+def _violations_without_script(page: Page) -> list[dict[str, Any]]:
+    """axe-core needs timers, which never fire in a JavaScript-off page: its document, as that
+    browser shows it, is checked in a stand-in page at the same address (so the stylesheets
+    load and colours are judged), where no script of the page's runs."""
+    browser = page.context.browser
+    assert browser is not None
+    document = page.evaluate(_DOCUMENT_WITHOUT_SCRIPT)
+    address = page.url
+    guard = OffHostGuard()
+    context = browser.new_context(java_script_enabled=True)
+    guard.install(context, intercept=True)
+
+    def from_memory(route: Route) -> None:
+        if route.request.resource_type == "document" and route.request.url == address:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=document)
+        else:
+            route.fallback()
+
+    try:
+        stand_in = context.new_page()
+        if urlsplit(address).scheme in ("http", "https"):
+            context.route(is_local, from_memory)
+            stand_in.goto(address)
+        else:
+            stand_in.set_content(document)
+        return _axe_violations(stand_in)
+    finally:
+        context.close()
+        if guard.requests:
+            pytest.fail(
+                "the page asked for addresses outside 127.0.0.1:\n" + "\n".join(guard.requests),
+                pytrace=False,
+            )
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:

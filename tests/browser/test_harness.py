@@ -4,13 +4,17 @@ value."""
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from .conftest import (
     GuardedPages,
+    Server,
     StartServer,
     assert_accessible,
     describe_violations,
@@ -27,6 +31,31 @@ def test_home_page_loads_and_passes_axe(server: StartServer, page: Page) -> None
     assert response is not None and response.status == 200
     assert page.title()
     assert_accessible(page)
+
+
+def test_home_page_without_javascript_passes_axe(server: StartServer, page_nojs: Page) -> None:
+    running = server()
+    response = page_nojs.goto(running.url + "/")
+    assert response is not None and response.status == 200
+    assert_accessible(page_nojs)
+
+
+def test_without_javascript_the_document_is_checked_as_that_browser_shows_it(
+    page_nojs: Page,
+) -> None:
+    # Shown without JavaScript: the <noscript> image. Not shown: what the script would add.
+    page_nojs.set_content(
+        '<!doctype html><html lang="en"><title>t</title><main><h1>Hello</h1>'
+        '<noscript><img src="data:,shown"></noscript>'
+        "<script>document.querySelector('main').append(Object.assign("
+        "document.createElement('input'), {type: 'text'}))</script></main></html>"
+    )
+    with pytest.raises(pytest.fail.Exception) as failed:
+        assert_accessible(page_nojs)
+    text = str(failed.value)
+    assert "- image-alt (critical)" in text
+    assert "\n- label " not in text
+    assert page_nojs.locator("input").count() == 0
 
 
 def test_accessibility_failures_are_listed_readably(page: Page) -> None:
@@ -140,3 +169,58 @@ def test_logs_hold_no_query_string_or_form_value(server: StartServer, page: Page
     assert MARKER not in logs, logs
     # uvicorn finishes its requests, then ends by the SIGTERM it was sent (after coverage saved).
     assert code in (0, -signal.SIGTERM), logs
+
+
+def stand_in_server(tmp_path: Path, code: str) -> Server:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return Server([sys.executable, "-c", code], tmp_path / "records.db", tmp_path, env)
+
+
+def test_a_server_that_ends_before_its_address_fails_with_its_output(tmp_path: Path) -> None:
+    code = "import sys; print('starting'); sys.stderr.write('error: no port\\n'); sys.exit(2)"
+    with pytest.raises(pytest.fail.Exception) as failed:
+        stand_in_server(tmp_path, code)
+    assert str(failed.value) == (
+        f"`-c {code}` exited with code 2 before printing its address:\nstarting\nerror: no port\n"
+    )
+
+
+def test_a_server_stopped_by_sigterm_leaves_no_problem(tmp_path: Path) -> None:
+    running = stand_in_server(
+        tmp_path, "import time; print('at http://127.0.0.1:9/ now'); time.sleep(120)"
+    )
+    assert running.url == "http://127.0.0.1:9"
+    assert running.stop() == -signal.SIGTERM
+    assert running.problems() == []
+
+
+def test_a_server_that_ends_by_itself_or_writes_a_traceback_is_a_problem(tmp_path: Path) -> None:
+    running = stand_in_server(
+        tmp_path,
+        "import sys; print('at http://127.0.0.1:9/')\n"
+        "sys.stderr.write('Traceback (most recent call last):\\n  boom\\n'); sys.exit(1)",
+    )
+    running.process.wait()
+    running.stop()
+    assert running.problems() == [
+        "the server exited by itself with code 1",
+        "the server wrote a traceback",
+    ]
+
+
+def test_the_server_reads_no_settings_of_the_developers_own(
+    server: StartServer, page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "mine"
+    (mine / "suitability").mkdir(parents=True)
+    (mine / "suitability" / "settings.yaml").write_text(
+        "clinic_name: Elsewhere Clinic\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(mine))
+    running = server()
+    page.goto(running.url + "/")
+    assert page.locator(".brand").inner_text() == "Pre-consultation screening"
+    own = tmp_path / "own.yaml"
+    own.write_text("clinic_name: Test Clinic\n", encoding="utf-8")
+    page.goto(server(settings=own, db=tmp_path / "other.db").url + "/")
+    assert page.locator(".brand").inner_text() == "Test Clinic"
