@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from . import desk, kiosk, returning
+from . import api, desk, kiosk, returning
 from .app import web
 
 __all__ = ["install"]
@@ -31,3 +31,4 @@ def install(app: Any) -> None:
     app.include_router(patient.router)
     kiosk.install(app)
     app.include_router(returning.router)
+    api.install(app)
