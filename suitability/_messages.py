@@ -573,3 +573,20 @@ CATALOGUE.update(
         ),
     }
 )
+
+# --------------------------------------------------------------------------- the HTTP API
+# (suitability.web.api): read by booking systems' developers, never by a patient.
+
+CATALOGUE.update(
+    {
+        "api_token_missing": _same(
+            "an API token is required: send 'Authorization: Bearer <token>' "
+            "(tokens come from 'suitability staff token NAME')"
+        ),
+        "api_token_wrong": _same("this API token is not valid (unknown or removed)"),
+        "api_not_json": _same("expected a JSON body (Content-Type: application/json)"),
+        "api_query_refused": _same(
+            "answers go in the request body, never in the URL: send no query string"
+        ),
+    }
+)

@@ -145,6 +145,10 @@ def _current(request: Request, shared: Web) -> Current:
         record = shared.store.get(session.screening_id)
         if record is not None:
             return Current(token, session, record)
+    if shared.kiosk:  # hook for kiosk.py: an ended session's pages lead back to the welcome page
+        from .kiosk import SessionEnded
+
+        raise SessionEnded
     raise WebProblem(403, "No screening is open in this browser", [problem("screening_no_session")])
 
 
@@ -456,15 +460,23 @@ async def section_post(request: Request, n: int) -> Response:
     if current.finished:
         return RedirectResponse("/screening/result", status_code=303)
     back = form.get(ACTION) == "back"
+    # Hook for returning.py: "Save and return later" keeps what this page holds, then leaves.
+    leaving = form.get(ACTION) == "leave"
     stored = visible_answers(q, current.record.answers)
     # Going back needs no answer to be complete, but an answer that cannot be read is shown
     # with its message rather than lost.
-    result = _read_page(q, section, stored, form, current.record.answered_on, require=not back)
+    result = _read_page(
+        q, section, stored, form, current.record.answered_on, require=not (back or leaving)
+    )
     if result.values != current.record.answers:
         try:
             shared.store.save_answers(current.record.id, result.values)
         except StorageError:
             return RedirectResponse("/screening/result", status_code=303)
+    if leaving:
+        from .returning import leave
+
+        return leave(request, shared, current.token, current.record.id)
     if result.errors:
         context = _section_context(shared, n, result.values, result.fields, result.errors)
         return shared.page(

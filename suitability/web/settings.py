@@ -40,18 +40,20 @@ class Settings(BaseModel):
     reference_label: str = Field(
         default="Your name or booking reference", min_length=1, max_length=200
     )
+    # The floors are as low as a sensible clinic would go, and let the browser tests run the
+    # timeout in seconds rather than minutes.
     idle_timeout_seconds: int = Field(
         default=300,
-        ge=60,
+        ge=10,
         le=24 * 3600,
         description="Kiosk: a screening left this long is saved as partial and the tablet "
         "returns to the welcome page.",
     )
     idle_warning_seconds: int = Field(
-        default=60, ge=10, le=600, description="Kiosk: 'Are you still there?' this long before."
+        default=60, ge=5, le=600, description="Kiosk: 'Are you still there?' this long before."
     )
     result_clear_seconds: int = Field(
-        default=120, ge=15, le=3600, description="Kiosk: the result page is cleared after this."
+        default=120, ge=10, le=3600, description="Kiosk: the result page is cleared after this."
     )
     staff_idle_minutes: int = Field(default=15, ge=1, le=120)
     return_code_hours: int = Field(default=24, ge=1, le=24 * 7)
