@@ -191,7 +191,6 @@ def test_a_whole_screening_with_back_review_a_change_and_show_if(
 
 
 def test_a_whole_screening_with_javascript_off(server: StartServer, page_nojs: Page) -> None:
-    # (axe-core runs as a script, so these pages are checked with JavaScript on, above.)
     page = page_nojs
     running = server()
     _start(page, running.url)
@@ -204,6 +203,7 @@ def test_a_whole_screening_with_javascript_off(server: StartServer, page_nojs: P
     expect(page.locator("#o-isotretinoin_months")).to_contain_text(
         "Answer this only if you answered “Yes, in the past”"
     )
+    assert_accessible(page)
     _answer_section(page, {**answers, "isotretinoin": "never", "isotretinoin_months": "a while"})
     expect(page.locator("h1")).to_have_text("Implants and past treatments")
     page.get_by_role("button", name="Back").click()
@@ -214,12 +214,16 @@ def test_a_whole_screening_with_javascript_off(server: StartServer, page_nojs: P
     page.locator("#q-isotretinoin input[value='past']").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#e-isotretinoin_months")).to_contain_text("This question needs an answer.")
+    assert_accessible(page)
     _answer_section(page, answers)
     _through_to_review(page, answers)
     assert "14 months" in page.locator("main").inner_text()
+    assert_accessible(page)
     page.get_by_role("button", name="Finish and see the result").click()
     expect(page.locator("h1")).to_have_text("Your screening result")
+    assert_accessible(page)
     page.goto(running.url + "/screening/handout")
+    assert_accessible(page)
 
 
 # --------------------------------------------------------------------------- show-if agreement

@@ -372,7 +372,19 @@ def test_a_date__is_typed_and_shown_day_first_in_the_questionnaires_locale() -> 
     assert _record(client).answers["event_date"] == IN_A_MONTH.isoformat()
     page = _page(client, n).text
     assert f'value="{IN_A_MONTH.strftime("%d/%m/%Y")}"' in page
-    assert "Type the date as day/month/year, for example 14/03/2027." in page
+    assert (
+        "Type the date as day/month/year, for example 14/03/2027 (year-month-day, such as "
+        "2027-03-14, works too)." in page
+    )
+
+    # Year-month-day, as the questionnaire's help says, is read too.
+    _post(
+        client,
+        n,
+        {"has_event": "yes", "event_date": (IN_A_MONTH + dt.timedelta(days=1)).isoformat()},
+    )
+    assert _record(client).answers["event_date"] == (IN_A_MONTH + dt.timedelta(days=1)).isoformat()
+    _post(client, n, fields)
 
     posted = _post(client, n, {"has_event": "yes", "event_date": "next friday"})
     assert (
