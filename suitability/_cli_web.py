@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 DEFAULT_PORT = 8765
+EXIT_TERMINATED = 143
 
 
 def _loopback(host: str) -> bool:
@@ -79,11 +81,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     what = "kiosk intake" if args.kiosk else "screening"
     print(f"Serving the {what} at {scheme}://{shown}:{port}/  (Ctrl-C to stop)", flush=True)
     print(f"Records: {store.path}", flush=True)
+    # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again: this
+    # handler turns that into an ordinary exit, so the database is closed cleanly.
+    previous = signal.signal(signal.SIGTERM, _stopped)
     try:
         _run(app, sock, args)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         store.close()
     return EXIT_OK
+
+
+def _stopped(_signum: int, _frame: Any) -> None:
+    raise SystemExit(EXIT_TERMINATED)
 
 
 def _questionnaire(path: str | None) -> Any:

@@ -214,3 +214,28 @@ def test_serve_reports_a_bad_settings_file(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "ask_reference" in done.stderr and "[line 1]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_closes_the_database_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+
+    db = tmp_path / "records.db"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "suitability", "serve", "--db", str(db), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith("Serving the screening at http://127.0.0.1:")
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode == 143
+    assert "Traceback" not in err
+    # A cleanly closed WAL database leaves no -wal or -shm file behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.db"]
