@@ -4,6 +4,7 @@ a person would, and wrong codes are throttled; axe on its pages, in both modes."
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
@@ -62,6 +63,10 @@ def test_a_return_code_continues_the_screening_once(server: StartServer, new_pag
     expect(third.get_by_role("alert")).to_contain_text("That code does not continue a screening.")
     assert_accessible(third)
     # The code never reached a URL, so the access log never saw it.
+    # (The log is read from a pipe as it comes: wait for the entry line before looking.)
+    deadline = time.monotonic() + 30
+    while "POST /screening/return" not in running.logs() and time.monotonic() < deadline:
+        time.sleep(0.1)
     logs = running.logs()
     assert "/screening/return" in logs
     assert code not in logs and code.replace("-", "") not in logs
