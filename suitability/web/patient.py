@@ -113,6 +113,10 @@ def _open_session(
 async def start(request: Request) -> Response:
     shared = web(request)
     await shared.form(request, None, allowed=())
+    if shared.kiosk and shared.settings.ask_reference == "required":
+        # The clinic wants a name or reference on every kiosk record: only the welcome
+        # page's own start (/kiosk/start) asks for it.
+        return RedirectResponse("/", status_code=303)
     return start_screening(
         request, shared, reference=None, source="kiosk" if shared.kiosk else "web"
     )

@@ -485,3 +485,17 @@ def test_the_welcome_page_forgets_a_stale_patient_cookie() -> None:
     welcome = client.get("/")
     assert welcome.status_code == 200 and "Welcome" in welcome.text
     assert PATIENT_COOKIE not in client.cookies
+
+
+def test_a_required_reference_cannot_be_skipped_through_the_plain_start() -> None:
+    store = Store.in_memory()
+    client = _client(store, ask_reference="required")
+    welcome = client.get("/")
+    skipped = client.post("/screening/start", data={"csrf": _csrf(welcome.text)})
+    assert skipped.status_code == 303
+    assert skipped.headers["location"] == "/"
+    assert store.records() == []
+    optional = _client(Store.in_memory(), ask_reference="optional")
+    page = optional.get("/")
+    started = optional.post("/screening/start", data={"csrf": _csrf(page.text)})
+    assert started.headers["location"] == "/screening/section/1"
