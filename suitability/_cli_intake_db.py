@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import _cli_screen
 from ._cli_screen import (
-    _SHORT,
     _WORD,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -37,6 +36,7 @@ from ._cli_screen import (
 from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 from .storage import write_private
+from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
     from .web.store import Record, Store
@@ -259,7 +259,7 @@ def _headline(record: Record) -> str:
         verdicts = record.assessment["verdicts"]
         return (
             ", ".join(
-                f"{_SHORT.get(t, t)} {_WORD.get(v['verdict'], v['verdict'])}"
+                f"{SHORT_NAMES.get(t, t)} {_WORD.get(v['verdict'], v['verdict'])}"
                 for t, v in verdicts.items()
                 if v["verdict"] != "not_relevant"
             )

@@ -23,6 +23,7 @@ from .answers import Answers, dump_answers, read_answers_file
 from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 from .storage import _UnsafeFolder, make_private_folders, state_dir, unique_path, write_private
+from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -917,7 +918,7 @@ def list_intakes(folder: Path) -> int:
                 verdicts = record["assessment"]["verdicts"]
                 headline = (
                     ", ".join(
-                        f"{_SHORT[t]} {_WORD[v['verdict']]}"
+                        f"{SHORT_NAMES[t]} {_WORD[v['verdict']]}"
                         for t, v in verdicts.items()
                         if v["verdict"] != "not_relevant"
                     )
@@ -953,15 +954,6 @@ def list_intakes(folder: Path) -> int:
     return EXIT_OK
 
 
-_SHORT = {
-    "mesotherapy": "MESO",
-    "botulinum_toxin": "BTX",
-    "dermal_fillers": "FILL",
-    "chemical_peel": "PEEL",
-    "laser_resurfacing": "LASER",
-    "microneedling": "MN",
-    "ultherapy": "ULT",
-}
 _WORD = {
     "worth_discussing": "worth discussing",
     "discuss_with_caution": "caution",

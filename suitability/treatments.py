@@ -7,7 +7,18 @@ from dataclasses import dataclass
 
 from .rules.model import TREATMENTS
 
-__all__ = ["MESOTHERAPY", "TREATMENT_INFO", "TreatmentInfo"]
+__all__ = ["MESOTHERAPY", "SHORT_NAMES", "TREATMENT_INFO", "TreatmentInfo"]
+
+#: Each treatment's short label, for lists one line per person (explained by a legend).
+SHORT_NAMES = {
+    "mesotherapy": "MESO",
+    "botulinum_toxin": "BTX",
+    "dermal_fillers": "FILL",
+    "chemical_peel": "PEEL",
+    "laser_resurfacing": "LASER",
+    "microneedling": "MN",
+    "ultherapy": "ULT",
+}
 
 
 @dataclass(frozen=True)

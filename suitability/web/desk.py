@@ -42,7 +42,7 @@ from ..assessment import Assessment, TreatmentVerdict, UsedAnswer
 from ..errors import StorageError
 from ..questionnaire import Questionnaire
 from ..rules.catalogue import TREATMENTS
-from ..treatments import TREATMENT_INFO
+from ..treatments import SHORT_NAMES, TREATMENT_INFO
 from .app import STAFF_COOKIE, Web, WebProblem, web
 from .kiosk import reopen_url, timed_out
 from .passwords import MAX_PASSWORD, verify
@@ -60,15 +60,7 @@ __all__ = [
 ]
 
 #: The list's short label of each treatment (explained by the legend under it).
-SHORT = {
-    "mesotherapy": "MESO",
-    "botulinum_toxin": "BTX",
-    "dermal_fillers": "FILL",
-    "chemical_peel": "PEEL",
-    "laser_resurfacing": "LASER",
-    "microneedling": "MN",
-    "ultherapy": "ULT",
-}
+SHORT = SHORT_NAMES
 #: Staff's words for a verdict: (the list's short word, the record page's words).
 VERDICT_WORDS = {
     "worth_discussing": ("worth discussing", "Worth discussing"),
