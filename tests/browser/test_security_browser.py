@@ -115,3 +115,32 @@ def test_an_inline_script_does_not_run_on_the_apps_pages(server: StartServer, pa
         "script-src-attr",
         "script-src",
     }
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(
+    server: StartServer, page: Page
+) -> None:
+    running = server()
+    page.goto(running.url + "/")
+    page.get_by_role("button", name="Start the screening").click()
+    page.wait_for_url("**/screening/section/1")
+    # The first section asks for the age: typed, then the form's token taken out, as a page
+    # of another site forging this post would lack it.
+    page.locator("#f-age").fill("52")
+    removed = page.evaluate(
+        "() => { const t = document.querySelectorAll('input[name=csrf]');"
+        " t.forEach(e => e.remove()); return t.length; }"
+    )
+    assert removed >= 1
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Continue").click()
+    assert posted.value.status == 403
+    assert "This page has expired" in page.content()
+    from suitability.web.store import Store
+
+    store = Store.open(running.db_path)
+    try:
+        (record,) = store.records()
+        assert record.answers == {}
+    finally:
+        store.close()
