@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Frame, Page
 
-from .conftest import StartServer
+from .conftest import StartServer, assert_accessible
 
 APP_TEXT = "Pre-consultation screening"
 
@@ -136,6 +136,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(
         page.get_by_role("button", name="Continue").click()
     assert posted.value.status == 403
     assert "This page has expired" in page.content()
+    assert_accessible(page)  # the problem page, like every page
     from suitability.web.store import Store
 
     store = Store.open(running.db_path)
@@ -144,3 +145,13 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(
         assert record.answers == {}
     finally:
         store.close()
+
+
+def test_the_page_for_an_address_that_does_not_exist_is_accessible(
+    server: StartServer, page: Page
+) -> None:
+    running = server()
+    response = page.goto(running.url + "/no-such-page")
+    assert response is not None and response.status == 404
+    assert "This page does not exist" in page.content()
+    assert_accessible(page)
