@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -614,24 +614,27 @@ def _finished(request: Request, shared: Web) -> tuple[Current, Any, Answers] | R
 
 @router.get("/screening/result", response_class=HTMLResponse)
 async def result_page(request: Request) -> Response:
-    shared = web(request)
-    found = _finished(request, shared)
-    if isinstance(found, Response):
-        return found
-    current, assessment, answers = found
-    context = _result_context(assessment, shared.questionnaire, answers)
-    return shared.page(request, "screening/result.html", context, session=current.session)
+    return _finished_page(request, "screening/result.html", _result_context)
 
 
 @router.get("/screening/handout", response_class=HTMLResponse)
 async def handout_page(request: Request) -> Response:
+    return _finished_page(request, "screening/handout.html", _handout_context)
+
+
+def _finished_page(
+    request: Request,
+    template: str,
+    context_of: Callable[[Any, Questionnaire, Answers], dict[str, Any]],
+) -> Response:
+    """A page of a finished screening (its result, its handout), or where to go instead."""
     shared = web(request)
     found = _finished(request, shared)
     if isinstance(found, Response):
         return found
     current, assessment, answers = found
-    context = _handout_context(assessment, shared.questionnaire, answers)
-    return shared.page(request, "screening/handout.html", context, session=current.session)
+    context = context_of(assessment, shared.questionnaire, answers)
+    return shared.page(request, template, context, session=current.session)
 
 
 def _markdown_parts(text: str) -> dict[str, Markup]:
