@@ -281,6 +281,19 @@ CATALOGUE: dict[str, Template] = {
 }
 
 
+def _add_fhir_messages() -> None:
+    # The FHIR messages live with the FHIR code (a plain table, no FHIR library loaded).
+    from .fhir._catalogue import MESSAGES
+
+    for code, words in MESSAGES.items():
+        if code in CATALOGUE:
+            raise RuntimeError(f"message code {code!r} is defined twice")
+        CATALOGUE[code] = Template(*words)
+
+
+_add_fhir_messages()
+
+
 def show_value(value: Any) -> str:
     """A value as quoted in a message: short, and never an exception of its own."""
     if isinstance(value, int) and value.bit_length() > 1000:
