@@ -259,7 +259,7 @@ def answers_from_response(
         questionnaire=questionnaire,
         source=source,
         fhir_version=fhir_version,
-        system=f"{head}{separator}CodeSystem{separator}{questionnaire.id}",
+        system=f"{head}{separator if head else ''}CodeSystem{separator}{questionnaire.id}",
         set_aside=_set_aside(questionnaire, version),
         problems=header,
     )
@@ -308,7 +308,7 @@ def _split_canonical(url: str, resource_type: str) -> tuple[str, str, str] | Non
         if found and head and tail and separator not in tail:
             return head, separator, tail
     if url.startswith(f"{resource_type}/") and "/" not in url[len(resource_type) + 1 :]:
-        return "", "", url[len(resource_type) + 1 :]
+        return "", "/", url[len(resource_type) + 1 :]
     return None
 
 
