@@ -595,3 +595,148 @@ def test_earlier_version__set_aside_questions_are_unknown_in_a_current_response(
     assert error.problems[0].located() == (
         "qr.json: item[5].item[5].linkId: unknown linkId 'btx_interacting_meds'"
     )
+
+
+# --------------------------------------------------------------------------- more paths
+
+
+def test_response__without_authored_has_no_day_of_answering() -> None:
+    resource = eve()
+    del resource["authored"]
+    resource["item"][7]["item"].pop(3)  # event_date: its bounds count from the day of answering
+    back = answers_from_response(resource, Q)
+    assert back.answered_on is None
+    assert "event_date" not in back.values
+
+
+def test_response__unknown_fhir_version_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown FHIR version 'R3'"):
+        response_from_answers(EVE, Q, fhir_version="R3")  # type: ignore[arg-type]
+
+
+MORE = [
+    Case(
+        "a display item holding items",
+        lambda: changed(
+            lambda r: question(r, 0, 0).update(
+                item=[{"linkId": "age.help", "item": [{"linkId": "x"}]}]
+            )
+        ),
+        [
+            "item[0].item[0].item[0].item: 'age.help' is display text: it holds no answer and no items"
+        ],
+    ),
+    Case(
+        "a data-absent-reason coding without its code",
+        lambda: changed(lambda r: _set(answer(r, 2, 0), valueCoding={"system": DAR_SYSTEM})),
+        ["item[2].item[0].answer[0].valueCoding: missing required key 'code'"],
+    ),
+    Case(
+        "a choice coding without its code",
+        lambda: changed(lambda r: answer(r, 2, 1)["valueCoding"].pop("code")),
+        ["item[2].item[1].answer[0].valueCoding: missing required key 'code'"],
+    ),
+    Case(
+        "an R4 extension with another data-absent-reason",
+        lambda: changed(
+            lambda r: answer(r, 7, 3)["_valueDate"]["extension"][0].update(valueCode="masked"),
+            "R4",
+            event_date="not_sure",
+        ),
+        [
+            "item[7].item[3].answer[0]._valueDate: the data-absent-reason 'masked' is not "
+            "offered here; expected 'asked-unknown'"
+        ],
+        "masked",
+    ),
+    Case(
+        "an R4 primitive extension that is not a list",
+        lambda: changed(
+            lambda r: answer(r, 7, 3)["_valueDate"].update(extension="CANARY"),
+            "R4",
+            event_date="not_sure",
+        ),
+        ["item[7].item[3].answer[0]._valueDate.extension: expected a list, got 'CANARY'"],
+        "CANARY",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", MORE, ids=lambda c: c.name)
+def test_malformed_response__more_problems_located(case: Case, tmp_path: Path) -> None:
+    error = _refused(case.document(), tmp_path)
+    assert [p.located() for p in error.problems] == [f"qr.json: {line}" for line in case.expected]
+    if case.secret is not None:
+        assert all(case.secret not in p.located(values=False) for p in error.problems)
+
+
+def test_earlier_version__set_aside_questions_may_stand_outside_the_groups() -> None:
+    resource = _old_eve_response()
+    moved = resource["item"][5]["item"].pop()  # btx_interacting_meds
+    resource["item"].append(moved)
+    back = answers_from_response(resource, Q)
+    assert back.values == read_answers_file(OLD_EVE, Q).values
+    assert "btx_interacting_meds" in back.notes[0].located()
+
+
+# --------------------------------------------------------------------------- another questionnaire
+
+
+def _measures(count: int = 25) -> Any:
+    from suitability.questionnaire import questionnaire_from_data
+
+    return questionnaire_from_data(
+        {
+            "id": "measures",
+            "title": "Measures",
+            "version": "2.0",
+            "language": "en",
+            "sections": [
+                {
+                    "id": "body",
+                    "title": "Body",
+                    "questions": [
+                        {"id": "height", "type": "decimal", "label": "Height", "min": 0.5,
+                         "max": 2.5, "unit": "m", "safety": True},
+                        *({"id": f"n{i}", "type": "integer", "label": f"N{i}", "min": 0, "max": 9}
+                          for i in range(count)),
+                    ],
+                }
+            ],
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("version", ["R5", "R4"])
+def test_decimals__go_out_and_come_back_as_the_same_number(version: str) -> None:
+    from fhir.resources.questionnaireresponse import QuestionnaireResponse as R5
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as R4B
+
+    measures = _measures(1)
+    for value in (1.75, 2, "not_sure"):
+        answers = validate_answers({"height": value, "n0": 3}, measures)
+        resource = response_from_answers(answers, measures, fhir_version=version)  # type: ignore[arg-type]
+        (R5 if version == "R5" else R4B).model_validate(resource)
+        assert answers_from_response(json.loads(text(resource)), measures).values == answers.values
+    resource["item"][0]["item"][0]["answer"] = [{"valueDecimal": "1.75"}]
+    with pytest.raises(AnswersError) as caught:
+        answers_from_response(resource, measures)
+    assert [p.located() for p in caught.value.problems] == [
+        "item[0].item[0].answer[0].valueDecimal: expected a number, got '1.75'"
+    ]
+
+
+def test_many_problems__are_counted_once_whoever_found_them() -> None:
+    measures = _measures()
+    answers = validate_answers({f"n{i}": 1 for i in range(25)}, measures)
+    resource = response_from_answers(answers, measures)
+    for item in resource["item"][0]["item"]:
+        item["answer"] = [{"valueInteger": 99}]  # 25 out of bounds, found by validate_answers
+    resource["item"][0]["item"] += [{"linkId": f"x{i}"} for i in range(5)]  # 5 found here
+    with pytest.raises(AnswersError) as caught:
+        answers_from_response(resource, measures, source="qr.json")
+    found = caught.value.problems
+    assert len(found) == 21
+    assert found[0].located() == "qr.json: item[0].item[25].linkId: unknown linkId 'x0'"
+    assert found[-1].located() == "qr.json: ... and 10 more problems"
+    assert str(caught.value).startswith("qr.json: 30 problems in the response")

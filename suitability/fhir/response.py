@@ -38,7 +38,7 @@ from pydantic_core.core_schema import ErrorType
 
 from .._messages import problem
 from .._problems import _TYPE_WORDS, count, format_loc, nearest
-from .._reader import cap_problems
+from .._reader import MAX_PROBLEMS, more_problems
 from .._values import parse_date
 from ..answers import Answers, validate_answers
 from ..errors import AnswersError, Problem
@@ -292,8 +292,19 @@ def answers_from_response(
 
 
 def _refused(problems: list[Problem], source: str) -> AnswersError:
+    # validate_answers may have capped its own list: its count joins the one made here.
+    found = [p for p in problems if p.code != "more_problems"]
+    total = len(found) + sum(_left_out(p) for p in problems)
+    kept = found[:MAX_PROBLEMS]
+    if total > len(kept):
+        kept.append(more_problems(total - len(kept), source))
     head = f"{source}: " if source else ""
-    return AnswersError(cap_problems(problems), summary=f"{head}{count(problems)} in the response")
+    return AnswersError(kept, summary=f"{head}{count(kept)} in the response")
+
+
+def _left_out(found: Problem) -> int:
+    left = dict(found.params).get("count") if found.code == "more_problems" else 0
+    return left if isinstance(left, int) else 0
 
 
 def _listed(options: tuple[str, ...]) -> str:
@@ -353,8 +364,6 @@ def _fhir_name(part: str | int) -> str | int:
     """A model field's name as FHIR JSON spells it."""
     if isinstance(part, int):
         return part
-    if part == "resource_type":
-        return "resourceType"
     if part.endswith("__ext"):
         return "_" + part[: -len("__ext")]
     return part
@@ -628,22 +637,12 @@ def _read_absent_reason(
 
 # --------------------------------------------------------------------------- located problems
 
-_HEADER_PLACES = {
-    "questionnaire": "questionnaire",
-    "questionnaire_version": "questionnaire",
-    "answered_on": "authored",
-}
-
 
 def _relocated(reading: _Reading, found: Problem) -> Problem | None:
     """A problem validate_answers found, at the FHIR path of the answer it is about; None
     for one about an answer already reported."""
-    location = found.location
-    if location in _HEADER_PLACES:
-        return replace(found, location=_HEADER_PLACES[location])
-    if not location.startswith("answers."):
-        return found
-    qid = location[len("answers.") :]
+    # Only answers are checked there: the header it was given is the response's, read here.
+    qid = found.location.removeprefix("answers.")
     if reading.raw.get(qid) is _BAD:
         return None
     places = reading.places.get(qid)
@@ -660,7 +659,5 @@ def _relocated(reading: _Reading, found: Problem) -> Problem | None:
 
 
 def _earlier_note(note: Problem) -> Problem:
-    if note.code != "earlier_version":
-        return note
     params: dict[str, Any] = dict(note.params)
     return problem("fhir_earlier_version", "questionnaire", source=note.source, **params)
