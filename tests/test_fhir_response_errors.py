@@ -240,14 +240,17 @@ CASES = [
     Case(
         "a data-absent-reason on a question that does not offer it",
         lambda: changed(lambda r: _set(answer(r, 7, 1), **dar("asked-unknown"))),
-        ["item[7].item[1].answer[0].valueCoding: expected valueInteger, got valueCoding"],
+        [
+            "item[7].item[1].answer[0].valueCoding.code: the data-absent-reason 'asked-unknown' "
+            "is not offered for 'downtime_days'; it offers none"
+        ],
     ),
     Case(
         "not sure on a choice that does not offer it",
         lambda: changed(lambda r: _set(answer(r, 7, 0), **dar("asked-unknown"))),
         [
-            "item[7].item[0].answer[0].valueCoding: 'not_sure' is not offered here; expected "
-            "one of 'none', 'mild', 'moderate', 'severe'"
+            "item[7].item[0].answer[0].valueCoding.code: the data-absent-reason 'asked-unknown' "
+            "is not offered for 'needle_discomfort'; it offers none"
         ],
     ),
     Case(
@@ -255,7 +258,7 @@ CASES = [
         lambda: changed(lambda r: _set(answer(r, 2, 1), **dar("masked"))),
         [
             "item[2].item[1].answer[0].valueCoding.code: the data-absent-reason 'masked' is "
-            "not offered here; expected 'asked-unknown', 'asked-declined'"
+            "not offered for 'breastfeeding'; expected 'asked-unknown' or 'asked-declined'"
         ],
         "masked",
     ),
@@ -365,6 +368,13 @@ CASES = [
         "a question in another section's group",
         lambda: changed(lambda r: r["item"][1]["item"].append(r["item"][0]["item"].pop())),
         ["item[1].item[1].linkId: 'age' belongs in the group 'section.about_you'"],
+    ),
+    Case(
+        "a group inside a group",
+        lambda: changed(lambda r: r["item"][0]["item"].append(r["item"].pop(1))),
+        [
+            "item[0].item[1].linkId: 'section.goals' is a section's group: it belongs at the top level"
+        ],
     ),
     Case(
         "an answer on a group",
@@ -534,8 +544,8 @@ def test_response__r4_not_sure_on_a_date_reads_as_not_sure() -> None:
     with pytest.raises(AnswersError) as caught:
         answers_from_response(resource, Q, source="qr.json")
     assert [p.located() for p in caught.value.problems] == [
-        "qr.json: item[7].item[3].answer[0]._valueDate: 'prefer_not_to_say' is not offered "
-        "here; expected a date as YYYY-MM-DD (or 'not_sure')"
+        "qr.json: item[7].item[3].answer[0]._valueDate: the data-absent-reason "
+        "'asked-declined' is not offered for 'event_date'; expected 'asked-unknown'"
     ]
 
 
@@ -645,7 +655,7 @@ MORE = [
         ),
         [
             "item[7].item[3].answer[0]._valueDate: the data-absent-reason 'masked' is not "
-            "offered here; expected 'asked-unknown'"
+            "offered for 'event_date'; expected 'asked-unknown'"
         ],
         "masked",
     ),

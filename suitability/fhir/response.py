@@ -459,6 +459,8 @@ def _read_question(reading: _Reading, section: Section, item: Any, path: str) ->
             _display(reading, item, path, link)
         elif link in reading.set_aside:
             reading.raw[link] = _SET_ASIDE
+        elif link in {section_link_id(s) for s in questionnaire.sections}:
+            reading.bad(f"{path}.linkId", "fhir_group_in_group", key=link)
         else:
             hint = nearest(link, questionnaire.by_id)
             reading.bad(f"{path}.linkId", "fhir_unknown_item", key=link, nearest=hint)
@@ -584,15 +586,13 @@ def _read_coding(reading: _Reading, q: Question, coding: Mapping[str, Any], plac
     system = coding.get("system")
     code = coding.get("code")
     choice = value_key(q) == "valueCoding"
-    if system == DAR_SYSTEM and (choice or (reading.fhir_version == "R5" and q.special_values)):
+    # R5's answerConstraint optionsOrType lets a number or a date say why it is absent; in
+    # free text, "not sure" is only ever the words written.
+    if system == DAR_SYSTEM and (choice or (reading.fhir_version == "R5" and not q.kind.free_text)):
         if code is None:
             reading.bad(place, "missing_key", key="code")
             return _BAD
-        if code not in SPECIAL_OF_CODE:
-            where = f"{place}.code"
-            reading.bad(where, "fhir_absent_reason", given=code, expected=_specials(q))
-            return _BAD
-        return SPECIAL_OF_CODE[code]
+        return _absent_reason(reading, q, code, f"{place}.code")
     if not choice:
         reading.bad(place, "fhir_wrong_value", found="valueCoding", expected=_accepted(reading, q))
         return _BAD
@@ -613,9 +613,15 @@ def _read_coding(reading: _Reading, q: Question, coding: Mapping[str, Any], plac
     return code
 
 
-def _specials(q: Question) -> str:
-    codes = [SPECIAL_CODES[v] for v in q.special_values]
-    return _listed(tuple(codes)) if codes else "none here"
+def _absent_reason(reading: _Reading, q: Question, code: Any, where: str) -> Any:
+    """The non-answer a data-absent-reason code stands for, when ``q`` offers it."""
+    special = SPECIAL_OF_CODE.get(code) if isinstance(code, str) else None
+    if special is None or special not in q.special_values or q.kind.free_text:
+        codes = [SPECIAL_CODES[v] for v in q.special_values if not q.kind.free_text]
+        offered = f"expected {' or '.join(repr(c) for c in codes)}" if codes else "it offers none"
+        reading.bad(where, "fhir_absent_reason", key=q.id, given=code, offered=offered)
+        return _BAD
+    return special
 
 
 def _read_absent_reason(
@@ -629,10 +635,7 @@ def _read_absent_reason(
     if not reasons:
         reading.bad(place, "fhir_no_value", expected=_accepted(reading, q))
         return _BAD
-    if reasons[0] not in SPECIAL_OF_CODE or q.kind.free_text:
-        reading.bad(place, "fhir_absent_reason", given=reasons[0], expected=_specials(q))
-        return _BAD
-    return SPECIAL_OF_CODE[reasons[0]]
+    return _absent_reason(reading, q, reasons[0], place)
 
 
 # --------------------------------------------------------------------------- located problems
