@@ -218,3 +218,16 @@ def test_round_trip__answers_to_response_and_back_assess_byte_identically(
     assert back.answered_on == answers.answered_on
     assert back.notes == []
     assert assess(back, Q).to_json() == assess(answers, Q).to_json()
+
+
+def test_response_in_yaml__unquoted_dates_are_read_as_written(tmp_path: Path) -> None:
+    from ruamel.yaml import YAML
+
+    path = tmp_path / "eve-response.yaml"
+    with path.open("w", encoding="utf-8") as handle:
+        YAML().dump(response_from_answers(eve(), Q), handle)
+    written = path.read_text(encoding="utf-8").replace("'", "")
+    assert "authored: 2026-11-20\n" in written and "valueDate: 2026-11-30\n" in written
+    path.write_text(written, encoding="utf-8")
+    back = read_answers_file(path, Q)
+    assert back.values == eve().values and back.answered_on == eve().answered_on

@@ -250,8 +250,10 @@ def answers_from_response(
 
     answered_on: dt.date | None = None
     authored = data.get("authored")
-    if isinstance(authored, str):
-        answered_on = parse_date(authored[:10])
+    if type(authored) is dt.date:  # written unquoted in YAML (a time stays text there)
+        answered_on = authored
+    elif authored is not None:
+        answered_on = parse_date(str(authored)[:10])
         if answered_on is None:
             bad("authored", "fhir_authored", given=authored)
 
@@ -569,6 +571,8 @@ def _fits(key: str, value: Any) -> bool:
         return type(value) is int
     if key == "valueDecimal":
         return type(value) in (int, float)
+    if key == "valueDate" and type(value) is dt.date:  # written unquoted in YAML
+        return True
     return isinstance(value, str)
 
 
