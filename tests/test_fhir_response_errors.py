@@ -25,7 +25,7 @@ from .conftest import ROOT
 Q = default_questionnaire()
 EVE = read_answers_file(ROOT / "examples" / "eve-unsure.yaml", Q)
 OLD_EVE = ROOT / "tests" / "data" / "v1.1.0-eve-unsure.yaml"
-SPECIALS = "(or 'not_sure' or 'prefer_not_to_say')"
+SPECIALS = "(or the data-absent-reason 'asked-unknown' or 'asked-declined')"
 
 
 def eve(version: str = "R5", **changes: Any) -> dict[str, Any]:
@@ -123,6 +123,14 @@ CASES = [
         ["item[1].item[0].answer[3].valueCoding: 'hydration_radiance' is chosen twice"],
     ),
     Case(
+        "not sure among choices ticked",
+        lambda: changed(lambda r: question(r, 5, 5)["answer"].append(dar("asked-unknown"))),
+        [
+            "item[5].item[5].answer[1].valueCoding: 'asked-unknown' is an answer on its own: "
+            "give it alone, not in a list"
+        ],
+    ),
+    Case(
         "integer over FHIR's 32 bits",
         lambda: changed(lambda r: answer(r, 0, 0).update(valueInteger=10**12)),
         [
@@ -188,7 +196,7 @@ CASES = [
         lambda: changed(lambda r: answer(r, 7, 3).update(valueDate="2026-12")),
         [
             "item[7].item[3].answer[0].valueDate: expected a date as YYYY-MM-DD "
-            "(or 'not_sure'), got '2026-12'"
+            "(or the data-absent-reason 'asked-unknown'), got '2026-12'"
         ],
         "2026-12",
     ),

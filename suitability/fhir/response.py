@@ -662,7 +662,18 @@ def _relocated(reading: _Reading, found: Problem) -> Problem | None:
         # The answer it names; for a choice ticked twice, its second time.
         hits = [i for i, v in enumerate(values) if v == given]
         index = hits[1] if found.code == "chosen_twice" and len(hits) > 1 else hits[0]
-    return replace(found, location=places[index])
+    q = reading.questionnaire.by_id[qid]
+    if q.kind.free_text or not q.special_values:
+        return replace(found, location=places[index])
+    # In the response's own terms: "not sure" is the data-absent-reason code there.
+    params: dict[str, Any] = dict(found.params)
+    if isinstance(params.get("expected"), str):
+        codes = " or ".join(f"'{SPECIAL_CODES[v]}'" for v in q.special_values)
+        fhir_words = f" (or the data-absent-reason {codes})"
+        params["expected"] = params["expected"].replace(q.kind.or_specials(q), fhir_words)
+    if params.get("given") in SPECIAL_CODES:
+        params["given"] = SPECIAL_CODES[params["given"]]
+    return problem(found.code, places[index], source=found.source, line=found.line, **params)
 
 
 def _earlier_note(note: Problem) -> Problem:
