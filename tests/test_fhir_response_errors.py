@@ -438,6 +438,55 @@ CASES = [
 ]
 
 
+# Less common shapes, each still located.
+MORE = [
+    Case(
+        "a display item holding items",
+        lambda: changed(
+            lambda r: question(r, 0, 0).update(
+                item=[{"linkId": "age.help", "item": [{"linkId": "x"}]}]
+            )
+        ),
+        [
+            "item[0].item[0].item[0].item: 'age.help' is display text: it holds no answer and no items"
+        ],
+    ),
+    Case(
+        "a data-absent-reason coding without its code",
+        lambda: changed(lambda r: _set(answer(r, 2, 0), valueCoding={"system": DAR_SYSTEM})),
+        ["item[2].item[0].answer[0].valueCoding: missing required key 'code'"],
+    ),
+    Case(
+        "a choice coding without its code",
+        lambda: changed(lambda r: answer(r, 2, 1)["valueCoding"].pop("code")),
+        ["item[2].item[1].answer[0].valueCoding: missing required key 'code'"],
+    ),
+    Case(
+        "an R4 extension with another data-absent-reason",
+        lambda: changed(
+            lambda r: answer(r, 7, 3)["_valueDate"]["extension"][0].update(valueCode="masked"),
+            "R4",
+            event_date="not_sure",
+        ),
+        [
+            "item[7].item[3].answer[0]._valueDate: the data-absent-reason 'masked' is not "
+            "offered for 'event_date'; expected 'asked-unknown'"
+        ],
+        "masked",
+    ),
+    Case(
+        "an R4 primitive extension that is not a list",
+        lambda: changed(
+            lambda r: answer(r, 7, 3)["_valueDate"].update(extension="CANARY"),
+            "R4",
+            event_date="not_sure",
+        ),
+        ["item[7].item[3].answer[0]._valueDate.extension: expected a list, got 'CANARY'"],
+        "CANARY",
+    ),
+]
+
+
 def _refused(document: str, tmp_path: Path) -> AnswersError:
     path = tmp_path / "qr.json"
     path.write_text(document, encoding="utf-8")
@@ -464,7 +513,7 @@ def test_malformed_response__every_problem_located_by_its_fhir_path(
             assert case.secret not in found.text(plain=True)
 
 
-@pytest.mark.parametrize("case", CASES[:12], ids=lambda c: c.name)
+@pytest.mark.parametrize("case", CASES + MORE, ids=lambda c: c.name)
 def test_malformed_response__exit_1_from_validate_and_assess_without_traceback(
     case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -630,54 +679,6 @@ def test_response__without_authored_has_no_day_of_answering() -> None:
 def test_response__unknown_fhir_version_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="unknown FHIR version 'R3'"):
         response_from_answers(EVE, Q, fhir_version="R3")  # type: ignore[arg-type]
-
-
-MORE = [
-    Case(
-        "a display item holding items",
-        lambda: changed(
-            lambda r: question(r, 0, 0).update(
-                item=[{"linkId": "age.help", "item": [{"linkId": "x"}]}]
-            )
-        ),
-        [
-            "item[0].item[0].item[0].item: 'age.help' is display text: it holds no answer and no items"
-        ],
-    ),
-    Case(
-        "a data-absent-reason coding without its code",
-        lambda: changed(lambda r: _set(answer(r, 2, 0), valueCoding={"system": DAR_SYSTEM})),
-        ["item[2].item[0].answer[0].valueCoding: missing required key 'code'"],
-    ),
-    Case(
-        "a choice coding without its code",
-        lambda: changed(lambda r: answer(r, 2, 1)["valueCoding"].pop("code")),
-        ["item[2].item[1].answer[0].valueCoding: missing required key 'code'"],
-    ),
-    Case(
-        "an R4 extension with another data-absent-reason",
-        lambda: changed(
-            lambda r: answer(r, 7, 3)["_valueDate"]["extension"][0].update(valueCode="masked"),
-            "R4",
-            event_date="not_sure",
-        ),
-        [
-            "item[7].item[3].answer[0]._valueDate: the data-absent-reason 'masked' is not "
-            "offered for 'event_date'; expected 'asked-unknown'"
-        ],
-        "masked",
-    ),
-    Case(
-        "an R4 primitive extension that is not a list",
-        lambda: changed(
-            lambda r: answer(r, 7, 3)["_valueDate"].update(extension="CANARY"),
-            "R4",
-            event_date="not_sure",
-        ),
-        ["item[7].item[3].answer[0]._valueDate.extension: expected a list, got 'CANARY'"],
-        "CANARY",
-    ),
-]
 
 
 @pytest.mark.parametrize("case", MORE, ids=lambda c: c.name)
