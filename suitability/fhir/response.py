@@ -190,7 +190,6 @@ class _Reading:
     # question id -> the FHIR path of each answer's value, for locating its problems
     places: dict[str, list[str]] = field(default_factory=dict)
     codes: dict[str, list[Any]] = field(default_factory=dict)
-    reported: set[str] = field(default_factory=set)
 
     def bad(self, location: str, code: str, **params: Any) -> None:
         self.problems.append(problem(code, location, source=self.source, **params))
@@ -207,15 +206,12 @@ def answers_from_response(
     note (``Answers.notes``) naming both versions.
     """
     if not isinstance(data, Mapping):
-        given = data
-        raise AnswersError(
-            [problem("wrong_type", source=source, expected="a FHIR resource", given=given)]
-        )
-    if data.get("resourceType") != RESOURCE_TYPE:
-        where = "resourceType"
+        found = problem("wrong_type", source=source, expected="a FHIR resource", given=data)
+        raise _refused([found], source)
+    kind = data.get("resourceType")
+    if kind != RESOURCE_TYPE:
         raise _refused(
-            [problem("fhir_not_response", where, source=source, given=data.get("resourceType"))],
-            source,
+            [problem("fhir_not_response", "resourceType", source=source, given=kind)], source
         )
     fhir_version = _spec_version(data, source)
     header: list[Problem] = []
