@@ -169,6 +169,14 @@ CASES = [
         ["item[7].item[6].answer[0].valueString: expected at most 1000 characters, got 1200"],
     ),
     Case(
+        "empty text, which FHIR has no form for",
+        lambda: changed(lambda r: _notes(r, "")),
+        [
+            "item[7].item[6].answer[0].valueString: string should match pattern "
+            "'[ \\r\\n\\t\\S]+', got ''"
+        ],
+    ),
+    Case(
         "lone surrogate",
         lambda: changed(lambda r: _notes(r, "SURROGATE")).replace("SURROGATE", "\\ud800"),
         [

@@ -358,6 +358,11 @@ def _spec_version(data: Mapping[str, Any], source: str) -> FhirVersion:
     raise _refused(_spec_problems(closest, source), source)
 
 
+def _one_line(text: str) -> str:
+    # FHIR's string pattern holds a line break and a tab: a message stays on its line.
+    return text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+
+
 def _fhir_name(part: str | int) -> str | int:
     """A model field's name as FHIR JSON spells it."""
     if isinstance(part, int):
@@ -385,14 +390,14 @@ def _spec_problems(exc: ValidationError, source: str) -> list[Problem]:
             found = problem("wrong_type", expected=_TYPE_WORDS[kind], given=given, source=source)
         elif kind in _STANDARD_ERRORS and kind != "value_error":
             # pydantic's own words say what was expected and never quote the input.
-            reason = err["msg"][0].lower() + err["msg"][1:]
+            reason = _one_line(err["msg"][0].lower() + err["msg"][1:])
             if given is not None and not isinstance(given, (dict, list)):
                 found = problem("invalid", reason=reason, given=given, source=source)
             else:
                 found = problem("invalid_shape", reason=reason, source=source)
         else:
             # The model library's own check: its words may quote the value given.
-            reason = str(err.get("ctx", {}).get("error") or err["msg"])
+            reason = _one_line(str(err.get("ctx", {}).get("error") or err["msg"]))
             found = problem("fhir_invalid", given_reason=reason, source=source)
         problems.append(replace(found, location=format_loc(loc)))
     return problems
