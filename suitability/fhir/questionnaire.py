@@ -376,22 +376,36 @@ class _Mapper:
                 bound = getattr(c, name)
                 if bound is not None:
                     kind = _FHIRPATH_TYPES[target.type]
-                    tests.append(
-                        f"value.ofType({kind}).where($this {operator} {_number(bound)}).exists()"
-                    )
-        if not tests:
+                    test = f"value.ofType({kind}).where($this {operator} {_number(bound)}).exists()"
+                    tests.append((test, True))
+        plain = [test for test, typed in tests if not typed]
+        typed = [test for test, typed in tests if typed]
+        parts = []
+        if plain:
+            parts.append(f"{answers}.where({' or '.join(plain)}).exists()")
+        if typed:
+            if self.version == "R4" and target.special_values:
+                # An R4 answer that is "not sure" has no value, only the data-absent-reason
+                # extension: it is left out before values are compared (some engines fail on
+                # comparing a value that is not there, rather than finding it empty).
+                answers += f".where(value.extension({_string(DAR_EXTENSION)}).empty())"
+            parts.append(f"{answers}.where({' or '.join(typed)}).exists()")
+        if not parts:
             return "false"
-        return f"{answers}.where({' or '.join(tests)}).exists()"
+        return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
 
-    def matches(self, target: Question, value: Any) -> str:
-        """A FHIRPath test on one answer: does it stand for ``value``?"""
+    def matches(self, target: Question, value: Any) -> tuple[str, bool]:
+        """A FHIRPath test on one answer (does it stand for ``value``?), and whether it
+        compares the answer's value of the item's own type (not a coding nor its absence)."""
         if isinstance(value, str) and value in SPECIAL_CODES:
             code = _string(SPECIAL_CODES[value])
             if target.type in _CHOICE_TYPES or self.version == "R5":
-                return _coding_test(special_coding(value))
-            return f"value.extension({_string(DAR_EXTENSION)}).where(value = {code}).exists()"
+                return _coding_test(special_coding(value)), False
+            dar = _string(DAR_EXTENSION)
+            return f"value.extension({dar}).where(value = {code}).exists()", False
         if target.type in _CHOICE_TYPES:
-            return _coding_test(choice_coding(self.questionnaire, target, str(value), self.base))
+            coding = choice_coding(self.questionnaire, target, str(value), self.base)
+            return _coding_test(coding), False
         kind = _FHIRPATH_TYPES[target.type]
         if target.type == "date":
             literal = f"@{value}"
@@ -399,7 +413,7 @@ class _Mapper:
             literal = _string(str(value))
         else:
             literal = _number(value)
-        return f"value.ofType({kind}).where($this = {literal}).exists()"
+        return f"value.ofType({kind}).where($this = {literal}).exists()", True
 
 
 _EXCLUSIVE = {"url": EXT_OPTION_EXCLUSIVE, "valueBoolean": True}
