@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from suitability import Questionnaire, default_questionnaire
 from suitability.fhir._codes import EXT_ENABLE_WHEN_EXPRESSION, FhirVersion
 from suitability.fhir.questionnaire import questionnaire_resource
+from suitability.fhir.response import response_from_answers
 
 from .fhir_forms import made_up
-from .fhir_responses import response_for
-from .strategies import answers_for
+from .strategies import ANSWERED_ON, answers_for
 
 MADE_UP = made_up()
 SHIPPED = default_questionnaire()
@@ -128,8 +128,14 @@ def exported_holds(item: dict[str, Any], response: dict[str, Any], version: Fhir
 
 
 def check_agreement(questionnaire: Questionnaire, values: dict[str, Any]) -> None:
+    data = {
+        "questionnaire": questionnaire.id,
+        "answered_on": ANSWERED_ON.isoformat(),
+        "answers": values,
+    }
     for version in ("R5", "R4"):
-        response = response_for(questionnaire, values, version)
+        # The response as the product writes it: the one a records system would hold.
+        response = response_from_answers(data, questionnaire, fhir_version=version)
         for qid, item in ITEMS[(questionnaire.id, version)]:
             condition = questionnaire.by_id[qid].show_if
             assert condition is not None
@@ -144,8 +150,24 @@ ITEMS = {
 }
 
 
+def _has_fhir_form(value: Any) -> bool:
+    # A free-text answer with nothing a FHIR string can hold (empty, only blanks) is left out
+    # of a response: FHIR sees it unanswered. The module's docstring lists it among what FHIR
+    # cannot carry, and test_blank_text_is_what_fhir_cannot_carry pins it down.
+    return not isinstance(value, str) or value.strip() != ""
+
+
 def _free_answers(questionnaire: Questionnaire) -> st.SearchStrategy[dict[str, Any]]:
-    return answers_for(questionnaire).map(lambda data: data["answers"])
+    # Only answers no show-if hangs on are dropped (free text; the made-up questionnaire's
+    # second section, whose questions only have show-ifs), so the rest stay valid.
+    read = {qid for q in questionnaire.questions if q.show_if for qid in q.show_if.questions()}
+    return answers_for(questionnaire).map(
+        lambda data: {
+            k: v
+            for k, v in data["answers"].items()
+            if _has_fhir_form(v) and (questionnaire is SHIPPED or k in read)
+        }
+    )
 
 
 @SETTINGS
@@ -167,7 +189,7 @@ EDGES: list[dict[str, Any]] = [
     {"yn": "prefer_not_to_say", "num": "prefer_not_to_say", "multi": "prefer_not_to_say"},
     {"num": 17, "days": 30, "dec": 2.5, "when": "2027-01-01", "single": "c"},
     {"num": 18, "days": 31, "dec": 0.30000000000000004, "when": "2027-02-01"},
-    {"num": 61, "dec": 0.1, "multi": ["none"], "note": "", "yn": "yes"},
+    {"num": 61, "dec": 0.1, "multi": ["none"], "note": "-", "yn": "yes"},
     {"num": 60, "multi": ["x", "y"], "single": "a", "yn": "no", "days": 11},
     {"num": 40, "dec": 0.3, "days": 10, "single": "b", "yn": "yes"},
 ]
@@ -184,3 +206,18 @@ def test_edges_make_every_made_up_show_if_true_and_false() -> None:
         if q.show_if is not None:
             outcomes = {q.show_if.holds(values) for values in EDGES}
             assert outcomes == {True, False}, q.id
+
+
+def test_blank_text_is_what_fhir_cannot_carry() -> None:
+    """An answer of blanks to a free-text question is an answer to the product and none in a
+    response (a FHIR string needs a character that is not a blank): ``answered`` on such a
+    question is the one show-if the export cannot keep. The shipped questionnaire has none."""
+    values = {"note": "\u00a0"}
+    data = {"questionnaire": "made_up", "answers": values}
+    response = response_from_answers(data, MADE_UP, fhir_version="R5")
+    item = dict(ITEMS[("made_up", "R5")])["c_answered"]
+    assert MADE_UP.question("c_answered").show_if.holds(values) is True  # type: ignore[union-attr]
+    assert exported_holds(item, response, "R5") is False
+    read = [qid for q in SHIPPED.questions if q.show_if for qid in q.show_if.questions()]
+    assert read
+    assert all(SHIPPED.question(qid).type != "text" for qid in read)
