@@ -62,6 +62,11 @@ What FHIR does not carry
     product reads older versions itself.
   - The ``locale`` that reads dates typed day or month first: FHIR dates are always ISO.
   - A choice's own help text (no standard place on an answerOption).
+  - A free-text answer of blanks only: an answer to the product, none to FHIR (a FHIR string
+    needs a character that is not a blank), so a show-if ``answered`` on a free-text question
+    reads such an answer as missing. The shipped questionnaire has no show-if on free text.
+  - The questionnaire's wording of a comparison with a number that has no whole-number form
+    on an integer item is rounded (see Show-if): the meaning is kept, not the figure.
   - Date bounds (``min: 0``, ``max: 730`` days from the day of answering). SDC's way is a
     ``minValue``/``maxValue`` whose ``valueDate`` holds no date, only a ``cqf-calculatedValue``
     expression (``today() + 730 days``); the FHIR model library the tests validate with cannot
