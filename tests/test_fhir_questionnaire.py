@@ -543,3 +543,22 @@ def test_command_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None
     assert "invalid choice: 'R3'" in capsys.readouterr().err
     assert main(["fhir"]) == 2
     assert "questionnaire" in capsys.readouterr().err
+
+
+def test_the_module_needs_no_fhir_model_library() -> None:
+    # fhir.resources is for the tests: the export must work where it is not installed.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['fhir'] = None; sys.modules['fhirpathpy'] = None\n"
+        "from suitability import default_questionnaire\n"
+        "from suitability.fhir import questionnaire_resource\n"
+        "r = questionnaire_resource(default_questionnaire(), fhir_version='R4')\n"
+        "print(r['resourceType'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Questionnaire\n"
