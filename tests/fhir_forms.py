@@ -52,6 +52,9 @@ CONDITIONS: dict[str, dict[str, Any]] = {
     },
     "c_not_answered": {"not": {"question": "dec", "answered": True}},
     "c_not_not": {"not": {"not": {"question": "days", "gt": 10}}},
+    "c_not_num": {"not": {"question": "num", "one_of": [40, "not_sure"]}},
+    "c_not_dec": {"not": {"question": "dec", "equals": 2.5}},
+    "c_not_date": {"not": {"question": "when", "equals": "2027-01-01"}},
 }
 
 FORM: dict[str, Any] = {

@@ -122,7 +122,6 @@ _FHIRPATH_TYPES = {
     "days": "integer",
     "decimal": "decimal",
     "date": "date",
-    "text": "string",
 }
 #: An absolute URI with no white space: what a canonical URL's base must be.
 _BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
@@ -412,12 +411,8 @@ class _Mapper:
             coding = choice_coding(self.questionnaire, target, str(value), self.base)
             return _coding_test(coding), False
         kind = _FHIRPATH_TYPES[target.type]
-        if target.type == "date":
-            literal = f"@{value}"
-        elif target.type == "text":
-            literal = _string(str(value))
-        else:
-            literal = _number(value)
+        # The loader refuses comparing free text to a value: a date or a number is left.
+        literal = f"@{value}" if target.type == "date" else _number(value)
         return f"value.ofType({kind}).where($this = {literal}).exists()", True
 
 
