@@ -239,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_assess)
 
     from ._cli_batch import add_command as add_batch
+    from ._cli_fhir import add_command as add_fhir
     from ._cli_records import add_commands as add_records
     from ._cli_screen import add_commands
     from ._cli_web import add_commands as add_web
@@ -247,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch(sub)
     add_web(sub)
     add_records(sub)
+    add_fhir(sub)
 
     p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")

@@ -10,7 +10,14 @@ from __future__ import annotations
 Words = tuple[str, str] | tuple[str, str, str]
 
 # ------------------------------------------------------------------ the questionnaire out
-QUESTIONNAIRE: dict[str, Words] = {}
+QUESTIONNAIRE: dict[str, Words] = {
+    "fhir_bad_base": (
+        "expected an absolute URI with no spaces, such as https://clinic.example/fhir or "
+        "urn:clinic, got {given:show}",
+        "expected an absolute URI with no spaces, such as https://clinic.example/fhir or "
+        "urn:clinic",
+    ),
+}
 
 
 # ------------------------------------------------------------------ a response in
