@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._problems import count
@@ -127,8 +127,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
+    return _read_input(path, questionnaire)[0]
+
+
+def _read_input(path: str, questionnaire: Questionnaire) -> tuple[Answers, str | None]:
+    """The answers in ``path`` (``-``: standard input), and the text they were read from when
+    it was stdin (which cannot be read twice)."""
     from .answers import read_answers_file
 
+    text = None
     if path == "-":
         from ._messages import problem
         from ._reader import ANSWERS_LIMITS, Refused, read_document
@@ -145,16 +152,46 @@ def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
     else:
         answers = read_answers_file(path, questionnaire)
     _print_problems(answers.notes, label="warning")
-    return answers
+    return answers, text
+
+
+def _response_read(path: str, text: str | None) -> dict[str, Any] | None:
+    """The QuestionnaireResponse the answers were read from, or None for an answers file. Only
+    called once the answers reader has accepted the input, so it parses."""
+    from ._reader import ANSWERS_LIMITS, read_document
+    from .answers import parse_answers_text
+    from .fhir import is_fhir_resource
+
+    source = "<stdin>" if path == "-" else Path(path).name
+    if text is None:
+        text = read_document(path, ANSWERS_LIMITS, source)
+    data = parse_answers_text(text, source)
+    return dict(data) if is_fhir_resource(data) else None
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from .assessment import assess
 
+    if args.format != "fhir" and (args.fhir_version or args.settings):
+        option = "--fhir-version" if args.fhir_version else "--settings"
+        print(f"error: {option} goes with --format fhir", file=sys.stderr)
+        return EXIT_USAGE
     questionnaire = _questionnaire(args.questionnaire)
-    answers = _read_answers(args.file, questionnaire)
+    answers, text = _read_input(args.file, questionnaire)
     assessment = assess(answers, questionnaire)
-    if args.format == "json":
+    if args.format == "fhir":
+        from .fhir import assessment_bundle, dumps
+
+        bundle = assessment_bundle(
+            assessment,
+            answers,
+            questionnaire,
+            response=_response_read(args.file, text),
+            fhir_version=args.fhir_version or "R5",
+            base=_canonical_base(args.settings),
+        )
+        sys.stdout.write(dumps(bundle))
+    elif args.format == "json":
         sys.stdout.write(assessment.to_json())
     elif args.format == "markdown":
         from .render import to_markdown
@@ -165,6 +202,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
         print_assessment(assessment, questionnaire, _console())
     return EXIT_OK
+
+
+def _canonical_base(settings_path: str | None) -> str:
+    """The clinic's base of canonical URLs: from ``--settings``, else the user's settings file
+    if there is one, else the default (as `suitability serve` reads them)."""
+    from .web.settings import load_settings
+
+    return load_settings(settings_path).canonical_base
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -232,7 +277,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown", "fhir"), default="text")
+    p.add_argument(
+        "--fhir-version",
+        choices=("R4", "R5"),
+        help="with --format fhir: the FHIR version of the Bundle (default: R5)",
+    )
+    p.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="with --format fhir: the clinic's settings, for the base of canonical URLs",
+    )
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
     p.set_defaults(func=cmd_assess)
 
