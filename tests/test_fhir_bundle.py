@@ -10,8 +10,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import fhir.resources as r5
-import fhir.resources.R4B as r4b
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -36,24 +34,12 @@ from suitability.fhir.bundle import (
 from suitability.rules.catalogue import TREATMENTS
 
 from .conftest import ROOT
+from .fhir_bundle_helpers import entry, extension, part, patient_of, response_of, risk_of, validate
 from .strategies import answers_for
 
 Q = default_questionnaire()
 EVE = ROOT / "examples" / "eve-unsure.yaml"
 STAMP = "2026-11-30T09:00:00Z"
-
-
-def validate(bundle: dict[str, Any], version: FhirVersion = "R5") -> None:
-    """Validates the Bundle, and each entry's resource with its own model, with fhir.resources
-    (R4B standing in for R4); our own checks cover the code values it does not check."""
-    models = r5 if version == "R5" else r4b
-    models.get_fhir_model_class("Bundle").model_validate(bundle)
-    for entry in bundle["entry"]:
-        resource = entry["resource"]
-        models.get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    assert bundle["type"] == "collection"
-    assert risk_of(bundle)["status"] == "final"
-    assert response_of(bundle)["status"] in ("completed", "in-progress")
 
 
 def ids() -> Iterator[str]:
@@ -69,31 +55,6 @@ def bundle_for(answers: Answers, assessment: Assessment, **options: Any) -> dict
     counter = ids()
     options.setdefault("timestamp", STAMP)
     return assessment_bundle(assessment, answers, Q, new_id=lambda: next(counter), **options)
-
-
-def entry(bundle: dict[str, Any], resource_type: str) -> dict[str, Any]:
-    (found,) = [e for e in bundle["entry"] if e["resource"]["resourceType"] == resource_type]
-    return found  # type: ignore[no-any-return]
-
-
-def risk_of(bundle: dict[str, Any]) -> dict[str, Any]:
-    return entry(bundle, "RiskAssessment")["resource"]  # type: ignore[no-any-return]
-
-
-def response_of(bundle: dict[str, Any]) -> dict[str, Any]:
-    return entry(bundle, "QuestionnaireResponse")["resource"]  # type: ignore[no-any-return]
-
-
-def patient_of(bundle: dict[str, Any]) -> dict[str, Any]:
-    return entry(bundle, "Patient")["resource"]  # type: ignore[no-any-return]
-
-
-def extension(element: dict[str, Any], url: str) -> list[dict[str, Any]]:
-    return [e for e in element.get("extension", []) if e["url"] == url]
-
-
-def part(ext: dict[str, Any], url: str) -> list[dict[str, Any]]:
-    return [e for e in ext["extension"] if e["url"] == url]
 
 
 def strings(data: Any) -> Iterator[str]:
