@@ -113,7 +113,7 @@ def test_batch_fhir__questionnaire_responses_in_each_carried_in_its_bundle(
     code, out, errors = run_batch(tmp_path, responses, *argv, workers=workers)
     assert (code, errors) == (0, [])
     bundles = [json.loads(line) for line in out]
-    for bundle, given, data in zip(bundles, responses, GOOD, strict=True):
+    for bundle, given, data in zip(bundles, responses, GOOD[:2], strict=True):
         validate(bundle, version)
         assert response_of(bundle) == given
         assert bundle["identifier"]["value"] == given["id"]

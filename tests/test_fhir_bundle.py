@@ -29,7 +29,6 @@ from suitability.fhir.bundle import (
     EXT_PLAN_FIT,
     EXT_TREATMENT,
     EXT_VERSIONS,
-    REFERENCE_SYSTEM,
 )
 from suitability.rules.catalogue import TREATMENTS
 
@@ -203,7 +202,7 @@ def test_nothing_reads_as_a_diagnosis() -> None:
         (Subject(name="Eve Adams"), {"name": [{"text": "Eve Adams"}]}),
         (
             Subject(reference="BK-1042"),
-            {"identifier": [{"system": REFERENCE_SYSTEM, "value": "BK-1042"}]},
+            {"identifier": [{"type": {"text": "Booking reference"}, "value": "BK-1042"}]},
         ),
     ],
 )

@@ -10,7 +10,8 @@ Mapping decisions (the closing note of issue 12 quotes this list):
   was read: its id, its subject and its FHIR version unchanged (never converted between R4 and
   R5). A response made here has its subject pointing at the Patient entry.
 - **Patient.** Only the name (``name[0].text``) or the booking reference (an ``identifier``
-  with the project's reference system) the person gave, or nothing but an id: no birth date,
+  typed "Booking reference", without a system, as in the response's subject: the clinic's
+  reference scheme is not known) the person gave, or nothing but an id: no birth date,
   sex or age, even when an answer holds one. From a response that was read, the subject's
   ``display`` is the name and its ``identifier.value`` the reference.
 - **What this is.** ``RiskAssessment.code`` is the project's ``screening`` code ("pre-consultation
@@ -77,7 +78,6 @@ __all__ = [
     "EXT_TREATMENT",
     "EXT_VERSIONS",
     "RECORD_SYSTEM",
-    "REFERENCE_SYSTEM",
     "assessment_bundle",
     "subject_of",
 ]
@@ -95,8 +95,6 @@ EXT_DECISIVE = f"{PROJECT}:StructureDefinition:decisive-answer"
 EXT_VERSIONS = f"{PROJECT}:StructureDefinition:versions"
 #: What kind of assessment this is (code ``screening``).
 ASSESSMENT_SYSTEM = f"{PROJECT}:CodeSystem:assessment"
-#: The booking reference a person gave, as a Patient identifier.
-REFERENCE_SYSTEM = f"{PROJECT}:NamingSystem:booking-reference"
 #: The id of a batch record, as the Bundle's identifier.
 RECORD_SYSTEM = f"{PROJECT}:NamingSystem:batch-record"
 
@@ -204,7 +202,9 @@ def assessment_bundle(
 def _patient(subject: Subject, patient_id: str) -> dict[str, Any]:
     patient: dict[str, Any] = {"resourceType": "Patient", "id": patient_id}
     if subject.reference:
-        patient["identifier"] = [{"system": REFERENCE_SYSTEM, "value": subject.reference}]
+        patient["identifier"] = [
+            {"type": {"text": "Booking reference"}, "value": subject.reference}
+        ]
     if subject.name:
         patient["name"] = [{"text": subject.name}]
     return patient
