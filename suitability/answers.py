@@ -31,6 +31,7 @@ from ._reader import (
 from ._values import parse_date
 from ._yaml import TOO_DEEP, dump_yaml, parse_yaml, too_deep
 from .errors import AnswersError, Problem
+from .fhir._codes import is_fhir_resource
 from .kinds import answer_problem
 from .kinds.date import DATE_SCHEMA
 from .questionnaire import (
@@ -422,7 +423,10 @@ def parse_answers_text(text: str, source: str) -> Any:
 def read_answers_file(
     path: str | Path, questionnaire: Questionnaire, *, text: str | None = None
 ) -> Answers:
-    """Reads an answers file (YAML or JSON) and validates it; ``-`` with ``text`` for stdin."""
+    """Reads an answers file (YAML or JSON) and validates it; ``-`` with ``text`` for stdin.
+
+    A FHIR resource (JSON naming a ``resourceType``) is read as a ``QuestionnaireResponse``
+    (see :func:`suitability.fhir.answers_from_response`); any other resource is refused."""
     source = Path(path).name if str(path) != "-" else "<stdin>"
     if text is None:
         try:
@@ -433,6 +437,10 @@ def read_answers_file(
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise AnswersError([problem("unreadable", source=str(path), reason=reason)]) from None
     data = parse_answers_text(text, source)
+    if is_fhir_resource(data):
+        from .fhir.response import answers_from_response
+
+        return answers_from_response(data, questionnaire, source=source)
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise AnswersError([problem("not_answers_file", source=source)])
     return validate_answers(data, questionnaire, source=source)

@@ -72,11 +72,13 @@ def _questionnaire(path: str | None) -> Questionnaire:
 
 
 def _is_answers_file(path: Path) -> bool:
-    """Answers files hold an ``answers`` mapping at the top; questionnaires never do. Decided
+    """Answers files hold an ``answers`` mapping at the top (or are FHIR resources, read as a
+    QuestionnaireResponse); questionnaires never do. Decided
     by parsing, whatever the layout; a file that does not parse is an answers file if it looks
     like JSON (so its problem reads "malformed JSON"), else a questionnaire."""
     from ._reader import MAX_ANSWERS_BYTES
     from .answers import parse_answers_text
+    from .fhir._codes import is_fhir_resource
 
     try:
         with path.open("rb") as handle:
@@ -95,7 +97,7 @@ def _is_answers_file(path: Path) -> bool:
         # Refused by the answers reader (malformed, or over a limit): still an answers file
         # if it looks like one, so that its problem is told as one.
         return text.lstrip().startswith("{") or _ANSWERS_KEY.search(text) is not None
-    return isinstance(data, dict) and "answers" in data
+    return isinstance(data, dict) and ("answers" in data or is_fhir_resource(data))
 
 
 # A top-level `answers:` key, which no questionnaire has.
