@@ -179,3 +179,21 @@ def test_batch_fhir__the_canonical_base_from_the_clinics_settings(tmp_path: Path
     assert response_of(json.loads(out[0]))["questionnaire"].startswith(
         "https://clinic.example/fhir/Questionnaire/facial_mesotherapy|"
     )
+
+
+def test_batch_fhir__csv_records_too(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id,answered_on,age,goals,pregnant\nc1,2026-11-20,34,fine_lines;volume,no\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.ndjson"
+    assert main(["batch", str(source), "--out", str(out), "--format", "fhir"]) == 0
+    (bundle,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    validate(bundle)
+    assert bundle["identifier"]["value"] == "c1"
+    data = {
+        "answered_on": "2026-11-20",
+        "answers": {"age": 34, "goals": ["fine_lines", "volume"], "pregnant": "no"},
+    }
+    assert outcomes(bundle) == verdicts_of(data)

@@ -19,7 +19,9 @@ Mapping decisions (the closing note of issue 12 quotes this list):
   ``Coding.version`` = its version). ``status`` is ``final``; ``occurrenceDateTime`` is the
   day the assessment was made as of (the answers' date), when known; ``basis`` is the response,
   whose ``questionnaire`` canonical carries the questionnaire's version. Both content hashes go
-  in the project's ``versions`` extension on the RiskAssessment.
+  in the project's ``versions`` extension on the RiskAssessment, with the questionnaire the
+  answers were assessed against (a response read for an earlier version keeps its own
+  canonical; this extension names the version that was used).
 - **One prediction per treatment**, in the assessment's order. ``outcome`` is the verdict
   (``VERDICT_SYSTEM``, code = the verdict id, display = its words; text = "<treatment>: <words>").
   RiskAssessment has no element for "what the prediction is about", so the treatment goes in
