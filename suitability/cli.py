@@ -128,46 +128,41 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
-    return _read_input(path, questionnaire)[0]
-
-
-def _read_input(path: str, questionnaire: Questionnaire) -> tuple[Answers, str | None]:
-    """The answers in ``path`` (``-``: standard input), and the text they were read from when
-    it was stdin (which cannot be read twice)."""
+def _read_input(path: str, questionnaire: Questionnaire) -> tuple[Answers, str]:
+    """The answers in ``path`` (``-``: standard input), with the text they were read from: read
+    once, so that a response carried in a Bundle is the very one assessed."""
+    from ._messages import problem
+    from ._reader import ANSWERS_LIMITS, Refused, read_document
     from .answers import read_answers_file
+    from .errors import AnswersError
 
-    text = None
-    if path == "-":
-        from ._messages import problem
-        from ._reader import ANSWERS_LIMITS, Refused, read_document
-        from .errors import AnswersError
-
-        try:
+    try:
+        if path == "-":
             stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes when it has them
             text = read_document(stream, ANSWERS_LIMITS, "<stdin>")
-        except Refused as exc:
-            raise AnswersError(exc.problems) from None
-        except UnicodeDecodeError:
+        else:
+            text = read_document(path, ANSWERS_LIMITS, Path(path).name)
+    except Refused as exc:
+        raise AnswersError(exc.problems) from None
+    except UnicodeDecodeError as exc:
+        if path == "-":
             raise AnswersError([problem("not_utf8", source="<stdin>")]) from None
-        answers = read_answers_file("-", questionnaire, text=text)
-    else:
-        answers = read_answers_file(path, questionnaire)
+        raise AnswersError([problem("unreadable", source=path, reason=str(exc))]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise AnswersError([problem("unreadable", source=path, reason=reason)]) from None
+    answers = read_answers_file(path, questionnaire, text=text)
     _print_problems(answers.notes, label="warning")
     return answers, text
 
 
-def _response_read(path: str, text: str | None) -> dict[str, Any] | None:
-    """The QuestionnaireResponse the answers were read from, or None for an answers file. Only
-    called once the answers reader has accepted the input, so it parses."""
-    from ._reader import ANSWERS_LIMITS, read_document
+def _response_in(text: str, path: str) -> dict[str, Any] | None:
+    """The QuestionnaireResponse the answers were read from, or None for an answers file. The
+    answers reader has accepted ``text`` already, so it parses."""
     from .answers import parse_answers_text
     from .fhir import is_fhir_resource
 
-    source = "<stdin>" if path == "-" else Path(path).name
-    if text is None:
-        text = read_document(path, ANSWERS_LIMITS, source)
-    data = parse_answers_text(text, source)
+    data = parse_answers_text(text, "<stdin>" if path == "-" else Path(path).name)
     return dict(data) if is_fhir_resource(data) else None
 
 
@@ -188,7 +183,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
             assessment,
             answers,
             questionnaire,
-            response=_response_read(args.file, text),
+            response=_response_in(text, args.file),
             fhir_version=args.fhir_version or "R5",
             base=_canonical_base(args.settings),
         )
