@@ -99,8 +99,12 @@ RESPONSE: dict[str, Words] = {
         "this code is not an answer option of '{key}'; expected {expected}",
     ),
     "fhir_absent_reason": (
-        "the data-absent-reason {given:show} is not offered here; expected {expected}",
-        "this data-absent-reason is not offered here; expected {expected}",
+        "the data-absent-reason {given:show} is not offered for '{key}'; {offered}",
+        "this data-absent-reason is not offered for '{key}'; {offered}",
+    ),
+    "fhir_group_in_group": (
+        "'{key}' is a section's group: it belongs at the top level",
+        "'{key}' is a section's group: it belongs at the top level",
     ),
 }
 

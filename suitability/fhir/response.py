@@ -38,7 +38,7 @@ from pydantic_core.core_schema import ErrorType
 
 from .._messages import problem
 from .._problems import _TYPE_WORDS, count, format_loc, nearest
-from .._reader import cap_problems
+from .._reader import MAX_PROBLEMS, more_problems
 from .._values import parse_date
 from ..answers import Answers, validate_answers
 from ..errors import AnswersError, Problem
@@ -250,8 +250,10 @@ def answers_from_response(
 
     answered_on: dt.date | None = None
     authored = data.get("authored")
-    if isinstance(authored, str):
-        answered_on = parse_date(authored[:10])
+    if type(authored) is dt.date:  # written unquoted in YAML (a time stays text there)
+        answered_on = authored
+    elif authored is not None:
+        answered_on = parse_date(str(authored)[:10])
         if answered_on is None:
             bad("authored", "fhir_authored", given=authored)
 
@@ -259,7 +261,7 @@ def answers_from_response(
         questionnaire=questionnaire,
         source=source,
         fhir_version=fhir_version,
-        system=f"{head}{separator}CodeSystem{separator}{questionnaire.id}",
+        system=f"{head}{separator if head else ''}CodeSystem{separator}{questionnaire.id}",
         set_aside=_set_aside(questionnaire, version),
         problems=header,
     )
@@ -292,8 +294,19 @@ def answers_from_response(
 
 
 def _refused(problems: list[Problem], source: str) -> AnswersError:
+    # validate_answers may have capped its own list: its count joins the one made here.
+    found = [p for p in problems if p.code != "more_problems"]
+    total = len(found) + sum(_left_out(p) for p in problems)
+    kept = found[:MAX_PROBLEMS]
+    if total > len(kept):
+        kept.append(more_problems(total - len(kept), source))
     head = f"{source}: " if source else ""
-    return AnswersError(cap_problems(problems), summary=f"{head}{count(problems)} in the response")
+    return AnswersError(kept, summary=f"{head}{count(kept)} in the response")
+
+
+def _left_out(found: Problem) -> int:
+    left = dict(found.params).get("count") if found.code == "more_problems" else 0
+    return left if isinstance(left, int) else 0
 
 
 def _listed(options: tuple[str, ...]) -> str:
@@ -308,7 +321,7 @@ def _split_canonical(url: str, resource_type: str) -> tuple[str, str, str] | Non
         if found and head and tail and separator not in tail:
             return head, separator, tail
     if url.startswith(f"{resource_type}/") and "/" not in url[len(resource_type) + 1 :]:
-        return "", "", url[len(resource_type) + 1 :]
+        return "", "/", url[len(resource_type) + 1 :]
     return None
 
 
@@ -353,8 +366,6 @@ def _fhir_name(part: str | int) -> str | int:
     """A model field's name as FHIR JSON spells it."""
     if isinstance(part, int):
         return part
-    if part == "resource_type":
-        return "resourceType"
     if part.endswith("__ext"):
         return "_" + part[: -len("__ext")]
     return part
@@ -450,6 +461,8 @@ def _read_question(reading: _Reading, section: Section, item: Any, path: str) ->
             _display(reading, item, path, link)
         elif link in reading.set_aside:
             reading.raw[link] = _SET_ASIDE
+        elif link in {section_link_id(s) for s in questionnaire.sections}:
+            reading.bad(f"{path}.linkId", "fhir_group_in_group", key=link)
         else:
             hint = nearest(link, questionnaire.by_id)
             reading.bad(f"{path}.linkId", "fhir_unknown_item", key=link, nearest=hint)
@@ -558,6 +571,8 @@ def _fits(key: str, value: Any) -> bool:
         return type(value) is int
     if key == "valueDecimal":
         return type(value) in (int, float)
+    if key == "valueDate" and type(value) is dt.date:  # written unquoted in YAML
+        return True
     return isinstance(value, str)
 
 
@@ -575,15 +590,13 @@ def _read_coding(reading: _Reading, q: Question, coding: Mapping[str, Any], plac
     system = coding.get("system")
     code = coding.get("code")
     choice = value_key(q) == "valueCoding"
-    if system == DAR_SYSTEM and (choice or (reading.fhir_version == "R5" and q.special_values)):
+    # R5's answerConstraint optionsOrType lets a number or a date say why it is absent; in
+    # free text, "not sure" is only ever the words written.
+    if system == DAR_SYSTEM and (choice or (reading.fhir_version == "R5" and not q.kind.free_text)):
         if code is None:
             reading.bad(place, "missing_key", key="code")
             return _BAD
-        if code not in SPECIAL_OF_CODE:
-            where = f"{place}.code"
-            reading.bad(where, "fhir_absent_reason", given=code, expected=_specials(q))
-            return _BAD
-        return SPECIAL_OF_CODE[code]
+        return _absent_reason(reading, q, code, f"{place}.code")
     if not choice:
         reading.bad(place, "fhir_wrong_value", found="valueCoding", expected=_accepted(reading, q))
         return _BAD
@@ -604,9 +617,15 @@ def _read_coding(reading: _Reading, q: Question, coding: Mapping[str, Any], plac
     return code
 
 
-def _specials(q: Question) -> str:
-    codes = [SPECIAL_CODES[v] for v in q.special_values]
-    return _listed(tuple(codes)) if codes else "none here"
+def _absent_reason(reading: _Reading, q: Question, code: Any, where: str) -> Any:
+    """The non-answer a data-absent-reason code stands for, when ``q`` offers it."""
+    special = SPECIAL_OF_CODE.get(code) if isinstance(code, str) else None
+    if special is None or special not in q.special_values or q.kind.free_text:
+        codes = [SPECIAL_CODES[v] for v in q.special_values if not q.kind.free_text]
+        offered = f"expected {' or '.join(repr(c) for c in codes)}" if codes else "it offers none"
+        reading.bad(where, "fhir_absent_reason", key=q.id, given=code, offered=offered)
+        return _BAD
+    return special
 
 
 def _read_absent_reason(
@@ -620,30 +639,17 @@ def _read_absent_reason(
     if not reasons:
         reading.bad(place, "fhir_no_value", expected=_accepted(reading, q))
         return _BAD
-    if reasons[0] not in SPECIAL_OF_CODE or q.kind.free_text:
-        reading.bad(place, "fhir_absent_reason", given=reasons[0], expected=_specials(q))
-        return _BAD
-    return SPECIAL_OF_CODE[reasons[0]]
+    return _absent_reason(reading, q, reasons[0], place)
 
 
 # --------------------------------------------------------------------------- located problems
-
-_HEADER_PLACES = {
-    "questionnaire": "questionnaire",
-    "questionnaire_version": "questionnaire",
-    "answered_on": "authored",
-}
 
 
 def _relocated(reading: _Reading, found: Problem) -> Problem | None:
     """A problem validate_answers found, at the FHIR path of the answer it is about; None
     for one about an answer already reported."""
-    location = found.location
-    if location in _HEADER_PLACES:
-        return replace(found, location=_HEADER_PLACES[location])
-    if not location.startswith("answers."):
-        return found
-    qid = location[len("answers.") :]
+    # Only answers are checked there: the header it was given is the response's, read here.
+    qid = found.location.removeprefix("answers.")
     if reading.raw.get(qid) is _BAD:
         return None
     places = reading.places.get(qid)
@@ -660,7 +666,5 @@ def _relocated(reading: _Reading, found: Problem) -> Problem | None:
 
 
 def _earlier_note(note: Problem) -> Problem:
-    if note.code != "earlier_version":
-        return note
     params: dict[str, Any] = dict(note.params)
     return problem("fhir_earlier_version", "questionnaire", source=note.source, **params)
