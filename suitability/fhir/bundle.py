@@ -8,7 +8,9 @@ Mapping decisions (the closing note of issue 12 quotes this list):
   is ``urn:uuid:<uuid4>``, each resource made here has that uuid as its id, and the references
   between entries use the fullUrls. A response that was read (``response=``) is carried as it
   was read: its id, its subject and its FHIR version unchanged (never converted between R4 and
-  R5). A response made here has its subject pointing at the Patient entry.
+  R5). A response made here has its subject pointing at the Patient entry. The Bundle's
+  ``timestamp`` is when it was made; in a batch its ``identifier`` is the record's id (the
+  project's ``batch-record`` system; the line number when the record has none).
 - **Patient.** Only the name (``name[0].text``) or the booking reference (an ``identifier``
   typed "Booking reference", without a system, as in the response's subject: the clinic's
   reference scheme is not known) the person gave, or nothing but an id: no birth date,
@@ -42,7 +44,8 @@ Mapping decisions (the closing note of issue 12 quotes this list):
   practitioner.
 
 What FHIR (here) does not carry: ``would_improve`` and ``would_worsen``, the answers each
-reason read (the response holds every answer), each treatment's downtime, results and event-gap
+reason read (the response holds every answer), a flag's kind, treatments and source (a note is
+only text), each treatment's downtime, results and event-gap
 words and the mesotherapy expectations (fixed texts of the product, not of this assessment).
 ``suitability assess --format json`` keeps all of them.
 """
