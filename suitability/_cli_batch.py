@@ -1,4 +1,5 @@
-"""``suitability batch``: assess many records from JSON Lines or CSV into JSON Lines."""
+"""``suitability batch``: assess many records from JSON Lines or CSV into JSON Lines (or NDJSON
+of FHIR Bundles)."""
 
 from __future__ import annotations
 
@@ -184,12 +185,22 @@ def _progress(show: bool, total: int | None) -> Iterator[Callable[[int], None]]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import input_problem, open_input, read_records, run_batch
+    from .batch import Output, input_problem, open_input, read_records, run_batch
     from .questionnaire import default_questionnaire, load_questionnaire
 
     if args.workers is not None and args.workers < 1:
         print("error: --workers must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
+    if args.format != "fhir" and (args.fhir_version or args.settings):
+        option = "--fhir-version" if args.fhir_version else "--settings"
+        print(f"error: {option} goes with --format fhir", file=sys.stderr)
+        return EXIT_USAGE
+    lines_of = Output()
+    if args.format == "fhir":
+        from .web.settings import load_settings
+
+        base = load_settings(args.settings).canonical_base
+        lines_of = Output("fhir", args.fhir_version or "R5", base)
     workers = args.workers or os.cpu_count() or 1
     fmt = _format_of(args)
     questionnaire = (
@@ -226,6 +237,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 workers=workers,
                 questionnaire_path=args.questionnaire,
                 progress=advance,
+                output=lines_of,
             )
     finally:
         output.close()
@@ -261,8 +273,29 @@ def _say(text: str) -> None:
 
 def add_command(sub: Any) -> None:
     p = sub.add_parser("batch", help="assess many records (JSON Lines or CSV) on every core")
-    p.add_argument("input", metavar="INPUT", help="JSON Lines or CSV file, or - for standard input")
-    p.add_argument("--out", required=True, metavar="OUTPUT", help="JSON Lines output, or -")
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="JSON Lines (answers records or FHIR QuestionnaireResponses) or CSV file, or -",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="OUTPUT",
+        help="JSON Lines output (NDJSON of FHIR Bundles with --format fhir), or -",
+    )
+    p.add_argument(
+        "--format",
+        choices=("json", "fhir"),
+        default="json",
+        help="each output line: the assessment (json) or a FHIR Bundle (fhir)",
+    )
+    p.add_argument("--fhir-version", choices=("R4", "R5"), help="with --format fhir (default: R5)")
+    p.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="with --format fhir: the clinic's settings, for the base of canonical URLs",
+    )
     p.add_argument("--input-format", choices=("jsonl", "csv"), help="default: from the file name")
     p.add_argument(
         "--workers", type=int, metavar="N", help="worker processes (default: every core)"

@@ -1,6 +1,10 @@
 """Batch screening: many records (JSON Lines or CSV) assessed on every core, in input order,
 in constant memory, with bad records set aside instead of stopping the run.
 
+A JSON Lines record is an answers record (``{"id", "answered_on", "answers"}``) or a FHIR
+QuestionnaireResponse (NDJSON); each result line is ``{"id", "assessment"}``, or with the
+``fhir`` output format a FHIR Bundle on one line (see :mod:`suitability.fhir.bundle`).
+
 Records are read lazily and sent to worker processes in chunks; at most a few chunks per worker
 are in flight at once, so memory does not grow with the input. Each worker process has its own
 rules engine (durable-rules is not thread-safe and its registry is process-global).
@@ -22,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from ._messages import problem
 from ._reader import (
@@ -38,9 +42,13 @@ from ._reader import (
     too_large,
 )
 from .errors import Problem, StorageError, SuitabilityError, _ProblemError
+from .fhir._codes import DEFAULT_BASE
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 
-__all__ = ["BatchSummary", "OutputFault", "assess_chunk", "read_records", "run_batch"]
+if TYPE_CHECKING:
+    from .fhir import FhirVersion
+
+__all__ = ["BatchSummary", "Output", "OutputFault", "assess_chunk", "read_records", "run_batch"]
 
 # A record as read: (line number, raw JSON text) for JSON Lines, or (line number, parsed
 # mapping) for CSV; parsing JSON happens in the workers, where it runs in parallel.
@@ -60,6 +68,16 @@ class OutputFault(StorageError):
         self.name = name
         self.reason = reason
         self.lines = lines
+
+
+@dataclass(frozen=True)
+class Output:
+    """What each result line is: ``json`` (the assessment) or ``fhir`` (a Bundle in
+    ``fhir_version``, its canonical URLs under ``base``). Sent to every worker."""
+
+    format: str = "json"
+    fhir_version: FhirVersion = "R5"
+    base: str = DEFAULT_BASE
 
 
 @dataclass
@@ -233,9 +251,12 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 # --------------------------------------------------------------------------- assessing
 
 _WORKER: dict[str, Questionnaire] = {}
+_OUTPUT: dict[str, Output] = {}
 
 
-def _init_worker(questionnaire_path: str | None, spool: str, parent: int, stopping: Any) -> None:
+def _init_worker(
+    questionnaire_path: str | None, spool: str, parent: int, stopping: Any, output: Output
+) -> None:
     """Runs once in each worker process: its own questionnaire and engine. Signals are left to
     the parent, which stops the pool cleanly; a worker whose parent is gone removes the spool
     folder and exits, so neither it nor the assessments spooled there outlive the run."""
@@ -254,9 +275,7 @@ def _init_worker(questionnaire_path: str | None, spool: str, parent: int, stoppi
     _SPOOL["dir"] = spool
     _PARENT["pid"] = parent
     _die_with_parent(parent, spool)
-    _WORKER["q"] = (
-        load_questionnaire(questionnaire_path) if questionnaire_path else default_questionnaire()
-    )
+    _init_parent(questionnaire_path, output)
 
 
 def _die_with_parent(parent: int, spool: str) -> None:
@@ -297,6 +316,7 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
     from .assessment import assess
 
     questionnaire = _WORKER.get("q") or default_questionnaire()
+    output = _OUTPUT.get("out") or Output()
     out: list[tuple[bool, str]] = []
     for line, raw in chunk:
         record_id: Any = None
@@ -306,12 +326,22 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
             data = _parse_json_record(raw) if isinstance(raw, str) else raw
             shown_id = _id_json(data.get("id"), line)
             record_id = data.get("id")
-            _check_record(data)
-            answers = {k: v for k, v in data.items() if k in ("answers", "answered_on")}
-            answers.setdefault("answers", {})
-            result = assess(answers, questionnaire)
-            # pydantic's own serialiser is several times faster than model_dump + json.dumps.
-            text = f'{{"id": {shown_id}, "assessment": {result.model_dump_json()}}}'
+            response: dict[str, Any] | None = None
+            if "resourceType" in data:  # a FHIR resource: meant as a QuestionnaireResponse
+                from .fhir import answers_from_response
+
+                answers: Any = answers_from_response(data, questionnaire)
+                response = data
+            else:
+                _check_record(data)
+                answers = {k: v for k, v in data.items() if k in ("answers", "answered_on")}
+                answers.setdefault("answers", {})
+            if output.format == "fhir":
+                text = _bundle_line(answers, response, questionnaire, output, record_id, line)
+            else:
+                result = assess(answers, questionnaire)
+                # pydantic's own serialiser is several times faster than model_dump + json.dumps.
+                text = f'{{"id": {shown_id}, "assessment": {result.model_dump_json()}}}'
             _check_utf8(text)
             out.append((True, text))
         except _RecordError as exc:
@@ -325,6 +355,41 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
             crash = problem("internal_error", kind=type(exc).__name__, given_detail=str(exc))
             out.append((False, _error_line(line, record_id, [crash])))
     return out
+
+
+def _bundle_line(
+    answers: Any,
+    response: dict[str, Any] | None,
+    questionnaire: Questionnaire,
+    output: Output,
+    record_id: Any,
+    line: int,
+) -> str:
+    """A record's assessment as a FHIR Bundle on one line, identified by the record's id (its
+    line number if it has none)."""
+    from .answers import validate_answers
+    from .assessment import assess
+    from .fhir import assessment_bundle, dumps
+
+    valid = validate_answers(answers, questionnaire)
+    if record_id is None:
+        identifier = str(line)
+    elif isinstance(record_id, str):
+        if not record_id.strip():
+            raise _RecordError([problem("record_id_blank", "id")])
+        identifier = record_id
+    else:  # a number (or other JSON) is kept as its JSON text
+        identifier = json.dumps(record_id, ensure_ascii=False, allow_nan=False)
+    bundle = assessment_bundle(
+        assess(valid, questionnaire),
+        valid,
+        questionnaire,
+        response=response,
+        fhir_version=output.fhir_version,
+        base=output.base,
+        record_id=identifier,
+    )
+    return dumps(bundle, compact=True)
 
 
 class _RecordError(Exception):
@@ -424,6 +489,7 @@ def run_batch(
     questionnaire_path: str | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK,
+    output: Output | None = None,
 ) -> BatchSummary:
     """Assesses ``records`` and writes the result lines in input order: ``write_ok`` and
     ``write_error`` receive text made of whole lines, each ending in a newline.
@@ -434,7 +500,9 @@ def run_batch(
     how far it got and which signal stopped it. A write that fails with OSError (or
     OutputFault, which says how many whole lines went out) stops the run too: the summary's
     ``fault`` says which output and why, and its counts are the lines in the outputs.
+    ``output`` says what a result line is (default: the assessment as JSON).
     """
+    output = output or Output()
     summary = BatchSummary()
     advance = progress or (lambda _n: None)
 
@@ -462,7 +530,7 @@ def run_batch(
     chunks = _chunks(records, chunk_size)
     with _stop_on_interrupt(summary):
         if workers <= 1:
-            _init_parent(questionnaire_path)
+            _init_parent(questionnaire_path, output)
             for chunk in chunks:
                 results = assess_chunk(chunk)
                 ok = _pieces(text for good, text in results if good)
@@ -471,7 +539,7 @@ def run_batch(
                 if summary.interrupted or summary.fault:
                     break
             return summary
-        return _run_pool(chunks, summary, workers, questionnaire_path, emit)
+        return _run_pool(chunks, summary, workers, questionnaire_path, output, emit)
 
 
 def _pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[tuple[str, int]]:
@@ -518,6 +586,7 @@ def _run_pool(
     summary: BatchSummary,
     workers: int,
     questionnaire_path: str | None,
+    output: Output,
     emit: Callable[[Iterable[tuple[str, int]], Iterable[tuple[str, int]], int], None],
 ) -> BatchSummary:
     import multiprocessing
@@ -534,7 +603,7 @@ def _run_pool(
     pool = context.Pool(
         workers,
         initializer=_init_worker,
-        initargs=(questionnaire_path, spool, os.getpid(), stopping),
+        initargs=(questionnaire_path, spool, os.getpid(), stopping, output),
     )
     pending: deque[AsyncResult[tuple[str, int, int]]] = deque()
     limit = workers * 3  # chunks in flight: enough to keep every core busy, bounded memory
@@ -612,10 +681,11 @@ _SPOOL: dict[str, str] = {}
 _PARENT: dict[str, int] = {}
 
 
-def _init_parent(questionnaire_path: str | None) -> None:
+def _init_parent(questionnaire_path: str | None, output: Output) -> None:
     _WORKER["q"] = (
         load_questionnaire(questionnaire_path) if questionnaire_path else default_questionnaire()
     )
+    _OUTPUT["out"] = output
 
 
 def input_problem(path: str) -> str | None:

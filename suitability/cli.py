@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._problems import count
@@ -128,35 +128,67 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_answers(path: str, questionnaire: Questionnaire) -> Answers:
+def _read_input(path: str, questionnaire: Questionnaire) -> tuple[Answers, str]:
+    """The answers in ``path`` (``-``: standard input), with the text they were read from: read
+    once, so that a response carried in a Bundle is the very one assessed."""
+    from ._messages import problem
+    from ._reader import ANSWERS_LIMITS, Refused, read_document
     from .answers import read_answers_file
+    from .errors import AnswersError
 
-    if path == "-":
-        from ._messages import problem
-        from ._reader import ANSWERS_LIMITS, Refused, read_document
-        from .errors import AnswersError
-
-        try:
+    try:
+        if path == "-":
             stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes when it has them
             text = read_document(stream, ANSWERS_LIMITS, "<stdin>")
-        except Refused as exc:
-            raise AnswersError(exc.problems) from None
-        except UnicodeDecodeError:
+        else:
+            text = read_document(path, ANSWERS_LIMITS, Path(path).name)
+    except Refused as exc:
+        raise AnswersError(exc.problems) from None
+    except UnicodeDecodeError as exc:
+        if path == "-":
             raise AnswersError([problem("not_utf8", source="<stdin>")]) from None
-        answers = read_answers_file("-", questionnaire, text=text)
-    else:
-        answers = read_answers_file(path, questionnaire)
+        raise AnswersError([problem("unreadable", source=path, reason=str(exc))]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise AnswersError([problem("unreadable", source=path, reason=reason)]) from None
+    answers = read_answers_file(path, questionnaire, text=text)
     _print_problems(answers.notes, label="warning")
-    return answers
+    return answers, text
+
+
+def _response_in(text: str, path: str) -> dict[str, Any] | None:
+    """The QuestionnaireResponse the answers were read from, or None for an answers file. The
+    answers reader has accepted ``text`` already, so it parses."""
+    from .answers import parse_answers_text
+    from .fhir import is_fhir_resource
+
+    data = parse_answers_text(text, "<stdin>" if path == "-" else Path(path).name)
+    return dict(data) if is_fhir_resource(data) else None
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from .assessment import assess
 
+    if args.format != "fhir" and (args.fhir_version or args.settings):
+        option = "--fhir-version" if args.fhir_version else "--settings"
+        print(f"error: {option} goes with --format fhir", file=sys.stderr)
+        return EXIT_USAGE
     questionnaire = _questionnaire(args.questionnaire)
-    answers = _read_answers(args.file, questionnaire)
+    answers, text = _read_input(args.file, questionnaire)
     assessment = assess(answers, questionnaire)
-    if args.format == "json":
+    if args.format == "fhir":
+        from .fhir import assessment_bundle, dumps
+
+        bundle = assessment_bundle(
+            assessment,
+            answers,
+            questionnaire,
+            response=_response_in(text, args.file),
+            fhir_version=args.fhir_version or "R5",
+            base=_canonical_base(args.settings),
+        )
+        sys.stdout.write(dumps(bundle))
+    elif args.format == "json":
         sys.stdout.write(assessment.to_json())
     elif args.format == "markdown":
         from .render import to_markdown
@@ -167,6 +199,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
         print_assessment(assessment, questionnaire, _console())
     return EXIT_OK
+
+
+def _canonical_base(settings_path: str | None) -> str:
+    """The clinic's base of canonical URLs: from ``--settings``, else the user's settings file
+    if there is one, else the default (as `suitability serve` reads them)."""
+    from .web.settings import load_settings
+
+    return load_settings(settings_path).canonical_base
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -234,7 +274,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown", "fhir"), default="text")
+    p.add_argument(
+        "--fhir-version",
+        choices=("R4", "R5"),
+        help="with --format fhir: the FHIR version of the Bundle (default: R5)",
+    )
+    p.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="with --format fhir: the clinic's settings, for the base of canonical URLs",
+    )
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
     p.set_defaults(func=cmd_assess)
 

@@ -117,7 +117,15 @@ RESPONSE: dict[str, Words] = {
 
 
 # ------------------------------------------------------------------ the assessment out
-BUNDLE: dict[str, Words] = {}
+BUNDLE: dict[str, Words] = {
+    # A batch record's id becomes the Bundle's identifier, which FHIR wants non-blank.
+    "record_id_blank": (
+        "a blank id cannot identify a FHIR Bundle; give the record an id, or none "
+        "(its line number is then used)",
+        "a blank id cannot identify a FHIR Bundle; give the record an id, or none "
+        "(its line number is then used)",
+    ),
+}
 
 
 MESSAGES: dict[str, Words] = {**QUESTIONNAIRE, **RESPONSE, **BUNDLE}
