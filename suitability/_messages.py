@@ -601,5 +601,6 @@ CATALOGUE.update(
         "api_query_refused": _same(
             "answers go in the request body, never in the URL: send no query string"
         ),
+        "api_fhir_version": _same("this server speaks FHIR {releases} only"),
     }
 )

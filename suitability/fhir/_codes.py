@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 FhirVersion = Literal["R4", "R5"]
 FHIR_VERSIONS: tuple[FhirVersion, ...] = ("R4", "R5")
 #: The FHIR release each version name stands for, as a CapabilityStatement would say it.
-FHIR_RELEASE = {"R4": "4.0.1", "R5": "5.0.0"}
+FHIR_RELEASE: dict[FhirVersion, str] = {"R4": "4.0.1", "R5": "5.0.0"}
 
 #: The base of canonical URLs when the clinic's settings name none (the settings' default).
 DEFAULT_BASE = "urn:suitability"

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._messages import problem
 from ..assessment import Assessment, assess
 from ..errors import AnswersError, Problem
+from ..fhir._codes import FHIR_RELEASE, FhirVersion
 from ..questionnaire import Questionnaire
 from .app import WebProblem, problem_response, web
 
@@ -42,6 +43,7 @@ __all__ = ["AnswersDocument", "ProblemDocument", "install", "router"]
 
 PROBLEM_TYPE = "application/problem+json"
 JSON_TYPE = "application/json"
+FHIR_TYPE = "application/fhir+json"
 ASSESS_ACTION = "api assess"
 REFUSED_ACTION = "api assess refused"
 REALM = 'Bearer realm="suitability"'
@@ -66,6 +68,15 @@ go in the body only, never in a URL, and are never logged.
 `suitability assess FILE --format json` prints for the same answers. It is not stored on the
 server: the caller keeps it (a record here would hold health data outside the clinic's review
 and retention).
+
+**FHIR.** `GET /api/v1/fhir/R5/Questionnaire` (or `R4`) gives the questionnaire as a FHIR
+Questionnaire under the clinic's canonical base (public). `POST /api/v1/assess` also takes a
+FHIR QuestionnaireResponse for it (`Content-Type: application/fhir+json`, with
+`fhirVersion=4.0` for R4), read as strictly and located by FHIR path (such as
+`item[3].item[0].answer[0].valueCoding.code`); the result is then a FHIR Bundle holding the
+response, a Patient with only what the response gave, and a RiskAssessment with one
+prediction per treatment. `Accept: application/fhir+json` asks for that Bundle for an answers
+document too.
 
 **Errors** are `application/problem+json` documents: `title`, `status`, and `problems`, each
 with a `location` (such as `answers.age`) and a `message` that never quotes the value sent.
@@ -116,7 +127,8 @@ def _problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "Malformed JSON, or a query string (answers go in the body)",
         401: "No API token, or a wrong one",
         413: "Body over 1,000,000 bytes (refused before it is read)",
-        415: "Not a JSON body",
+        406: "An Accept header naming a FHIR version other than 4.0 or 5.0",
+        415: "Not a JSON body, or a FHIR version other than 4.0 or 5.0",
         422: "The answers break the reader's limits or do not fit the questionnaire",
     }
     return {
@@ -195,11 +207,21 @@ async def get_schema(request: Request) -> Response:
     description="The answers document in (JSON, as GET /api/v1/schema describes it), the "
     "assessment out: the same bytes as `suitability assess FILE --format json`. Audited "
     "under the token's staff name, without the answers; the result is not stored.",
-    responses=_problem_responses(400, 401, 413, 415, 422),
+    responses=_problem_responses(400, 401, 406, 413, 415, 422),
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": AnswersDocument.model_json_schema()}},
+            "content": {
+                "application/json": {"schema": AnswersDocument.model_json_schema()},
+                FHIR_TYPE: {
+                    "schema": {
+                        "type": "object",
+                        "description": "A FHIR QuestionnaireResponse (R5, or R4 with "
+                        "fhirVersion=4.0) for GET /api/v1/fhir/R5/Questionnaire; the result is "
+                        "then a FHIR Bundle.",
+                    }
+                },
+            },
         }
     },
 )
@@ -212,7 +234,9 @@ async def post_assess(request: Request, staff: str = Depends(token_staff)) -> Re
             found = problem("api_query_refused", "query")
             raise WebProblem(400, "Answers go in the body", [found])
         _json_content_type(request)
-        answers = _read_answers(await request.body(), shared.questionnaire)
+        sent = _fhir_version_of(request.headers.get("content-type", ""), "Content-Type")
+        wanted = _fhir_version_wanted(request)
+        answers, resource = _read_answers(await request.body(), shared.questionnaire)
     except WebProblem:
         # Who sent what could not be read is worth knowing too (a client misbuilt, or a
         # token misused); what was sent is not kept.
@@ -220,7 +244,55 @@ async def post_assess(request: Request, staff: str = Depends(token_staff)) -> Re
         raise
     assessment = await run_in_threadpool(assess, answers, shared.questionnaire)
     shared.store.audit(staff, ASSESS_ACTION)
-    return Response(assessment.to_json(), media_type="application/json")
+    if resource is None and wanted is None:
+        return Response(assessment.to_json(), media_type=JSON_TYPE)
+    from ..fhir import assessment_bundle, dumps
+
+    # The version asked for; else the one the response came in (R4 and R5 responses read
+    # alike, so only its media type can tell), else R5.
+    version = wanted or sent or "R5"
+    bundle = assessment_bundle(
+        assessment,
+        answers,
+        shared.questionnaire,
+        response=resource,
+        fhir_version=version,
+        base=shared.settings.canonical_base,
+    )
+    return Response(dumps(bundle), media_type=_fhir_media_type(version))
+
+
+def _fhir_media_type(version: FhirVersion) -> str:
+    return f"{FHIR_TYPE}; fhirVersion={FHIR_RELEASE[version][:3]}"
+
+
+def _fhir_version_of(media_type: str, where: str) -> FhirVersion | None:
+    """The FHIR version a media type names (``application/fhir+json; fhirVersion=4.0``): R4 for
+    4.0, R5 for 5.0 or none given; None when it is not FHIR's media type."""
+    kind, _, rest = media_type.partition(";")
+    if kind.strip().lower() != FHIR_TYPE:
+        return None
+    for param in rest.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "fhirversion":
+            release = value.strip().strip('"')
+            for version, full in FHIR_RELEASE.items():
+                if release and (full == release or full.startswith(release + ".")):
+                    return version
+            found = problem("api_fhir_version", where, releases="4.0, 5.0")
+            status = 406 if where == "Accept" else 415
+            raise WebProblem(status, "Unsupported FHIR version", [found])
+    return "R5"
+
+
+def _fhir_version_wanted(request: Request) -> FhirVersion | None:
+    """The FHIR version of the result the client asks for in ``Accept``, or None for the
+    assessment's own JSON (no Accept, */*, application/json)."""
+    for part in request.headers.get("accept", "").split(","):
+        version = _fhir_version_of(part.strip(), "Accept")
+        if version is not None:
+            return version
+    return None
 
 
 def _json_content_type(request: Request) -> None:
@@ -241,10 +313,14 @@ def _json_content_type(request: Request) -> None:
         raise WebProblem(415, "Expected JSON", [problem("api_not_json", "Content-Type")])
 
 
-def _read_answers(body: bytes, questionnaire: Questionnaire) -> Answers:
+def _read_answers(
+    body: bytes, questionnaire: Questionnaire
+) -> tuple[Answers, dict[str, Any] | None]:
     """The answers in ``body``, read as an answers file in JSON is (the same strict reader and
-    limits), then validated: raises WebProblem (400 or 422) with every problem located."""
+    limits), then validated, and the FHIR QuestionnaireResponse they came in (None for an
+    answers document): raises WebProblem (400 or 422) with every problem located."""
     from ..answers import parse_answers_text, validate_answers
+    from ..fhir import answers_from_response, is_fhir_resource
 
     try:
         text = body.decode("utf-8-sig")
@@ -256,15 +332,40 @@ def _read_answers(body: bytes, questionnaire: Questionnaire) -> Answers:
         raise WebProblem(400, "Malformed JSON", [found])
     try:
         data = parse_answers_text(text, "")
+        if is_fhir_resource(data):
+            return answers_from_response(data, questionnaire), data
         if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
             raise AnswersError([problem("not_answers_file")])
-        return validate_answers(data, questionnaire)
+        return validate_answers(data, questionnaire), None
     except AnswersError as exc:
         problems = list(exc.problems)
         syntax = bool(problems) and all(p.code == "json_syntax" for p in problems)
         if syntax:
             raise WebProblem(400, "Malformed JSON", problems) from None
         raise WebProblem(422, "The answers are not valid", problems) from None
+
+
+@router.get(
+    "/fhir/{fhir_version}/Questionnaire",
+    response_model=dict[str, Any],
+    summary="The questionnaire as a FHIR Questionnaire",
+    description="The same as `suitability fhir questionnaire --fhir-version R4|R5`: SDC's "
+    "enableWhen and enableWhenExpression for show-if, under the clinic's canonical base. "
+    "Public: it holds no patient data.",
+    responses={404: {"description": "Not R4 or R5", "model": ProblemDocument}},
+)
+async def get_fhir_questionnaire(request: Request, fhir_version: str) -> Response:
+    from ..fhir import FHIR_VERSIONS, dumps, questionnaire_resource
+
+    if fhir_version not in FHIR_VERSIONS:
+        found = problem("api_fhir_version", "path", releases="R4, R5")
+        raise WebProblem(404, "No such FHIR version here", [found])
+    shared = web(request)
+    version: FhirVersion = "R4" if fhir_version == "R4" else "R5"
+    resource = questionnaire_resource(
+        shared.questionnaire, fhir_version=version, base=shared.settings.canonical_base
+    )
+    return Response(dumps(resource), media_type=_fhir_media_type(version))
 
 
 def install(app: Any) -> None:

@@ -8,10 +8,11 @@ refused with its location and line, never silently replaced by a default.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import Problem, SuitabilityError
 from ..storage import state_dir
@@ -25,6 +26,9 @@ class SettingsError(SuitabilityError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.located(values=False) for p in problems))
         self.problems = problems
+
+
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 class Settings(BaseModel):
@@ -66,6 +70,17 @@ class Settings(BaseModel):
         max_length=500,
         description="Base of the canonical URLs of the questionnaire and rule set (FHIR).",
     )
+
+    @field_validator("canonical_base")
+    @classmethod
+    def _absolute_uri(cls, value: str) -> str:
+        # It starts every canonical URL the FHIR resources carry, which must be absolute.
+        if not _ABSOLUTE_URI.fullmatch(value):
+            raise ValueError(
+                "expected an absolute URI with no spaces, such as https://clinic.example/fhir "
+                "or urn:clinic"
+            )
+        return value
 
 
 def default_settings_path() -> Path:
@@ -118,7 +133,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
                     ".".join(str(part) for part in loc),
                     source=source,
                     line=positions.line(loc),
-                    reason=error["msg"],
+                    # A validator's own words, without pydantic's "Value error, " label.
+                    reason=error["msg"].removeprefix("Value error, "),
                 )
             )
         raise SettingsError(problems) from None

@@ -183,6 +183,23 @@ def test_settings_file_problems_are_located(tmp_path: Path) -> None:
     assert load_settings(path).retention_days == 30
 
 
+@pytest.mark.parametrize("base", ["clinic example", "/fhir", "clinic.example/fhir", ""])
+def test_settings_refuse_a_canonical_base_that_is_not_an_absolute_uri(
+    tmp_path: Path, base: str
+) -> None:
+    # It starts the canonical URL of every FHIR resource written: a relative one would make
+    # the questionnaire's URL mean something else on every system that reads it.
+    path = tmp_path / "settings.yaml"
+    path.write_text(f'clinic_name: Rose Clinic\ncanonical_base: "{base}"\n')
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    [shown] = [p.located(values=False) for p in caught.value.problems]
+    assert shown.startswith(f"{path}: canonical_base: ")
+    assert "[line 2]" in shown
+    path.write_text("canonical_base: https://clinic.example/fhir\n")
+    assert load_settings(path).canonical_base == "https://clinic.example/fhir"
+
+
 def _serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "suitability", "serve", *args],
