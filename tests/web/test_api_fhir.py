@@ -28,6 +28,7 @@ from .test_api import _problems
 FHIR = "application/fhir+json"
 BASE = "https://clinic.example/fhir"
 CANARY = "CANARY-7f3a"
+TREATMENT_EXTENSION = "urn:suitability:fhir:StructureDefinition:treatment"
 
 
 def _eve() -> Any:
@@ -45,10 +46,15 @@ def _entries(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _verdicts(bundle: dict[str, Any]) -> dict[str, str]:
     risk = _entries(bundle)["RiskAssessment"]
-    return {
-        p["outcome"]["coding"][0]["code"]: p["qualitativeRisk"]["coding"][0]["code"]
-        for p in risk["prediction"]
-    }
+    found = {}
+    for prediction in risk["prediction"]:
+        [treatment] = [
+            e["valueCodeableConcept"]["coding"][0]["code"]
+            for e in prediction["extension"]
+            if e["url"] == TREATMENT_EXTENSION
+        ]
+        found[treatment] = prediction["outcome"]["coding"][0]["code"]
+    return found
 
 
 @pytest.fixture
@@ -104,7 +110,7 @@ def test_a_response_assesses_as_its_answers_and_comes_back_as_a_bundle(
     entries = _entries(bundle)
     assert entries["QuestionnaireResponse"]["item"] == response["item"]
     expected = assess(answers, questionnaire)
-    assert _verdicts(bundle) == {t.treatment: t.verdict for t in expected.treatments}
+    assert _verdicts(bundle) == {k: v.verdict for k, v in expected.verdicts.items()}
 
 
 def test_an_r4_response_gets_an_r4_bundle_and_an_answers_document_one_on_request(
@@ -127,7 +133,7 @@ def test_an_r4_response_gets_an_r4_bundle_and_an_answers_document_one_on_request
 
     plain = _post(clinic, secret, document, "application/json", accept="application/json")
     assert plain.headers["content-type"] == "application/json"
-    assert "treatments" in plain.json()
+    assert set(plain.json()["verdicts"]) == set(_verdicts(asked.json()))
 
 
 @pytest.mark.parametrize(("header", "status"), [("content-type", 415), ("accept", 406)])
