@@ -10,18 +10,14 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
-    from ._messages import problem
     from .fhir import dumps
-    from .fhir.questionnaire import questionnaire_resource, valid_base
+    from .fhir.questionnaire import questionnaire_resource
     from .questionnaire import default_questionnaire, load_questionnaire
-    from .web.settings import SettingsError, default_settings_path, load_settings
+    from .web.settings import load_settings
 
-    # Settings first: a bad base is refused before a long questionnaire is checked.
-    settings = load_settings(args.settings)
-    base = settings.canonical_base
-    if not valid_base(base):
-        source = args.settings or str(default_settings_path())
-        raise SettingsError([problem("fhir_bad_base", "canonical_base", source=source, given=base)])
+    # Settings first (they refuse a base that is not an absolute URI): a bad one is told
+    # before a long questionnaire is checked.
+    base = load_settings(args.settings).canonical_base
     questionnaire = (
         load_questionnaire(args.questionnaire) if args.questionnaire else default_questionnaire()
     )

@@ -496,7 +496,7 @@ def test_command_reads_the_users_settings_file_when_there_is_one(
         (
             'canonical_base: "https://clinic example"\n',
             "canonical_base: expected an absolute URI with no spaces, such as "
-            "https://clinic.example/fhir or urn:clinic, got 'https://clinic example'",
+            "https://clinic.example/fhir or urn:clinic [line 1]",
         ),
         ("canonical_base: clinic\n", "canonical_base: expected an absolute URI"),
         ("canonical_base: 5\n", "canonical_base: Input should be a valid string [line 1]"),

@@ -10,14 +10,7 @@ from __future__ import annotations
 Words = tuple[str, str] | tuple[str, str, str]
 
 # ------------------------------------------------------------------ the questionnaire out
-QUESTIONNAIRE: dict[str, Words] = {
-    "fhir_bad_base": (
-        "expected an absolute URI with no spaces, such as https://clinic.example/fhir or "
-        "urn:clinic, got {given:show}",
-        "expected an absolute URI with no spaces, such as https://clinic.example/fhir or "
-        "urn:clinic",
-    ),
-}
+QUESTIONNAIRE: dict[str, Words] = {}
 
 
 # ------------------------------------------------------------------ a response in

@@ -9,6 +9,7 @@ import it to tell a FHIR resource from an answers file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -70,6 +71,14 @@ FIT_SYSTEM = f"{PROJECT}:CodeSystem:plan-fit"
 RULESET_SYSTEM = f"{PROJECT}:CodeSystem:rule-set"
 #: On a Questionnaire: its content hash (Identifier.system).
 CONTENT_HASH_SYSTEM = f"{PROJECT}:NamingSystem:content-hash"
+
+
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
+def valid_base(base: str) -> bool:
+    """Whether ``base`` can start a canonical URL: an absolute URI with no white space."""
+    return _ABSOLUTE_URI.fullmatch(base) is not None
 
 
 def canonical(base: str, resource_type: str, resource_id: str) -> str:

@@ -77,7 +77,6 @@ What FHIR does not carry
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -106,12 +105,13 @@ from ._codes import (
     questionnaire_url,
     section_link_id,
     special_coding,
+    valid_base,
 )
 
 if TYPE_CHECKING:
     from ..questionnaire import Condition, Question, Questionnaire, Section
 
-__all__ = ["enable_when", "questionnaire_resource", "valid_base"]
+__all__ = ["enable_when", "questionnaire_resource"]
 
 _CHOICE_TYPES = frozenset({"single_choice", "yes_no", "multiple_choice"})
 #: Python's comparison operators as FHIR's enableWhen and FHIRPath write them.
@@ -124,7 +124,6 @@ _FHIRPATH_TYPES = {
     "date": "date",
 }
 #: An absolute URI with no white space: what a canonical URL's base must be.
-_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
 
 
 def questionnaire_resource(
@@ -156,11 +155,6 @@ def questionnaire_resource(
         resource["description"] = questionnaire.intro
     resource["item"] = [mapper.section(section) for section in questionnaire.sections]
     return resource
-
-
-def valid_base(base: str) -> bool:
-    """Whether ``base`` can start a canonical URL: an absolute URI with no white space."""
-    return _BASE.fullmatch(base) is not None
 
 
 def enable_when(

@@ -8,13 +8,13 @@ refused with its location and line, never silently replaced by a default.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import Problem, SuitabilityError
+from ..fhir._codes import valid_base
 from ..storage import state_dir
 
 __all__ = ["Settings", "SettingsError", "default_db_path", "default_settings_path", "load_settings"]
@@ -26,9 +26,6 @@ class SettingsError(SuitabilityError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.located(values=False) for p in problems))
         self.problems = problems
-
-
-_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 class Settings(BaseModel):
@@ -75,7 +72,7 @@ class Settings(BaseModel):
     @classmethod
     def _absolute_uri(cls, value: str) -> str:
         # It starts every canonical URL the FHIR resources carry, which must be absolute.
-        if not _ABSOLUTE_URI.fullmatch(value):
+        if not valid_base(value):
             raise ValueError(
                 "expected an absolute URI with no spaces, such as https://clinic.example/fhir "
                 "or urn:clinic"
