@@ -207,7 +207,14 @@ async def get_schema(request: Request) -> Response:
     description="The answers document in (JSON, as GET /api/v1/schema describes it), the "
     "assessment out: the same bytes as `suitability assess FILE --format json`. Audited "
     "under the token's staff name, without the answers; the result is not stored.",
-    responses=_problem_responses(400, 401, 406, 413, 415, 422),
+    responses={
+        200: {
+            "description": "The assessment; a FHIR Bundle when a QuestionnaireResponse was sent "
+            "or Accept asks for application/fhir+json",
+            "content": {FHIR_TYPE: {"schema": {"type": "object"}}},
+        },
+        **_problem_responses(400, 401, 406, 413, 415, 422),
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -347,12 +354,22 @@ def _read_answers(
 
 @router.get(
     "/fhir/{fhir_version}/Questionnaire",
-    response_model=dict[str, Any],
+    response_class=Response,
     summary="The questionnaire as a FHIR Questionnaire",
     description="The same as `suitability fhir questionnaire --fhir-version R4|R5`: SDC's "
     "enableWhen and enableWhenExpression for show-if, under the clinic's canonical base. "
     "Public: it holds no patient data.",
-    responses={404: {"description": "Not R4 or R5", "model": ProblemDocument}},
+    responses={
+        200: {
+            "description": "A FHIR Questionnaire",
+            "content": {FHIR_TYPE: {"schema": {"type": "object"}}},
+        },
+        404: {
+            "description": "Not R4 or R5",
+            "model": ProblemDocument,
+            "content": {PROBLEM_TYPE: {}},
+        },
+    },
 )
 async def get_fhir_questionnaire(request: Request, fhir_version: str) -> Response:
     from ..fhir import FHIR_VERSIONS, dumps, questionnaire_resource

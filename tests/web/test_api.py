@@ -24,6 +24,7 @@ from ..conftest import EXAMPLES
 from ..helpers import BASELINE
 
 JSON = "application/json"
+FHIR = "application/fhir+json"
 CANARY = "CANARY-7f3a"
 
 
@@ -294,14 +295,24 @@ def test_openapi_describes_the_api_and_nothing_else(client: TestClient) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     described = response.json()
-    assert set(described["paths"]) == {"/api/v1/assess", "/api/v1/questionnaire", "/api/v1/schema"}
+    fhir_questionnaire = "/api/v1/fhir/{fhir_version}/Questionnaire"
+    assert set(described["paths"]) == {
+        "/api/v1/assess",
+        "/api/v1/questionnaire",
+        "/api/v1/schema",
+        fhir_questionnaire,
+    }
     assess = described["paths"]["/api/v1/assess"]["post"]
-    assert list(assess["requestBody"]["content"]) == [JSON]
+    assert list(assess["requestBody"]["content"]) == [JSON, FHIR]
     body = assess["requestBody"]["content"][JSON]["schema"]
     assert body["required"] == ["answers"] and body["additionalProperties"] is False
     ok = assess["responses"]["200"]["content"][JSON]["schema"]
     assert ok == {"$ref": "#/components/schemas/Assessment"}
-    for status in ("400", "401", "413", "415", "422"):
+    assert FHIR in assess["responses"]["200"]["content"]
+    as_fhir = described["paths"][fhir_questionnaire]["get"]
+    assert list(as_fhir["responses"]["200"]["content"]) == [FHIR]
+    assert "security" not in as_fhir
+    for status in ("400", "401", "406", "413", "415", "422"):
         problem = assess["responses"][status]["content"]["application/problem+json"]["schema"]
         assert problem == {"$ref": "#/components/schemas/ProblemDocument"}, status
     assert assess["security"] == [{"HTTPBearer": []}]
