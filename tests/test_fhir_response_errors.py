@@ -177,6 +177,27 @@ CASES = [
         ],
     ),
     Case(
+        "nulls, which FHIR's JSON never has",
+        lambda: changed(
+            lambda r: (answer(r, 0, 0).update(valueInteger=None), r.update(authored=None))
+        ),
+        [
+            "authored: null is not a value in FHIR JSON: leave the element out",
+            "item[0].item[0].answer[0].valueInteger: null is not a value in FHIR JSON: leave "
+            "the element out",
+        ],
+    ),
+    Case(
+        "a key and a linkId holding line breaks",
+        lambda: changed(lambda r: question(r, 0, 0).update({"linkId": "age\n", "va\nlu": 1})),
+        ["item[0].item[0]: unknown key 'va\\nlu'"],
+    ),
+    Case(
+        "a linkId holding a line break",
+        lambda: changed(lambda r: question(r, 0, 0).update(linkId="age\n")),
+        ["item[0].item[0].linkId: unknown linkId 'age\\n' (did you mean 'age'?)"],
+    ),
+    Case(
         "lone surrogate",
         lambda: changed(lambda r: _notes(r, "SURROGATE")).replace("SURROGATE", "\\ud800"),
         [

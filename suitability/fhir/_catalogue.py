@@ -20,6 +20,10 @@ RESPONSE: dict[str, Words] = {
         "expected resourceType 'QuestionnaireResponse'",
     ),
     "fhir_invalid": ("{given_reason}", "not valid FHIR here"),
+    "fhir_null": (
+        "null is not a value in FHIR JSON: leave the element out",
+        "null is not a value in FHIR JSON: leave the element out",
+    ),
     "fhir_entered_in_error": (
         "this response is marked entered-in-error (recorded by mistake): it is not read",
         "this response is marked entered-in-error (recorded by mistake): it is not read",

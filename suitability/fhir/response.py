@@ -192,6 +192,8 @@ class _Reading:
     codes: dict[str, list[Any]] = field(default_factory=dict)
 
     def bad(self, location: str, code: str, **params: Any) -> None:
+        if isinstance(params.get("key"), str):
+            params["key"] = _one_line(params["key"])
         self.problems.append(problem(code, location, source=self.source, **params))
 
 
@@ -214,6 +216,9 @@ def answers_from_response(
             [problem("fhir_not_response", "resourceType", source=source, given=kind)], source
         )
     fhir_version = _spec_version(data, source)
+    nulls = _nulls(data, source)
+    if nulls:
+        raise _refused(nulls, source)
     header: list[Problem] = []
 
     def bad(location: str, code: str, **params: Any) -> None:
@@ -358,9 +363,35 @@ def _spec_version(data: Mapping[str, Any], source: str) -> FhirVersion:
     raise _refused(_spec_problems(closest, source), source)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _one_line(text: str) -> str:
-    # FHIR's string pattern holds a line break and a tab: a message stays on its line.
-    return text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    """``text`` with control characters written as escapes: a problem stays on its line even
+    when a key, a linkId or the model library's words (FHIR's string pattern) hold one."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _nulls(data: Any, source: str) -> list[Problem]:
+    """Where the response holds a JSON null, which FHIR's JSON never has (the model library
+    reads it as an element left out, which would make an answer silently absent)."""
+    found: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        children = node.items() if isinstance(node, Mapping) else enumerate(node)
+        inner: list[tuple[str, Any]] = []
+        for key, value in children:
+            if isinstance(key, int):
+                where = f"{path}[{key}]"
+            else:
+                where = f"{path}.{key}" if path else str(key)
+            if value is None:
+                found.append(problem("fhir_null", _one_line(where), source=source))
+            elif isinstance(value, (Mapping, list)):
+                inner.append((where, value))
+        stack.extend(reversed(inner))  # in the document's order
+    return found
 
 
 def _fhir_name(part: str | int) -> str | int:
@@ -382,10 +413,10 @@ def _spec_problems(exc: ValidationError, source: str) -> list[Problem]:
             key = str(err.get("ctx", {}).get("field_name") or (loc.pop() if loc else "?"))
             if loc and loc[-1] == key:
                 loc.pop()
-            found = problem("missing_key", key=key, source=source)
+            found = problem("missing_key", key=_one_line(key), source=source)
         elif kind == "extra_forbidden":
             key = str(loc.pop()) if loc else "?"
-            found = problem("unknown_key", key=key, source=source)
+            found = problem("unknown_key", key=_one_line(key), source=source)
         elif kind in _TYPE_WORDS:
             found = problem("wrong_type", expected=_TYPE_WORDS[kind], given=given, source=source)
         elif kind in _STANDARD_ERRORS and kind != "value_error":
@@ -399,7 +430,7 @@ def _spec_problems(exc: ValidationError, source: str) -> list[Problem]:
             # The model library's own check: its words may quote the value given.
             reason = _one_line(str(err.get("ctx", {}).get("error") or err["msg"]))
             found = problem("fhir_invalid", given_reason=reason, source=source)
-        problems.append(replace(found, location=format_loc(loc)))
+        problems.append(replace(found, location=_one_line(format_loc(loc))))
     return problems
 
 
