@@ -604,3 +604,15 @@ CATALOGUE.update(
         "api_fhir_version": _same("this server speaks FHIR {releases} only"),
     }
 )
+
+# --------------------------------------------------------------------------- the practitioner's
+# records at the terminal (issue 13, h-records): ``assess`` and ``validate`` on an intake record.
+
+CATALOGUE.update(
+    {
+        "record_partial": _same(
+            "a partial record ({answered} answers): the screening was not finished, so every "
+            "question not answered is assessed as unanswered"
+        ),
+    }
+)

@@ -395,7 +395,9 @@ def parse_answers_text(text: str, source: str) -> Any:
         try:
             data = loads_json(text, ANSWERS_LIMITS, source=source, parse_constant=_no_constant)
         except Refused as exc:
-            raise AnswersError(exc.problems) from None
+            data = _intake_record(text, exc)
+            if data is None:
+                raise AnswersError(exc.problems) from None
         except json.JSONDecodeError as exc:
             raise malformed(exc.msg, f"line {exc.lineno}, column {exc.colno}") from None
         except _NotJson as exc:
@@ -420,6 +422,23 @@ def parse_answers_text(text: str, source: str) -> Any:
     return data
 
 
+def _intake_record(text: str, refused: Refused) -> Any:
+    """An intake record refused only for its size in keys (its assessment holds thousands):
+    read again within a record's limits, its answers still within an answers file's. None when
+    it is not such a record."""
+    from .intake_records import INTAKE_RECORD_LIMITS, is_record, record_answers_data
+
+    if any(p.code != "too_many_entries" for p in refused.problems):
+        return None
+    try:
+        data = loads_json(text, INTAKE_RECORD_LIMITS, parse_constant=_no_constant)
+    except (Refused, ValueError, RecursionError):
+        return None
+    if not is_record(data) or check_data(record_answers_data(data)[0], ANSWERS_LIMITS):
+        return None
+    return data
+
+
 def read_answers_file(
     path: str | Path, questionnaire: Questionnaire, *, text: str | None = None
 ) -> Answers:
@@ -441,9 +460,34 @@ def read_answers_file(
         from .fhir.response import answers_from_response
 
         return answers_from_response(data, questionnaire, source=source)
+    from .intake_records import is_record
+
+    if is_record(data):
+        return _record_answers(data, questionnaire, source)
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise AnswersError([problem("not_answers_file", source=source)])
     return validate_answers(data, questionnaire, source=source)
+
+
+def _record_answers(data: Mapping[str, Any], questionnaire: Questionnaire, source: str) -> Answers:
+    """The answers an intake record holds (an ``intake --out`` file, the desk's export), read as
+    strictly as an answers file; each problem is located where it sits in the record."""
+    from .intake_records import record_answers_data, record_location
+
+    inner, nested = record_answers_data(data)
+    try:
+        answers = validate_answers(inner, questionnaire, source=source)
+    except AnswersError as exc:
+        problems = [
+            replace(p, location=record_location(p.location, nested=nested)) for p in exc.problems
+        ]
+        raise AnswersError(problems, summary=str(exc).split("\n", 1)[0]) from None
+    if data.get("status") != "complete":
+        # Assessed as it stands: what was never asked reads as not answered.
+        answers._notes.append(
+            problem("record_partial", "status", source=source, answered=len(answers.values))
+        )
+    return answers
 
 
 def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str:

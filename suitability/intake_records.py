@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._reader import MAX_ANSWERS_BYTES, Limits
 from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "list_json",
     "list_text",
     "record_answers_data",
+    "record_location",
     "show_text",
     "store_record_data",
     "store_rows",
@@ -43,6 +45,8 @@ __all__ = [
 
 # Keys every record has and no answers file may have: how a record is told from an answers
 # file, whose reader stays strict about every other top-level key.
+# An assessment alone holds a few thousand keys and list items.
+INTAKE_RECORD_LIMITS = Limits("an intake record", MAX_ANSWERS_BYTES, max_entries=50_000)
 RECORD_KEYS = frozenset({"id", "status", "answers"})
 STATUSES = ("complete", "partial", "in_progress")
 
@@ -85,6 +89,14 @@ def record_answers_data(data: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
     if data.get("answered_on") is not None:
         header["answered_on"] = data.get("answered_on")
     return {**header, "answers": inner}, ""
+
+
+def record_location(location: str, *, nested: str) -> str:
+    """Where a problem found in :func:`record_answers_data`'s answers file sits in the record."""
+    if nested:
+        return f"{nested}.{location}" if location else nested
+    flat = {"questionnaire": "questionnaire.id", "questionnaire_version": "questionnaire.version"}
+    return flat.get(location, location)
 
 
 # --------------------------------------------------------------------------- one row each
