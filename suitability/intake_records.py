@@ -284,6 +284,18 @@ def _cut(text: str, width: int) -> str:
     return f"{kept}…" if kept else "…"
 
 
+def _fit_title(title: str, width: int | None) -> str:
+    """``Intakes in PLACE``, the place's path shortened from its start when too long: its
+    last folders say which it is."""
+    if width is None or len(title) <= width or " /" not in title:
+        return title
+    head, _, place = title.partition(" /")
+    parts = place.split("/")
+    while len(parts) > 1 and len(f"{head} …/{'/'.join(parts)}") > width:
+        parts.pop(0)
+    return f"{head} …/{'/'.join(parts)}"
+
+
 def _status_text(row: ListRow) -> str:
     if row.status == "unreadable":
         return f"UNREADABLE {row.problem or ''}".strip()
@@ -332,7 +344,6 @@ def list_text(rows: Sequence[ListRow], title: str, width: int | None) -> str:
             ids = _short_ids([r.id for r in rows])
         room = width - used(widest(ids.values(), "ID"), widest(times.values(), "STARTED"), 0)
         if with_who:
-            room -= len(sep)
             who_width = max(min(who_width, room), len("NAME/REF"))
     id_width = widest(ids.values(), "ID")
     time_width = widest(times.values(), "STARTED")
@@ -348,7 +359,7 @@ def list_text(rows: Sequence[ListRow], title: str, width: int | None) -> str:
         who = _cut(row.reference or "", who_width) if with_who else None
         return cells + ([(who or "", who_width)] if with_who else [])
 
-    out = [title, line(lead(None), f"{verdict_head}{gap}FLAGS")]
+    out = [_fit_title(title, width), line(lead(None), f"{verdict_head}{gap}FLAGS")]
     for row in rows:
         if row.verdicts is not None:
             codes = " ".join(
