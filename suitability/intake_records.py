@@ -311,18 +311,21 @@ def list_text(rows: Sequence[ListRow], title: str, width: int | None) -> str:
     verdict_head = " ".join(shorts)
     gap, sep = "  ", " "  # before the verdicts, and between the cells that lead a line
     this_year = dt.date.today().year
-    full_time = width is None or any(r.started and r.started.year != this_year for r in rows)
 
-    def when(row: ListRow, full: bool) -> str:
-        if row.started is None:
-            return ""
+    def local(row: ListRow) -> dt.datetime | None:
         moment = row.started
-        if moment.tzinfo is not None:
-            moment = moment.astimezone()
-        return f"{moment:%Y-%m-%d %H:%M}" if full else f"{moment:%d %b %H:%M}"
+        return moment.astimezone() if moment is not None and moment.tzinfo else moment
+
+    days = {m.date() for m in map(local, rows) if m is not None}
+    same_day = len(days) == 1 and all(r.started is not None for r in rows)
+    full_time = width is None or any(d.year != this_year for d in days)
+
+    def when(row: ListRow, form: str) -> str:
+        moment = local(row)
+        return format(moment, form) if moment is not None else ""
 
     ids = {r.id: r.id for r in rows}
-    times = {r.id: when(r, True) for r in rows}
+    times = {r.id: when(r, "%Y-%m-%d %H:%M") for r in rows}
     with_who = any(r.reference for r in rows)
     fixed = len(verdict_head) + len(gap) + len("FLAGS")
 
@@ -335,11 +338,15 @@ def list_text(rows: Sequence[ListRow], title: str, width: int | None) -> str:
 
     who_width = widest((r.reference or "" for r in rows), "NAME/REF") if with_who else 0
     if width is not None:
-        # Too wide: first the year goes, then ids shrink to a start that is still unique, and
-        # the name takes what is left (at least a word or so).
+        # Too wide: first the year goes (the whole date, into the title, when all are of one
+        # day), then ids shrink to a start that is still unique, and the name takes what is
+        # left (at least a word or so).
         too_wide = used(widest(ids.values(), "ID"), widest(times.values(), "STARTED"), who_width)
-        if too_wide > width and not full_time:
-            times = {r.id: when(r, False) for r in rows}
+        if too_wide > width and same_day:
+            times = {r.id: when(r, "%H:%M") for r in rows}
+            title += f", {min(days):%d %b %Y}"
+        elif too_wide > width and not full_time:
+            times = {r.id: when(r, "%d %b %H:%M") for r in rows}
         if used(widest(ids.values(), "ID"), widest(times.values(), "STARTED"), who_width) > width:
             ids = _short_ids([r.id for r in rows])
         room = width - used(widest(ids.values(), "ID"), widest(times.values(), "STARTED"), 0)
