@@ -426,7 +426,7 @@ def _intake_record(text: str, refused: Refused) -> Any:
     """An intake record refused only for its size in keys (its assessment holds thousands):
     read again within a record's limits, its answers still within an answers file's. None when
     it is not such a record."""
-    from .intake_records import INTAKE_RECORD_LIMITS, is_record, record_answers_data
+    from .intake_records import INTAKE_RECORD_LIMITS, is_day_export, is_record, record_answers_data
 
     if any(p.code != "too_many_entries" for p in refused.problems):
         return None
@@ -434,6 +434,8 @@ def _intake_record(text: str, refused: Refused) -> Any:
         data = loads_json(text, INTAKE_RECORD_LIMITS, parse_constant=_no_constant)
     except (Refused, ValueError, RecursionError):
         return None
+    if is_day_export(data):
+        return data  # refused by the caller with its own message
     if not is_record(data) or check_data(record_answers_data(data)[0], ANSWERS_LIMITS):
         return None
     return data
@@ -460,10 +462,14 @@ def read_answers_file(
         from .fhir.response import answers_from_response
 
         return answers_from_response(data, questionnaire, source=source)
-    from .intake_records import is_record
+    from .intake_records import is_day_export, is_record
 
     if is_record(data):
         return _record_answers(data, questionnaire, source)
+    if is_day_export(data):
+        raise AnswersError(
+            [problem("record_day_export", source=source, count=len(data["records"]))]
+        )
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise AnswersError([problem("not_answers_file", source=source)])
     return validate_answers(data, questionnaire, source=source)

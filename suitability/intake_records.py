@@ -32,6 +32,7 @@ __all__ = [
     "ListRow",
     "find_folder_record",
     "folder_rows",
+    "is_day_export",
     "is_record",
     "list_csv",
     "list_json",
@@ -69,6 +70,15 @@ def is_record(data: Any) -> bool:
         isinstance(data, Mapping)
         and data.keys() >= RECORD_KEYS
         and ("assessment" in data or "finished" in data or "started" in data)
+    )
+
+
+def is_day_export(data: Any) -> bool:
+    """The desk's export of a day: ``{"day": ..., "records": [record, ...]}``."""
+    return (
+        isinstance(data, Mapping)
+        and set(data) == {"day", "records"}
+        and isinstance(data["records"], list)
     )
 
 

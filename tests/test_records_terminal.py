@@ -305,3 +305,16 @@ def test_assess_a_record__its_answers_are_read_strictly_and_located_in_it(
     answers.write_text(json.dumps({"id": "x", "answers": {"age": 40}}), encoding="utf-8")
     done = piped(["assess", str(answers)], tmp_path)
     assert done.returncode == 1 and "unknown key 'id'" in done.stderr
+
+
+def test_assess_the_desks_export_of_a_day__says_it_reads_one_record(
+    folder: Path, tmp_path: Path
+) -> None:
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")]
+    day = tmp_path / "records-day.json"
+    day.write_text(json.dumps({"day": "2026-11-30", "records": records}), encoding="utf-8")
+    done = piped(["assess", str(day)], tmp_path)
+    assert done.returncode == 1
+    assert "records-day.json: the desk's export of a day (4 records): assess reads one" in (
+        " ".join(done.stderr.split())
+    )
