@@ -614,6 +614,7 @@ CATALOGUE.update(
             "a partial record ({answered} answers): the screening was not finished, so every "
             "question not answered is assessed as unanswered"
         ),
+        "record_status": _same("an intake record's status is one of {statuses}"),
         "record_day_export": _same(
             "the desk's export of a day ({count} records): assess reads one record; export it "
             "alone from the desk, or print it with suitability intake --show ID --db PATH"

@@ -478,8 +478,13 @@ def read_answers_file(
 def _record_answers(data: Mapping[str, Any], questionnaire: Questionnaire, source: str) -> Answers:
     """The answers an intake record holds (an ``intake --out`` file, the desk's export), read as
     strictly as an answers file; each problem is located where it sits in the record."""
-    from .intake_records import record_answers_data, record_location
+    from .intake_records import STATUSES, record_answers_data, record_location
 
+    status = data.get("status")
+    if status not in STATUSES:
+        raise AnswersError(
+            [problem("record_status", "status", source=source, statuses=", ".join(STATUSES))]
+        )
     inner, nested = record_answers_data(data)
     try:
         answers = validate_answers(inner, questionnaire, source=source)
@@ -488,7 +493,7 @@ def _record_answers(data: Mapping[str, Any], questionnaire: Questionnaire, sourc
             replace(p, location=record_location(p.location, nested=nested)) for p in exc.problems
         ]
         raise AnswersError(problems, summary=str(exc).split("\n", 1)[0]) from None
-    if data.get("status") != "complete":
+    if status != "complete":
         # Assessed as it stands: what was never asked reads as not answered.
         answers._notes.append(
             problem("record_partial", "status", source=source, answered=len(answers.values))

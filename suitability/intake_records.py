@@ -44,10 +44,10 @@ __all__ = [
     "store_rows",
 ]
 
-# Keys every record has and no answers file may have: how a record is told from an answers
-# file, whose reader stays strict about every other top-level key.
 # An assessment alone holds a few thousand keys and list items.
 INTAKE_RECORD_LIMITS = Limits("an intake record", MAX_ANSWERS_BYTES, max_entries=50_000)
+# Keys every record has and no answers file may have: how a record is told from an answers
+# file, whose reader stays strict about every other top-level key.
 RECORD_KEYS = frozenset({"id", "status", "answers"})
 STATUSES = ("complete", "partial", "in_progress")
 

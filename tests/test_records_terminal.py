@@ -300,6 +300,11 @@ def test_assess_a_record__its_answers_are_read_strictly_and_located_in_it(
     assert "bad.json: answers.answers.agee: unknown question 'agee'" in done.stderr
     assert "bad.json: answers.answers.age: expected a whole number" in done.stderr
     assert "Traceback" not in done.stderr
+    record["status"] = "done"
+    bad.write_text(json.dumps(record), encoding="utf-8")
+    done = piped(["assess", str(bad)], tmp_path)
+    assert done.returncode == 1
+    assert "bad.json: status: an intake record's status is one of complete, partial" in done.stderr
     # An answers file is not taken for a record for one stray key: it is still refused.
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"id": "x", "answers": {"age": 40}}), encoding="utf-8")
