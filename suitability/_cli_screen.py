@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .assessment import Assessment
+    from .intake_records import ListRow
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Home, screen, then scrollback: terminals that push a cleared screen into the scrollback
@@ -911,7 +912,7 @@ def list_intakes(folder: Path, fmt: str = "text") -> int:
     return EXIT_OK
 
 
-def _print_list(rows: list[Any], title: str, fmt: str) -> None:
+def _print_list(rows: list[ListRow], title: str, fmt: str) -> None:
     """The list as text (one line per intake, fitted to a terminal; whole values when piped),
     JSON or CSV."""
     import shutil

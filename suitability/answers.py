@@ -384,8 +384,9 @@ def _no_constant(name: str) -> Any:
     raise _NotJson(f"{name} is not a number in JSON")
 
 
-def parse_answers_text(text: str, source: str) -> Any:
-    """Parses an answers file's text (JSON or YAML); raises AnswersError on malformed input."""
+def parse_answers_text(text: str, source: str, *, records: bool = False) -> Any:
+    """Parses an answers file's text (JSON or YAML); raises AnswersError on malformed input.
+    With ``records``, an intake record (JSON) is read within a record's limits."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
 
@@ -395,7 +396,7 @@ def parse_answers_text(text: str, source: str) -> Any:
         try:
             data = loads_json(text, ANSWERS_LIMITS, source=source, parse_constant=_no_constant)
         except Refused as exc:
-            data = _intake_record(text, exc)
+            data = _intake_record(text, exc) if records else None
             if data is None:
                 raise AnswersError(exc.problems) from None
         except json.JSONDecodeError as exc:
@@ -457,7 +458,7 @@ def read_answers_file(
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise AnswersError([problem("unreadable", source=str(path), reason=reason)]) from None
-    data = parse_answers_text(text, source)
+    data = parse_answers_text(text, source, records=True)
     if is_fhir_resource(data):
         from .fhir.response import answers_from_response
 
