@@ -939,11 +939,11 @@ def show_intake(args: argparse.Namespace) -> int:
     )
     try:
         if args.db:
-            from ._cli_intake_db import store_record
+            from ._cli_intake_db import EXIT_IO, store_record
 
             data = store_record(Path(args.db), args.show)
             if data is None:
-                return 74  # the database could not be read: already said why
+                return EXIT_IO  # the database could not be read: already said why
         else:
             folder = Path(args.out)
             if not folder.is_dir():
