@@ -206,6 +206,8 @@ def test_show__an_unknown_or_shared_start_of_an_id_exits_1(folder: Path, tmp_pat
     assert done.returncode == 1 and "5 records have an id starting with" in done.stderr
     done = piped(["intake", "--show", "x"], tmp_path)
     assert done.returncode == 2 and "takes --out DIR or --db PATH" in done.stderr
+    done = piped(["intake", "--show", "x", "--db", str(tmp_path / "none.db")], tmp_path)
+    assert done.returncode == 74 and "none.db" in done.stderr
 
 
 def _store_with_one(path: Path, questionnaire: Questionnaire) -> str:
