@@ -473,7 +473,11 @@ def show_text(data: Mapping[str, Any], questionnaire: Questionnaire, width: int)
         head += f" ({data.get('reason')})"
     para(head)
     para(f"Name or reference: {_text(data.get('reference')) or 'not given'}")
-    started, finished = _moment(data.get("started")), _moment(data.get("finished"))
+    # The database keeps times in UTC: the practitioner reads them in this computer's time.
+    started, finished = (
+        m.astimezone() if m is not None and m.tzinfo else m
+        for m in (_moment(data.get("started")), _moment(data.get("finished")))
+    )
     when = f"Started {started:%Y-%m-%d %H:%M}" if started else "Started: not recorded"
     if finished and status == "complete":
         when += f", finished {finished:%Y-%m-%d %H:%M}"

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pexpect
 import pytest
@@ -47,10 +48,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def on_screen(args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
+def on_screen(args: list[str], tmp_path: Path, **env: str) -> tuple[int, list[str]]:
     """Runs ``suitability ARGS`` in a real 80x24 pseudo-terminal; its exit code and lines."""
     child = pexpect.spawn(
-        sys.executable, ["-m", "suitability", *args], cwd=str(ROOT), env=_env(tmp_path),
+        sys.executable, ["-m", "suitability", *args], cwd=str(ROOT), env={**_env(tmp_path), **env},
         dimensions=(24, 80), encoding="utf-8", timeout=30,
     )  # fmt: skip
     child.expect(pexpect.EOF)
@@ -223,6 +224,7 @@ def _store_with_one(path: Path, questionnaire: Questionnaire) -> str:
             answered_on=NOW.date(),
             reference="Booking 4471-B",
             answers=dict(record["answers"]["answers"]),
+            started=NOW.astimezone(),
         )
         store.finish(
             record_id, dict(record["answers"]["answers"]), json.dumps(record["assessment"])
@@ -237,10 +239,14 @@ def test_list_and_show_from_the_database(tmp_path: Path, questionnaire: Question
     assert code == 0 and all(len(line) <= 80 for line in lines)
     [row] = [line for line in lines if line.startswith(record_id[:8])]
     assert "Booking 4471-B" in row
-    code, lines = on_screen(["intake", "--show", record_id[:8], "--db", str(db)], tmp_path)
+    there = "Pacific/Auckland"  # the database keeps UTC: shown in the computer's own time
+    code, lines = on_screen(
+        ["intake", "--show", record_id[:8], "--db", str(db)], tmp_path, TZ=there
+    )
     assert code == 0
     assert lines[0] == f"Record {record_id}: complete"
     assert "Name or reference: Booking 4471-B" in lines
+    assert lines[2].startswith(f"Started {NOW.astimezone(ZoneInfo(there)):%Y-%m-%d %H:%M}")
 
 
 # --------------------------------------------------------------------------- assess RECORD
