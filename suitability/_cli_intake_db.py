@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import _cli_screen
 from ._cli_screen import (
-    _WORD,
     EXIT_INTERRUPTED,
     EXIT_OK,
     _hangup_stops_the_prompts,
@@ -36,10 +35,9 @@ from ._cli_screen import (
 from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 from .storage import write_private
-from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
-    from .web.store import Record, Store
+    from .web.store import Store
 
 EXIT_IO = 74
 
@@ -225,8 +223,9 @@ class _StoreIntake(_Intake):
 # --------------------------------------------------------------------------- listing
 
 
-def list_store_intakes(path: Path) -> int:
-    """One line per intake, newest first: when, status, reference, headline verdicts, id."""
+def list_store_intakes(path: Path, fmt: str = "text") -> int:
+    """One line per intake, oldest first (see :mod:`suitability.intake_records`)."""
+    from .intake_records import store_rows
     from .web.store import Store
 
     try:
@@ -235,35 +234,20 @@ def list_store_intakes(path: Path) -> int:
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_IO
-    for record in records:
-        print(
-            f"{record.started.astimezone():%Y-%m-%d %H:%M}  {_status(record)}  "
-            f"{record.reference or '-'}  {_headline(record)}  [{record.id}]"
-        )
-    complete = sum(1 for r in records if r.status == "complete")
-    partial = sum(1 for r in records if r.status == "partial")
-    print(f"{len(records)} intake(s): {complete} complete, {partial} partial.")
+    _cli_screen._print_list(store_rows(records), f"Intakes in {path}", fmt)
     return EXIT_OK
 
 
-def _status(record: Record) -> str:
-    if record.status == "partial":
-        return "PARTIAL" + (f" ({record.reason})" if record.reason else "")
-    return record.status.replace("_", " ")
+def store_record(path: Path, wanted: str) -> dict[str, Any] | None:
+    """The record whose id is ``wanted`` (or starts with it), as the desk exports it; None when
+    the database cannot be read (said on stderr). Raises NotFound."""
+    from .intake_records import find_store_record, store_record_data
+    from .web.store import Store
 
-
-def _headline(record: Record) -> str:
-    if record.status != "complete" or record.assessment is None:
-        return f"{_plural(len(record.answers), 'question')} answered, not assessed"
     try:
-        verdicts = record.assessment["verdicts"]
-        return (
-            ", ".join(
-                f"{SHORT_NAMES.get(t, t)} {_WORD.get(v['verdict'], v['verdict'])}"
-                for t, v in verdicts.items()
-                if v["verdict"] != "not_relevant"
-            )
-            or "no treatment relevant"
-        )
-    except (KeyError, TypeError, AttributeError):
-        return "assessment unreadable"
+        with Store.open(path, create=False) as store:
+            found = store.get(wanted) or find_store_record(store.records(limit=100_000), wanted)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    return store_record_data(found)

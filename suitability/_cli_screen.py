@@ -23,12 +23,12 @@ from .answers import Answers, dump_answers, read_answers_file
 from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 from .storage import _UnsafeFolder, make_private_folders, state_dir, unique_path, write_private
-from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .assessment import Assessment
+    from .intake_records import ListRow
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Home, screen, then scrollback: terminals that push a cleared screen into the scrollback
@@ -470,6 +470,14 @@ def _plural(n: int, what: str) -> str:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
+    if args.show is not None:
+        if args.list is not None or not (args.out or args.db):
+            print("error: intake --show ID takes --out DIR or --db PATH", file=sys.stderr)
+            return EXIT_USAGE
+        return show_intake(args)
+    if args.format != "text" and args.list is None:
+        print("error: --format goes with intake --list", file=sys.stderr)
+        return EXIT_USAGE
     if args.list is not None:
         if args.list and args.db:
             print("error: intake --list takes DIR or --db PATH, not both", file=sys.stderr)
@@ -477,11 +485,11 @@ def cmd_intake(args: argparse.Namespace) -> int:
         if args.db:
             from ._cli_intake_db import list_store_intakes
 
-            return list_store_intakes(Path(args.db))
+            return list_store_intakes(Path(args.db), args.format)
         if not args.list:
             print("error: intake --list needs DIR or --db PATH", file=sys.stderr)
             return EXIT_USAGE
-        return list_intakes(Path(args.list))
+        return list_intakes(Path(args.list), args.format)
     if not args.out and not args.db:
         print("error: intake needs --out DIR or --db PATH (or --list)", file=sys.stderr)
         return EXIT_USAGE
@@ -894,72 +902,60 @@ def _clear(console: Console) -> None:
         pass
 
 
-def list_intakes(folder: Path) -> int:
-    from rich.table import Table
-    from rich.text import Text
+def list_intakes(folder: Path, fmt: str = "text") -> int:
+    from .intake_records import folder_rows
 
     if not folder.is_dir():
         print(f"error: {folder} is not a folder of intake records", file=sys.stderr)
         return EXIT_INVALID
-    rows: list[tuple[str, str, str, str, str]] = []
-    files = [(p, "complete") for p in folder.glob("*.json")]
-    files += [(p, "partial") for p in (folder / "partial").glob("*.json")]
-    for path, kind in files:
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            if kind == "partial":
-                # Verdicts and flags from an unfinished screening would read unanswered
-                # questions as findings: only say how far it got.
-                answered = len(record["answers"]["answers"])
-                headline = f"incomplete: {_plural(answered, 'question')} answered, not assessed"
-                flags = "-"
-                status = "PARTIAL" + (f" ({record['reason']})" if record.get("reason") else "")
-            else:
-                verdicts = record["assessment"]["verdicts"]
-                headline = (
-                    ", ".join(
-                        f"{SHORT_NAMES[t]} {_WORD[v['verdict']]}"
-                        for t, v in verdicts.items()
-                        if v["verdict"] != "not_relevant"
-                    )
-                    or "no treatment relevant"
-                )
-                flags = "; ".join(f["title"] for f in record["assessment"]["flags"]) or "-"
-                status = "complete"
-            rows.append(
-                (str(record["id"]), str(record.get("finished", "")), status, headline, flags)
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            rows.append((path.stem, "", "UNREADABLE", f"{path.name}: {type(exc).__name__}", "-"))
-    rows.sort(key=lambda r: r[0])
-    # Every cell is Text, never markup: ids, file and folder names come from files, and a
-    # bracket in one ("x[/]y") must be shown as it is, not read as a style.
-    table = Table(title=Text(f"Intakes in {folder}"), show_lines=True)
-    # The id and time find the record: they are never cut, the other columns wrap instead.
-    for at, name in enumerate(("id", "time")):
-        widest = max((len(r[at]) for r in rows), default=len(name))
-        table.add_column(name, no_wrap=True, min_width=max(widest, len(name)))
-    for name in ("status", "verdicts", "to mention"):
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console = _console()
-    if not console.is_terminal:
-        console.width = 200  # a file or pipe: keep each record on one line where possible
-    console.print(table)
-    print(
-        f"{len(rows)} intake(s): {sum(1 for r in rows if r[2] == 'complete')} complete, "
-        f"{sum(1 for r in rows if r[2].startswith('PARTIAL'))} partial."
-    )
+    _print_list(folder_rows(folder), f"Intakes in {folder}", fmt)
     return EXIT_OK
 
 
-_WORD = {
-    "worth_discussing": "worth discussing",
-    "discuss_with_caution": "caution",
-    "avoid_until_reviewed": "REVIEW FIRST",
-    "not_relevant": "-",
-}
+def _print_list(rows: list[ListRow], title: str, fmt: str) -> None:
+    """The list as text (one line per intake, fitted to a terminal; whole values when piped),
+    JSON or CSV."""
+    import shutil
+
+    from .intake_records import list_csv, list_json, list_text
+
+    if fmt == "json":
+        sys.stdout.write(list_json(rows))
+    elif fmt == "csv":
+        sys.stdout.write(list_csv(rows))
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        sys.stdout.write(list_text(rows, title, width))
+
+
+def show_intake(args: argparse.Namespace) -> int:
+    """``intake --show ID``: one record, from ``--out DIR`` or ``--db PATH``."""
+    import shutil
+
+    from .intake_records import NotFound, find_folder_record, show_text
+
+    questionnaire = (
+        load_questionnaire(args.questionnaire) if args.questionnaire else default_questionnaire()
+    )
+    try:
+        if args.db:
+            from ._cli_intake_db import EXIT_IO, store_record
+
+            data = store_record(Path(args.db), args.show)
+            if data is None:
+                return EXIT_IO  # the database could not be read: already said why
+        else:
+            folder = Path(args.out)
+            if not folder.is_dir():
+                print(f"error: {folder} is not a folder of intake records", file=sys.stderr)
+                return EXIT_INVALID
+            data = find_folder_record(folder, args.show)
+    except NotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+    sys.stdout.write(show_text(data, questionnaire, width))
+    return EXIT_OK
 
 
 def add_commands(sub: Any) -> None:
@@ -981,7 +977,19 @@ def add_commands(sub: Any) -> None:
         nargs="?",
         const="",
         metavar="DIR",
-        help="list the intakes in DIR (or in the --db database) for the practitioner",
+        help="list the intakes in DIR (or in the --db database) for the practitioner, "
+        "one line each",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="with --list: text (one line per intake, with a legend), json or csv",
+    )
+    p.add_argument(
+        "--show",
+        metavar="ID",
+        help="print one record (its id, or enough of its start) from --out DIR or --db PATH",
     )
     p.add_argument(
         "--settings", metavar="FILE", help="with --db: the clinic's settings (default: yours)"
@@ -997,4 +1005,4 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_intake)
 
 
-__all__ = ["add_commands", "cmd_intake", "cmd_screen", "list_intakes"]
+__all__ = ["add_commands", "cmd_intake", "cmd_screen", "list_intakes", "show_intake"]

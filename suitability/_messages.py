@@ -604,3 +604,20 @@ CATALOGUE.update(
         "api_fhir_version": _same("this server speaks FHIR {releases} only"),
     }
 )
+
+# --------------------------------------------------------------------------- the practitioner's
+# records at the terminal (issue 13, h-records): ``assess`` and ``validate`` on an intake record.
+
+CATALOGUE.update(
+    {
+        "record_partial": _same(
+            "a partial record ({answered} answers): the screening was not finished, so every "
+            "question not answered is assessed as unanswered"
+        ),
+        "record_status": _same("an intake record's status is one of {statuses}"),
+        "record_day_export": _same(
+            "the desk's export of a day ({count} records): assess reads one record; export it "
+            "alone from the desk, or print it with suitability intake --show ID --db PATH"
+        ),
+    }
+)
