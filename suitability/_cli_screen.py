@@ -225,9 +225,20 @@ def cmd_screen(args: argparse.Namespace) -> int:
     save = _Autosave(autosave_path, autosave_text, say, autosave_problem)
     prompter = Prompter()
     if resume_path is not None:
-        say(f"Welcome back. Continuing from {resume_path} with {len(values)} answers kept.")
-        if stored:
-            say("Your results will be saved as you first asked: " + _outputs_said(outputs) + ".")
+        # Paths on lines of their own, never wrapped by rich: whole when copied.
+        with contextlib.suppress(OSError):
+            console.print(
+                f"Welcome back. Continuing from\n{resume_path}\n"
+                f"with {len(values)} answers kept."
+                + (
+                    f"\nYour results will be saved as you first asked:{_outputs_said(outputs)}"
+                    if stored
+                    else ""
+                ),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         if own is None:
             save(values)
             if not save.failing:
@@ -311,8 +322,15 @@ def _save_elsewhere(prompter: Any, say: Callable[[str], None], text: str) -> Pat
 
 
 def _new_autosave() -> Path:
+    # Numbered before ".partial.json" (not as unique_path would, after it), so that a second
+    # screening started within the same second is still recognised as one of ours.
+    folder = state_dir()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return unique_path(state_dir() / AUTOSAVE_PATTERN.replace("*", stamp))
+    for n in range(1, 10_000):
+        path = folder / AUTOSAVE_PATTERN.replace("*", stamp if n == 1 else f"{stamp}-{n}")
+        if not path.exists():
+            return path
+    raise StorageError(f"no free file name in {folder}")
 
 
 def _own_autosave(path: Path) -> Path | None:
@@ -367,7 +385,7 @@ def _read_own_autosave(path: Path) -> tuple[dict[str, str], str | None]:
 
 def _outputs_said(outputs: dict[str, str]) -> str:
     said = {"save": "the handout to", "json": "answers and assessment to"}
-    return " and ".join(f"{said[key]} {path}" for key, path in outputs.items())
+    return "".join(f"\n  {said[key]}\n  {path}" for key, path in outputs.items())
 
 
 def _screen_command() -> str:
@@ -466,7 +484,7 @@ def _finish_screening(
     print_assessment(assessment, questionnaire, console)
     saved, failed = _save_outputs(args, questionnaire, answers, assessment)
     for line in saved:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     json_saved = bool(args.json) and not any(line.startswith("Answers and") for line in failed)
     kept: Path | None = save.path
     if save.failing and not json_saved:
@@ -497,6 +515,7 @@ def _finish_screening(
             f"Your answers are kept in\n{_shown_path(kept)}\n"
             "(only you can read it; delete it when you no longer need it).",
             markup=False,
+            soft_wrap=True,  # a path is never broken into lines: it stays whole when copied
         )
     return EXIT_OK
 
