@@ -448,7 +448,7 @@ def _summary(assessment: Assessment, questionnaire: Questionnaire) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    parts: list[Any] = [Text(""), Rule("Your summary")]
+    parts: list[Any] = [Rule("Your summary")]
     if assessment.flags:
         titles = "; ".join(f.title for f in assessment.flags)
         mention = Text("To mention to the practitioner: ", style="bold")
