@@ -11,9 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from suitability import Questionnaire, _cli_screen, screen
+from suitability import Questionnaire, _cli_screen, assess, screen
+from suitability.answers import read_answers_file
 from suitability.cli import main
+from suitability.render import print_assessment
 
 from .conftest import EXAMPLES
 from .screen_harness import CTRL_C, ENTER, scripted
@@ -127,14 +130,18 @@ def test_finished_without_outputs__kept_as_finished_answers_not_continued(
     assert run(["screen", "--continue"], []) == 1
 
 
-def test_resume__a_persons_own_file_naming_outputs_is_still_read_strictly(
-    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_resume__outputs_are_taken_from_our_autosaves_only(
+    run: Run, tmp_path: Path, questionnaire: Questionnaire, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mine = tmp_path / "mine.json"
-    mine.write_text(
-        json.dumps({"answers": {"age": 35}, "outputs": {"save": str(tmp_path / "x.md")}}),
-        encoding="utf-8",
-    )
+    handout = tmp_path / "x.md"
+    text = json.dumps({"answers": {"age": 35}, "outputs": {"save": str(handout)}})
+    ours = tmp_path / "state" / "suitability" / "screening-20261130-101010.partial.json"
+    ours.parent.mkdir(parents=True)
+    ours.write_text(text, encoding="utf-8")
+    assert run(["screen", "--resume", str(ours)], rest(questionnaire)) == 0
+    assert handout.is_file() and not ours.exists()
+    mine = tmp_path / "mine.json"  # a file of the person's own is read strictly, as ever
+    mine.write_text(text, encoding="utf-8")
     assert run(["screen", "--resume", str(mine)], []) == 1
     assert "mine.json: outputs: " in capsys.readouterr().err
 
@@ -159,9 +166,18 @@ def test_screen_command__as_the_person_started_it(
     assert _cli_screen._screen_command().endswith(" -m suitability screen")
 
 
-def test_assess_text__keeps_the_practitioners_part(capsys: pytest.CaptureFixture[str]) -> None:
+def test_assess_text__keeps_the_practitioners_part_the_patient_screen_leaves_out(
+    questionnaire: Questionnaire, capsys: pytest.CaptureFixture[str]
+) -> None:
     [eve] = [path for path in EXAMPLES if path.name == "eve-unsure.yaml"]
     assert main(["assess", str(eve)]) == 0
     out = capsys.readouterr().out
     assert "For the practitioner" in out and "Rules behind the reasons above" in out
-    assert "Your summary" not in out
+    assessment = assess(read_answers_file(eve, questionnaire), questionnaire)
+    console = Console(width=80, color_system=None)
+    with console.capture() as patient:
+        print_assessment(assessment, questionnaire, console)
+    with console.capture() as whole:
+        print_assessment(assessment, questionnaire, console, details=True)
+    assert "For the practitioner" not in patient.get() and "Your summary" in patient.get()
+    assert "For the practitioner" in whole.get()  # what assess prints
