@@ -372,7 +372,8 @@ def print_assessment(
 
     By default the patient's screen: each treatment and what to mention, ending on a short
     summary, so that the last screenful (what stays in view at 80x24) holds every verdict, its
-    fit and what to mention. Rule ids, hashes and the decisive answers are not on it: they are
+    fit, the answers that decide it (which the practitioner will ask about) and what to
+    mention. Rule ids, hashes and the decisive answers are not on it: they are
     in the handout and the record. ``details=True`` prints the whole report with the
     practitioner's part, as ``suitability assess`` does."""
     from rich.markdown import Markdown
@@ -453,28 +454,34 @@ def _summary(assessment: Assessment, questionnaire: Questionnaire) -> Any:
         titles = "; ".join(f.title for f in assessment.flags)
         mention = Text("To mention to the practitioner: ", style="bold")
         parts.append(mention.append(f"{titles}.", style="not bold"))
-    asked = list(
-        dict.fromkeys(
-            q.label for v in _headline_order(assessment) for q in _to_clarify(v, questionnaire)
-        )
-    )
+    # Each answer the practitioner will ask about is numbered once; a treatment's row names
+    # the numbers of those that decide its result.
+    asked: dict[str, int] = {}
+    for v in _headline_order(assessment):
+        for q in _to_clarify(v, questionnaire):
+            asked.setdefault(q.id, len(asked) + 1)
     if asked:
         clarify = Text("The practitioner will ask about your answers to: ", style="bold")
-        quoted = "; ".join(f'"{label}"' for label in asked)
+        quoted = "; ".join(f'({n}) "{questionnaire.by_id[qid].label}"' for qid, n in asked.items())
         parts.append(clarify.append(f"{quoted}.", style="not bold"))
     table = Table(box=None, pad_edge=False, show_edge=False, expand=False)
-    for name in ("Treatment", "Screening result", "Fit with your plans"):
+    columns = ["Treatment", "Screening result", "Fit with your plans"]
+    for name in columns + (["To clarify"] if asked else []):
         table.add_column(name, overflow="fold")
     not_relevant = []
     for v in _headline_order(assessment):
         if v.verdict == "not_relevant":
             not_relevant.append(short_name(v.name))
             continue
-        table.add_row(
+        cells: list[Any] = [
             short_name(v.name),
             Text(VERDICT_WORDS[v.verdict], style=VERDICT_STYLE[v.verdict]),
             FIT_WORDS[v.fit],
-        )
+        ]
+        if asked:
+            numbers = sorted(asked[q.id] for q in _to_clarify(v, questionnaire))
+            cells.append(", ".join(map(str, numbers)) or "-")
+        table.add_row(*cells)
     parts.append(Text(""))
     if table.row_count:
         parts.append(table)

@@ -77,6 +77,7 @@ def test_result__the_last_screen_holds_the_summary_and_no_practitioner_details(
     expected = assess(validate_answers({"answers": PERSON}, questionnaire), questionnaire)
     rows = term.rows  # the 24 rows left in view once the screening has ended
     assert "Your summary" in term.shown()
+    assert "Treatment          Screening result      Fit with your plans  To clarify" in rows
     for v in expected.verdicts.values():
         assert v.verdict != "not_relevant"
         [row] = [r for r in rows if r.startswith(short_name(v.name) + " ")]
