@@ -17,8 +17,8 @@ from rich.markdown import Markdown
 from suitability import assess, default_questionnaire
 from suitability.answers import read_answers_file
 from suitability.render import _summary, print_assessment, to_markdown
+from tests.result_terminal80 import COLUMNS, ROWS, Terminal, answer
 from tests.screen_harness import ENTER
-from tests.terminal80 import COLUMNS, ROWS, Terminal, answer
 from tests.test_result_pty import PERSON
 
 ROOT = Path(__file__).resolve().parent.parent

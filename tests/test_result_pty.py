@@ -15,8 +15,8 @@ from suitability.render import FIT_WORDS, VERDICT_WORDS, short_name
 
 from .conftest import ROOT
 from .helpers import BASELINE
+from .result_terminal80 import Terminal, answer, squashed
 from .screen_harness import ENTER
-from .terminal80 import Terminal, answer, squashed
 
 pytestmark = pytest.mark.pty
 
