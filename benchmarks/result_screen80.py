@@ -2,7 +2,7 @@
 24 rows left in view, as captured text; and for every example, the result's length and the
 height of its summary (target: the summary, with the lines after it, within 24 rows).
 
-    .venv/bin/python -m benchmarks.result_screen80
+Run: .venv/bin/python benchmarks/result_screen80.py
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+
+# The pty helper and the screened person are the tests' own: one person, one way of typing.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rich.console import Console
 from rich.markdown import Markdown
