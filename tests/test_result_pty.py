@@ -4,6 +4,7 @@ on a summary that stays in view."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -95,3 +96,20 @@ def test_result__the_last_screen_holds_the_summary_and_no_practitioner_details(
     rules = {r.rule for v in expected.verdicts.values() for r in [*v.reasons, *v.fit_reasons]}
     assert rules and not [rule for rule in rules if rule in everything]
     assert expected.rules.content_hash in handout.read_text(encoding="utf-8")
+
+
+def test_scripts_screen__runs_in_the_callers_folder_and_prints_the_command_as_typed(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    (tmp_path / "mine").mkdir()  # a folder of the caller's, not of the clone
+    script = str(ROOT / "scripts" / "screen")
+    term = Terminal(script, ["--save", "mine/h.md"], tmp_path, tmp_path / "state")
+    answer(term, questionnaire, PERSON, upto=1)
+    term.wait_for(questionnaire.questions[1].label)
+    term.interrupt()
+    assert term.ended() == 130
+    rows = term.rows
+    assert rows[rows.index("To continue later, type:") + 1] == f"    {script} --continue"
+    [saved] = (tmp_path / "state" / "suitability").glob("*.partial.json")
+    outputs = json.loads(saved.read_text(encoding="utf-8"))["outputs"]
+    assert outputs == {"save": str(tmp_path / "mine" / "h.md")}
