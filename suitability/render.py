@@ -382,7 +382,14 @@ def print_assessment(
         console.print(Markdown(to_markdown(assessment, questionnaire)))
         return
     console.print(Markdown(_patient_markdown(assessment, questionnaire)))
-    console.print(_summary(assessment, questionnaire))
+    summary = _summary(assessment, questionnaire)
+    # Room for the lines printed after it (where the handout went) and the shell's prompt.
+    if len(console.render_lines(summary, pad=False)) > console.height - SUMMARY_MARGIN:
+        summary = _summary(assessment, questionnaire, brief=True)
+    console.print(summary)
+
+
+SUMMARY_MARGIN = 4
 
 
 def short_name(name: str) -> str:
@@ -441,16 +448,22 @@ def _patient_markdown(assessment: Assessment, questionnaire: Questionnaire) -> s
     return "\n".join(out) + "\n"
 
 
-def _summary(assessment: Assessment, questionnaire: Questionnaire) -> Any:
+def _summary(assessment: Assessment, questionnaire: Questionnaire, *, brief: bool = False) -> Any:
     """The last screenful: what to mention and what will be asked, then the table of verdicts
-    last of all, so that even a long list of things to mention never pushes it out of view."""
+    last of all, so that even a long list of things to mention never pushes it out of view.
+    ``brief``: the things to mention only counted (they are listed just above), for a summary
+    that would not fit the screen."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
 
     parts: list[Any] = [Rule("Your summary")]
-    if assessment.flags:
+    if assessment.flags and brief:
+        count = len(assessment.flags)
+        mention = Text("To mention to the practitioner: ", style="bold")
+        parts.append(mention.append(f"the {count} points listed above.", style="not bold"))
+    elif assessment.flags:
         titles = "; ".join(f.title for f in assessment.flags)
         mention = Text("To mention to the practitioner: ", style="bold")
         parts.append(mention.append(f"{titles}.", style="not bold"))
