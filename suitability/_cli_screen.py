@@ -11,6 +11,8 @@ import hmac
 import json
 import os
 import secrets
+import shlex
+import shutil
 import signal
 import sys
 import time
@@ -35,6 +37,12 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # would otherwise keep the last person's answers there.
 CLEAR_ALL = "\x1b[H\x1b[2J\x1b[3J"
 AUTOSAVE_PATTERN = "screening-*.partial.json"
+# The key of an autosave that keeps the outputs first asked for (--save, --json), so that a
+# resumed screening writes them too. Only our own autosaves carry it: it is taken out before
+# the answers are read, and never written to a file the person is given.
+OUTPUTS_KEY = "outputs"
+# Set by scripts/screen to the command as the person typed it, for a hint that works as printed.
+COMMAND_VARIABLE = "SUITABILITY_SCREEN_COMMAND"
 HANDOUT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
@@ -74,7 +82,10 @@ def _hangup_stops_the_prompts() -> Iterator[None]:
 
 
 def _answers_text(
-    questionnaire: Questionnaire, values: dict[str, Any], answered_on: dt.date
+    questionnaire: Questionnaire,
+    values: dict[str, Any],
+    answered_on: dt.date,
+    outputs: dict[str, str] | None = None,
 ) -> str:
     answers = Answers(
         questionnaire=questionnaire.id,
@@ -82,7 +93,10 @@ def _answers_text(
         answered_on=answered_on,
         values=values,
     )
-    return dump_answers(answers, "json")
+    if not outputs:
+        return dump_answers(answers, "json")
+    data = {**answers.to_file_data(), OUTPUTS_KEY: outputs}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _say(console: Console) -> Callable[[str], None]:
@@ -143,6 +157,16 @@ class _Autosave:
 def cmd_screen(args: argparse.Namespace) -> int:
     from .screen import HangUp, Interrupted, Prompter, Screening
 
+    resume_path = Path(args.resume) if args.resume else None
+    if getattr(args, "continue_", False):
+        resume_path, problem = _latest_autosave()
+        if resume_path is None:
+            print(f"error: screen --continue: {problem}", file=sys.stderr)
+            return EXIT_INVALID
+    # The outputs first asked for come back with an autosave of ours; any given now win.
+    stored, answers_text = _read_own_autosave(resume_path) if resume_path else ({}, None)
+    args.save = args.save or stored.get("save")
+    args.json = args.json or stored.get("json")
     suffix = Path(args.save).suffix.lower() if args.save else ""
     if args.save and suffix not in HANDOUT_SUFFIXES:
         print(f"error: --save needs a .md or .html file name, got '{args.save}'", file=sys.stderr)
@@ -163,8 +187,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     values: dict[str, Any] = {}
     answered_on = dt.date.today()
-    if args.resume:
-        resumed = read_answers_file(args.resume, questionnaire)
+    if resume_path is not None:
+        resumed = read_answers_file(resume_path, questionnaire, text=answers_text)
         for note in resumed.notes:  # the person's own terminal: the file they named
             print(f"warning: {note.located(values=True)}", file=sys.stderr)
         values = dict(resumed.values)
@@ -177,22 +201,44 @@ def cmd_screen(args: argparse.Namespace) -> int:
     try:
         # A file given to --resume is the person's own unless it is one of our autosaves:
         # theirs is only read, never rewritten nor deleted.
-        own = _own_autosave(Path(args.resume)) if args.resume else None
+        own = _own_autosave(resume_path) if resume_path else None
         autosave_path = own or _new_autosave()
     except _UnsafeFolder:
         raise
     except StorageError as exc:
         autosave_problem = str(exc)
+    # Absolute: a resumed screening may start in another folder.
+    outputs = {
+        key: str(Path(path).absolute())
+        for key, path in (("save", args.save), ("json", args.json))
+        if path
+    }
 
     def text_of(current: dict[str, Any]) -> str:
         return _answers_text(questionnaire, current, answered_on)
 
+    def autosave_text(current: dict[str, Any]) -> str:
+        return _answers_text(questionnaire, current, answered_on, outputs)
+
     console = _console()
     say = _say(console)
-    save = _Autosave(autosave_path, text_of, say, autosave_problem)
+    save = _Autosave(autosave_path, autosave_text, say, autosave_problem)
     prompter = Prompter()
-    if args.resume:
-        say(f"Welcome back. Continuing from {args.resume} with {len(values)} answers kept.")
+    if resume_path is not None:
+        # Paths on lines of their own, never wrapped by rich: whole when copied.
+        with contextlib.suppress(OSError):
+            console.print(
+                f"Welcome back. Continuing from\n{resume_path}\n"
+                f"with {len(values)} answers kept."
+                + (
+                    f"\nYour results will be saved as you first asked:{_outputs_said(outputs)}"
+                    if stored
+                    else ""
+                ),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         if own is None:
             save(values)
             if not save.failing:
@@ -205,10 +251,17 @@ def cmd_screen(args: argparse.Namespace) -> int:
         try:
             answers = screening.run()
         except Interrupted as stopped:
+            if not stopped.values and own is None:
+                # Nothing answered: an empty autosave would only be found by --continue.
+                if save.path is not None:
+                    save.path.unlink(missing_ok=True)
+                if stopped.reason != "hung up":
+                    _tell_stopped(0, None, "")
+                return EXIT_INTERRUPTED
             save(stopped.values)
             if stopped.reason != "hung up":  # a closed terminal shows nothing more
                 kept = _kept_where(save, prompter, say, text_of(stopped.values))
-                _tell_stopped(len(stopped.values), kept)
+                _tell_stopped(len(stopped.values), kept, _how_to_continue(kept, outputs))
             return EXIT_INTERRUPTED
         try:
             save(dict(answers.values))
@@ -218,7 +271,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
             # (or were offered a place when the autosave failed).
             if not isinstance(exc, (HangUp, OSError)):
                 text = text_of(dict(answers.values))
-                _tell_stopped(len(answers.values), _kept_where(save, prompter, say, text))
+                kept = _kept_where(save, prompter, say, text)
+                _tell_stopped(len(answers.values), kept, _how_to_continue(kept, outputs))
             return EXIT_INTERRUPTED
 
 
@@ -268,8 +322,15 @@ def _save_elsewhere(prompter: Any, say: Callable[[str], None], text: str) -> Pat
 
 
 def _new_autosave() -> Path:
+    # Numbered before ".partial.json" (not as unique_path would, after it), so that a second
+    # screening started within the same second is still recognised as one of ours.
+    folder = state_dir()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return unique_path(state_dir() / AUTOSAVE_PATTERN.replace("*", stamp))
+    for n in range(1, 10_000):
+        path = folder / AUTOSAVE_PATTERN.replace("*", stamp if n == 1 else f"{stamp}-{n}")
+        if not path.exists():
+            return path
+    raise StorageError(f"no free file name in {folder}")
 
 
 def _own_autosave(path: Path) -> Path | None:
@@ -280,9 +341,101 @@ def _own_autosave(path: Path) -> Path | None:
     return None
 
 
-def _tell_stopped(count: int, kept: Path | None) -> None:
+def _latest_autosave() -> tuple[Path | None, str]:
+    """The unfinished screening last saved in the state folder, or None and why not."""
+    try:
+        folder = state_dir()
+    except _UnsafeFolder:
+        raise
+    except StorageError as exc:
+        return None, f"unfinished screenings cannot be looked for: {exc}"
+    found = []
+    for path in folder.glob(AUTOSAVE_PATTERN):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            found.append((path.stat().st_mtime_ns, path.name, path))
+    if not found:
+        return None, (
+            f"there is no unfinished screening to continue in {_shown_path(folder)}. "
+            f"To start a new one: {_screen_command()}"
+        )
+    return max(found)[2], ""
+
+
+def _read_own_autosave(path: Path) -> tuple[dict[str, str], str | None]:
+    """The outputs an autosave of ours keeps, and its answers without them (None: read the
+    file as it is, strictly, like any file of the person's own)."""
+    try:
+        if _own_autosave(path) is None or path.stat().st_size > 1_000_000:
+            return {}, None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, StorageError):
+        return {}, None  # reported when the answers are read
+    if not isinstance(data, dict) or not isinstance(data.get(OUTPUTS_KEY), dict):
+        return {}, None
+    stored = data.pop(OUTPUTS_KEY)
+    kept = {
+        key: value
+        for key, value in stored.items()
+        if key in ("save", "json") and isinstance(value, str) and value
+    }
+    if kept.get("save") and Path(kept["save"]).suffix.lower() not in HANDOUT_SUFFIXES:
+        del kept["save"]
+    return kept, json.dumps(data, ensure_ascii=False)
+
+
+def _outputs_said(outputs: dict[str, str]) -> str:
+    said = {"save": "the handout to", "json": "answers and assessment to"}
+    return "".join(f"\n  {said[key]}\n  {path}" for key, path in outputs.items())
+
+
+def _screen_command() -> str:
+    """The command that starts a screening, as this person can type it where they are: the
+    one scripts/screen was started by, else this program's name if it is on the PATH, else
+    its path."""
+    typed = os.environ.get(COMMAND_VARIABLE)
+    if typed:
+        return shlex.quote(typed)
+    program = sys.argv[0] if sys.argv and sys.argv[0] else ""
+    if Path(program).name != "suitability":  # python -m suitability
+        return f"{shlex.quote(sys.executable)} -m suitability screen"
+    found = shutil.which("suitability")
+    if found and Path(found).resolve() == Path(program).resolve():
+        return "suitability screen"
+    relative = os.path.relpath(program)
+    shown = relative if not relative.startswith("..") else str(Path(program).absolute())
+    if "/" not in shown:
+        shown = f"./{shown}"
+    return f"{shlex.quote(shown)} screen"
+
+
+def _how_to_continue(kept: Path | None, outputs: dict[str, str]) -> str:
+    """The command to continue, each path on its own line (a shell continues a line ending in
+    a backslash), so that nothing is broken mid-word at 80 columns and it works as copied."""
+    if kept is None:
+        return ""
+    with contextlib.suppress(StorageError):
+        if _own_autosave(kept) is not None:
+            return f"{_screen_command()} --continue"
+    parts = [f"{_screen_command()} --resume", shlex.quote(str(kept))]
+    parts += [f"--{key} {shlex.quote(path)}" for key, path in outputs.items()]
+    return " \\\n    ".join(parts)
+
+
+def _shown_path(path: Path) -> str:
+    """A path to read (not to type): under the home folder, written from ``~``."""
+    home = Path.home()
+    try:
+        return f"~/{path.relative_to(home)}"
+    except ValueError:
+        return str(path)
+
+
+def _tell_stopped(count: int, kept: Path | None, how_to_continue: str) -> None:
     answers = f"Your {count} answer{'' if count == 1 else 's'} so far"
     with contextlib.suppress(OSError):
+        if count == 0:
+            print("\nStopped. Nothing was answered, so nothing was saved.", file=sys.stderr)
+            return
         if kept is None:
             print(
                 f"\nStopped. {answers} {'was' if count == 1 else 'were'} not saved.",
@@ -290,8 +443,9 @@ def _tell_stopped(count: int, kept: Path | None) -> None:
             )
             return
         print(
-            f"\nStopped. {answers} {'is' if count == 1 else 'are'} saved in {kept}\n"
-            f"To continue later: suitability screen --resume {kept}",
+            f"\nStopped. {answers} {'is' if count == 1 else 'are'} saved in\n"
+            f"{_shown_path(kept)}\n"
+            f"To continue later, type:\n    {how_to_continue}",
             file=sys.stderr,
         )
 
@@ -330,7 +484,7 @@ def _finish_screening(
     print_assessment(assessment, questionnaire, console)
     saved, failed = _save_outputs(args, questionnaire, answers, assessment)
     for line in saved:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     json_saved = bool(args.json) and not any(line.startswith("Answers and") for line in failed)
     kept: Path | None = save.path
     if save.failing and not json_saved:
@@ -341,10 +495,11 @@ def _finish_screening(
     if failed:
         for line in failed:
             print(f"error: {line}", file=sys.stderr)
+        where = f"{_screen_command()} --resume \\\n    {shlex.quote(str(kept))}"
         print(
-            f"Your answers are kept in {kept}\n"
-            f"To save them again: suitability screen --resume {kept} "
-            "(with --save or --json in a folder you can write to)",
+            f"Your answers are kept in\n{_shown_path(kept) if kept else kept}\n"
+            "To save them again, with --save or --json in a folder you can write to, type:\n"
+            f"    {where}",
             file=sys.stderr,
         )
         return EXIT_INVALID
@@ -354,13 +509,27 @@ def _finish_screening(
     elif args.json or args.save:
         if save.path is not None:
             save.path.unlink(missing_ok=True)  # superseded by what was saved
-    else:
+    elif save.path is not None:
+        kept = _finished(save.path, text_of(dict(answers.values)))
         console.print(
-            f"Your answers are kept in {save.path} (only you can read it). "
-            "Delete it when you no longer need it.",
+            f"Your answers are kept in\n{_shown_path(kept)}\n"
+            "(only you can read it; delete it when you no longer need it).",
             markup=False,
+            soft_wrap=True,  # a path is never broken into lines: it stays whole when copied
         )
     return EXIT_OK
+
+
+def _finished(autosave: Path, text: str) -> Path:
+    """The answers of a finished screening, moved out of the unfinished ones' name so that
+    --continue never offers them again; where that cannot be written, the autosave stays."""
+    done = autosave.with_name(autosave.name.replace(".partial.json", ".json"))
+    try:
+        kept = write_private(unique_path(done), text)
+    except StorageError:
+        return autosave
+    autosave.unlink(missing_ok=True)
+    return kept
 
 
 def _save_outputs(
@@ -961,7 +1130,14 @@ def show_intake(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("screen", help="answer the screening questions in this terminal")
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
-    p.add_argument("--resume", metavar="FILE", help="continue an unfinished screening")
+    resume = p.add_mutually_exclusive_group()
+    resume.add_argument("--resume", metavar="FILE", help="continue an unfinished screening")
+    resume.add_argument(
+        "--continue",
+        dest="continue_",
+        action="store_true",
+        help="continue your latest unfinished screening, saving what it first asked to save",
+    )
     p.add_argument("--save", metavar="PATH", help="write a handout (.md or .html)")
     p.add_argument("--json", metavar="PATH", help="write answers and assessment as JSON")
     p.set_defaults(func=cmd_screen)

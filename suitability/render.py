@@ -362,12 +362,145 @@ def to_html(markdown_text: str, title: str = "Pre-consultation screening") -> st
 
 
 def print_assessment(
-    assessment: Assessment, questionnaire: Questionnaire, console: Console
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    console: Console,
+    *,
+    details: bool = False,
 ) -> None:
-    """The assessment in the terminal: verdicts in words (colour only repeats them)."""
+    """The assessment in the terminal: verdicts in words (colour only repeats them).
+
+    By default the patient's screen: each treatment and what to mention, ending on a short
+    summary, so that the last screenful (what stays in view at 80x24) holds every verdict, its
+    fit, the answers that decide it (which the practitioner will ask about) and what to
+    mention. Rule ids, hashes and the decisive answers are not on it: they are
+    in the handout and the record. ``details=True`` prints the whole report with the
+    practitioner's part, as ``suitability assess`` does."""
     from rich.markdown import Markdown
 
-    console.print(Markdown(to_markdown(assessment, questionnaire)))
+    if details:
+        console.print(Markdown(to_markdown(assessment, questionnaire)))
+        return
+    console.print(Markdown(_patient_markdown(assessment, questionnaire)))
+    summary = _summary(assessment, questionnaire)
+    # Room for the lines printed after it (where the handout went) and the shell's prompt.
+    if len(console.render_lines(summary, pad=False)) > console.height - SUMMARY_MARGIN:
+        summary = _summary(assessment, questionnaire, brief=True)
+    console.print(summary)
+
+
+SUMMARY_MARGIN = 4
+
+
+def short_name(name: str) -> str:
+    """A treatment's name without its bracketed example, for one line of a table."""
+    return name.split(" (", 1)[0]
+
+
+def _patient_markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    """What scrolls by above the summary: the details a patient may scroll back to."""
+    out: list[str] = ["# Your screening result", "", f"> {assessment.disclaimer}", ""]
+    add = out.append
+    relevant = [v for v in _headline_order(assessment) if v.verdict != "not_relevant"]
+    if relevant:
+        add("## Each treatment")
+        add("")
+    for v in relevant:
+        add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
+        add("")
+        add(v.summary)
+        add("")
+        for label, effect in (("Review first", "avoid"), ("Discuss with caution", "caution")):
+            titles = list(dict.fromkeys(r.title for r in v.reasons if r.effect == effect))
+            if titles:
+                add(f"- {label}: {'; '.join(titles)}.")
+        said = "; ".join(dict.fromkeys(_lower_first(r.title) for r in v.fit_reasons))
+        add(
+            f"- Fit with your plans: {_lower_first(FIT_WORDS[v.fit])}"
+            + (f" ({said})." if said else ".")
+        )
+        add(f"- Typical recovery: {v.downtime}")
+        add(f"- Before an event: {v.event_gap}")
+        for question in _to_clarify(v, questionnaire):
+            add(f"- Your answer to \"{escape_markdown(question.label)}\" decides this: the "
+                "practitioner will ask.")  # fmt: skip
+        add("")
+    if assessment.verdicts["mesotherapy"].verdict != "not_relevant":
+        meso = assessment.mesotherapy_expectations
+        add("## What to expect from mesotherapy")
+        add("")
+        for side_effect in meso.side_effects:
+            add(f"- {side_effect.name}: {side_effect.how_long}.")
+        add("")
+        add(meso.evidence_note)
+        add("")
+    if assessment.flags:
+        add("## To mention to the practitioner")
+        add("")
+        for flag in assessment.flags:
+            add(f"- **{flag.title}.** {flag.mention}")
+            if flag.kind == "unknown_answers":
+                for used in flag.answers:
+                    q = questionnaire.by_id[used.question]
+                    shown = _shown(q, used.answer)
+                    add(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
+        add("")
+    return "\n".join(out) + "\n"
+
+
+def _summary(assessment: Assessment, questionnaire: Questionnaire, *, brief: bool = False) -> Any:
+    """The last screenful: what to mention and what will be asked, then the table of verdicts
+    last of all, so that even a long list of things to mention never pushes it out of view.
+    ``brief``: the things to mention only counted (they are listed just above), for a summary
+    that would not fit the screen."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = [Rule("Your summary")]
+    if assessment.flags and brief:
+        count = len(assessment.flags)
+        mention = Text("To mention to the practitioner: ", style="bold")
+        parts.append(mention.append(f"the {count} points listed above.", style="not bold"))
+    elif assessment.flags:
+        titles = "; ".join(f.title for f in assessment.flags)
+        mention = Text("To mention to the practitioner: ", style="bold")
+        parts.append(mention.append(f"{titles}.", style="not bold"))
+    # Each answer the practitioner will ask about is numbered once; a treatment's row names
+    # the numbers of those that decide its result.
+    asked: dict[str, int] = {}
+    for v in _headline_order(assessment):
+        for q in _to_clarify(v, questionnaire):
+            asked.setdefault(q.id, len(asked) + 1)
+    if asked:
+        clarify = Text("The practitioner will ask about your answers to: ", style="bold")
+        quoted = "; ".join(f'({n}) "{questionnaire.by_id[qid].label}"' for qid, n in asked.items())
+        parts.append(clarify.append(f"{quoted}.", style="not bold"))
+    table = Table(box=None, pad_edge=False, show_edge=False, expand=False)
+    columns = ["Treatment", "Screening result", "Fit with your plans"]
+    for name in columns + (["To clarify"] if asked else []):
+        table.add_column(name, overflow="fold")
+    not_relevant = []
+    for v in _headline_order(assessment):
+        if v.verdict == "not_relevant":
+            not_relevant.append(short_name(v.name))
+            continue
+        cells: list[Any] = [
+            short_name(v.name),
+            Text(VERDICT_WORDS[v.verdict], style=VERDICT_STYLE[v.verdict]),
+            FIT_WORDS[v.fit],
+        ]
+        if asked:
+            numbers = sorted(asked[q.id] for q in _to_clarify(v, questionnaire))
+            cells.append(", ".join(map(str, numbers)) or "-")
+        table.add_row(*cells)
+    parts.append(Text(""))
+    if table.row_count:
+        parts.append(table)
+    if not_relevant:
+        parts.append(Text(f"{VERDICT_WORDS['not_relevant']}: {', '.join(not_relevant)}."))
+    return Group(*parts)
 
 
 # --------------------------------------------------------------------------- rule catalogue

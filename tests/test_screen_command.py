@@ -77,7 +77,9 @@ def test_resume_from_the_persons_own_file__autosaves_elsewhere_when_stopped(
     assert run(["screen", "--resume", str(mine)], [CTRL_C]) == 130
     [saved] = autosaves(tmp_path)
     assert mine.read_bytes() == before
-    assert f"suitability screen --resume {saved}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"saved in\n{saved}\nTo continue later, type:\n" in err
+    assert err.endswith(" screen --continue\n")  # the autosave is ours: the latest is found
     assert json.loads(saved.read_text(encoding="utf-8"))["answers"]["notes"] == "see you soon"
 
 
@@ -89,7 +91,7 @@ def test_resume_from_our_autosave__keeps_using_it(
     capsys.readouterr()
     assert run(["screen", "--resume", str(saved)], [CTRL_C]) == 130
     assert autosaves(tmp_path) == [saved]
-    assert f"saved in {saved}\n" in capsys.readouterr().err
+    assert f"saved in\n{saved}\n" in capsys.readouterr().err
 
 
 def test_output_folder_missing__refused_before_the_first_question(
@@ -113,8 +115,8 @@ def test_output_failing_at_the_end__the_other_is_written_and_the_answers_kept(
     err = capsys.readouterr().err
     [saved] = autosaves(tmp_path)
     assert "Handout not saved" in err
-    assert f"Your answers are kept in {saved}" in err
-    assert f"suitability screen --resume {saved}" in err
+    assert f"Your answers are kept in\n{saved}\n" in err
+    assert f" screen --resume \\\n    {saved}\n" in err  # the path on a line of its own
     assert result.exists()
     assert json.loads(saved.read_text(encoding="utf-8"))["answers"]["age"] == 35
 
@@ -129,10 +131,9 @@ def test_ctrl_c_while_the_result_is_shown__says_where_the_answers_are(
     assert run(["screen", "--resume", str(own_file(tmp_path))], [ENTER]) == 130
     [saved] = autosaves(tmp_path)
     err = capsys.readouterr().err
-    assert (
-        f"Stopped. Your {len(person()['answers']) + 1} answers so far are saved in {saved}" in err
-    )
-    assert f"To continue later: suitability screen --resume {saved}" in err
+    count = len(person()["answers"]) + 1
+    assert f"Stopped. Your {count} answers so far are saved in\n{saved}\n" in err
+    assert "To continue later, type:\n" in err and err.endswith(" screen --continue\n")
 
 
 @pytest.mark.parametrize("how", [HANG_UP, HANG_UP_NOW])

@@ -110,7 +110,7 @@ def test_ctrl_c_midway_then_resume__loses_no_answer(
     child.close()
     out = child.before or ""
     assert child.exitstatus == 130
-    match = re.search(r"suitability screen --resume (\S+\.partial\.json)", out)
+    match = re.search(r"saved in\r?\n(\S+\.partial\.json)", out)
     assert match, out
     saved = Path(match.group(1))
     assert oct(saved.stat().st_mode & 0o777) == "0o600"
