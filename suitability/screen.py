@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import shutil
 import sys
+import textwrap
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -180,6 +181,54 @@ def _pointed(control: Any, values: tuple[Any, ...]) -> bool:
     return any(pointed is v for v in values)
 
 
+def _columns() -> int:
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+# The columns before an option's text: the pointer (" » "), and in a tick list the box ("○ ").
+_SELECT_INDENT = 3
+_CHECKBOX_INDENT = 5
+
+
+def _wrap(text: str, width: int, indent: int = 0) -> str:
+    """``text`` broken into lines at spaces (never inside a word, nor at a hyphen) to fit
+    ``width`` columns, the lines after the first indented by ``indent``: the terminal itself
+    would break a long line at its last column, mid-word."""
+    room = max(width, indent + 20)
+    pad = " " * indent
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += textwrap.wrap(
+            paragraph, room, initial_indent=pad, subsequent_indent=pad,
+            break_long_words=False, break_on_hyphens=False,
+        ) or [pad]  # fmt: skip
+    return "\n".join(lines)[indent:]
+
+
+def _fit_to_screen(app: Any) -> None:
+    """Lays a prompt out for a small screen: nothing stretches to the bottom rows, so that a
+    message about the answer is drawn just below the prompt rather than ~20 rows down, and the
+    message may take as many rows as its wrapped text needs (prompt_toolkit gives it one)."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.layout.dimension import Dimension
+
+    for window in app.layout.find_all_windows():
+        window.dont_extend_height = to_filter(True)
+        control = window.content
+        made_by = getattr(getattr(control, "text", None), "__qualname__", "")
+        if isinstance(control, FormattedTextControl) and made_by.startswith("ValidationToolbar"):
+            window.height = Dimension(min=1)
+
+
+def _wrapped_check(check: Callable[[Any], bool | str]) -> Callable[[Any], bool | str]:
+    def wrapped(value: Any) -> bool | str:
+        verdict = check(value)
+        return verdict if verdict is True or verdict is False else _wrap(verdict, _columns() - 1)
+
+    return wrapped
+
+
 class Prompter:
     """Draws single prompts with questionary; ``input``/``output`` let tests inject a pipe.
 
@@ -258,17 +307,22 @@ class Prompter:
         import questionary
 
         def make() -> Any:
-            options = [questionary.Choice(title=t, value=v) for t, v in choices]
+            width = _columns() - 2
+            options = [
+                questionary.Choice(title=_wrap(t, width, _SELECT_INDENT), value=v)
+                for t, v in choices
+            ]
             chosen = next((o for o in options if o.value == default), None)
             question = questionary.select(
-                message,
+                _wrap(message, width) + "\n",
                 choices=options,
                 default=chosen,
-                instruction=instruction or "(use the arrow keys, then Enter)",
+                instruction=_wrap(instruction or "(use the arrow keys, then Enter)", width),
                 qmark="",
                 **self._io(),
             )
             _choice_keys(question.application, ctrl_d_ends=self.ctrl_d_ends)
+            _fit_to_screen(question.application)
             return question
 
         return self._ask(make)
@@ -283,18 +337,23 @@ class Prompter:
         import questionary
 
         def make() -> Any:
+            width = _columns() - 2
             options = [
-                questionary.Choice(title=t, value=v, checked=v in checked) for t, v in choices
+                questionary.Choice(
+                    title=_wrap(t, width, _CHECKBOX_INDENT), value=v, checked=v in checked
+                )
+                for t, v in choices
             ]
             question = questionary.checkbox(
-                message,
+                _wrap(message, width) + "\n",
                 choices=options,
-                validate=validate,
+                validate=_wrapped_check(validate),
                 instruction="(Space to tick, Enter when done)",
                 qmark="",
                 **self._io(),
             )
             _choice_keys(question.application, act_on=(BACK, HELP), ctrl_d_ends=self.ctrl_d_ends)
+            _fit_to_screen(question.application)
             return question
 
         result: list[Any] = self._ask(make)
@@ -306,14 +365,20 @@ class Prompter:
         import questionary
 
         def make() -> Any:
+            width = _columns() - 2
+            # The instruction on its own rows and the answer typed on the row below: typed
+            # after a long instruction, it would start near the edge and break mid-word.
+            shown = _wrap(message, width) + (
+                "\n" + _wrap(instruction, width) if instruction else ""
+            )
             question = questionary.text(
-                message,
+                shown + "\n",
                 default=default,
-                validate=validate,
-                instruction=instruction,
+                validate=_wrapped_check(validate),
                 qmark="",
                 **self._io(),
             )
+            _fit_to_screen(question.application)
             if not self.ctrl_d_ends:
                 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 

@@ -130,7 +130,7 @@ def test_validation_at_the_prompt__uses_the_questionnaire_message(
     assert screening._ask(questionnaire.by_id["age"]) == 44
     wrong_abc, wrong_5, *rest = captured["results"]
     for message in (wrong_abc, wrong_5):  # the words on screen, never the file format's ids
-        assert "from 10 to 110 (years)" in message
+        assert "from 10 to 110 years, for example 52" in message
         assert "'not sure' or 'prefer not to say'" in message
         assert "not_sure" not in message and "prefer_not_to_say" not in message
     assert rest == [
