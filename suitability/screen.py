@@ -205,6 +205,22 @@ def _wrap(text: str, width: int, indent: int = 0) -> str:
     return "\n".join(lines)[indent:]
 
 
+class _Wrapping(str):
+    """Text wrapped to the screen's width as it is when drawn: questionary formats a prompt's
+    message and options with ``str.format`` on every redraw, so after a resize they wrap
+    again at the new width."""
+
+    indent: int = 0
+
+    def __new__(cls, text: str, indent: int = 0) -> _Wrapping:
+        made = super().__new__(cls, text)
+        made.indent = indent
+        return made
+
+    def __format__(self, spec: str) -> str:
+        return format(_wrap(str(self), _columns() - 2, self.indent), spec)
+
+
 def _fit_to_screen(app: Any) -> None:
     """Lays a prompt out for a small screen: nothing stretches to the bottom rows, so that a
     message about the answer is drawn just below the prompt rather than ~20 rows down, and the
@@ -219,6 +235,15 @@ def _fit_to_screen(app: Any) -> None:
         made_by = getattr(getattr(control, "text", None), "__qualname__", "")
         if isinstance(control, FormattedTextControl) and made_by.startswith("ValidationToolbar"):
             window.height = Dimension(min=1)
+
+    def redraw_whole() -> None:
+        # A terminal that changed size may have moved or re-flowed the rows already drawn,
+        # so erasing from where the prompt began (prompt_toolkit's way) misses some and they
+        # are drawn twice: the screen is cleared and the prompt drawn again from the top.
+        app.renderer.clear()
+        app._redraw()
+
+    app._on_resize = redraw_whole
 
 
 def _wrapped_check(check: Callable[[Any], bool | str]) -> Callable[[Any], bool | str]:
@@ -309,14 +334,14 @@ class Prompter:
         def make() -> Any:
             width = _columns() - 2
             options = [
-                questionary.Choice(title=_wrap(t, width, _SELECT_INDENT), value=v)
-                for t, v in choices
+                questionary.Choice(title=_Wrapping(t, _SELECT_INDENT), value=v) for t, v in choices
             ]
             chosen = next((o for o in options if o.value == default), None)
             question = questionary.select(
-                _wrap(message, width) + "\n",
+                _Wrapping(message + "\n"),
                 choices=options,
                 default=chosen,
+                # Shown only until answered, so not wrapped again on a resize: kept short.
                 instruction=_wrap(instruction or "(use the arrow keys, then Enter)", width),
                 qmark="",
                 **self._io(),
@@ -337,15 +362,14 @@ class Prompter:
         import questionary
 
         def make() -> Any:
-            width = _columns() - 2
             options = [
                 questionary.Choice(
-                    title=_wrap(t, width, _CHECKBOX_INDENT), value=v, checked=v in checked
+                    title=_Wrapping(t, _CHECKBOX_INDENT), value=v, checked=v in checked
                 )
                 for t, v in choices
             ]
             question = questionary.checkbox(
-                _wrap(message, width) + "\n",
+                _Wrapping(message + "\n"),
                 choices=options,
                 validate=_wrapped_check(validate),
                 instruction="(Space to tick, Enter when done)",
@@ -365,14 +389,11 @@ class Prompter:
         import questionary
 
         def make() -> Any:
-            width = _columns() - 2
             # The instruction on its own rows and the answer typed on the row below: typed
             # after a long instruction, it would start near the edge and break mid-word.
-            shown = _wrap(message, width) + (
-                "\n" + _wrap(instruction, width) if instruction else ""
-            )
+            shown = message + ("\n" + instruction if instruction else "")
             question = questionary.text(
-                shown + "\n",
+                _Wrapping(shown + "\n"),
                 default=default,
                 validate=_wrapped_check(validate),
                 qmark="",
@@ -621,28 +642,22 @@ class Screening:
         return value
 
     def _review(self) -> Any:
-        width = shutil.get_terminal_size((80, 24)).columns
         choices: list[tuple[str, Any]] = [("Submit my answers", SUBMIT)]
         for question in self.q.questions:
             # Skipped optional questions are listed too, so they can still be answered.
             if self.q.visible(question, self.values):
                 shown = display_value(question, self.values.get(question.id))
-                choices.append((_review_line(question.label, shown, width), question.id))
+                # Whole, however long: the prompter wraps it, and a cut answer would hide
+                # what is about to be submitted.
+                choices.append((f"{question.label} -> {shown}", question.id))
         if self._previous(None) is not None:
             choices.append((BACK_LABEL, BACK))
-        self.say("\n== Review ==\nCheck your answers. Choose one to change it, or submit.")
+        self.say("\n== Review ==")
+        # The instructions are part of the prompt, which stays at the top of its rows while
+        # the list scrolls under it: printed above, they would scroll away at 24 rows.
         return self.prompter.select(
-            "Review your answers", choices, default=SUBMIT, instruction="(arrow keys, then Enter)"
+            "Review your answers",
+            choices,
+            default=SUBMIT,
+            instruction="(choose an answer to change it, or submit; arrows, then Enter)",
         )
-
-
-def _shorten(text: str, room: int) -> str:
-    return text if len(text) <= room else text[: max(room - 1, 1)].rstrip() + "…"
-
-
-def _review_line(label: str, answer: str, width: int) -> str:
-    """A question and its answer on one line: the label gives way first, since a line cut at
-    the screen's edge would hide the answer."""
-    room = max(width - 8, 40)  # the pointer and the margins
-    answer = _shorten(answer, room * 2 // 3)
-    return f"{_shorten(label, room - len(answer) - 4)} -> {answer}"

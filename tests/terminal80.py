@@ -41,11 +41,11 @@ class Terminal:
             "XDG_STATE_HOME": str(tmp_path / "state"),
             "NO_COLOR": "1",
             "TERM": "xterm",
-            "COLUMNS": str(COLUMNS),
-            "LINES": str(ROWS),
             **(env or {}),
         }
-        environment.pop("PROMPT_TOOLKIT_NO_CPR", None)
+        # The terminal's own size, and its answers to cursor-position requests, as a person's.
+        for name in ("PROMPT_TOOLKIT_NO_CPR", "COLUMNS", "LINES"):
+            environment.pop(name, None)
         self.child = pexpect.spawn(
             sys.executable, ["-m", "suitability", *args], cwd=str(ROOT), env=environment,
             dimensions=(ROWS, COLUMNS), timeout=20,
