@@ -188,6 +188,8 @@ def _columns() -> int:
 # The columns before an option's text: the pointer (" » "), and in a tick list the box ("○ ").
 _SELECT_INDENT = 3
 _CHECKBOX_INDENT = 5
+# The rows kept in view below the pointed option, for the rest of an option wrapped over them.
+_OPTION_ROWS = 3
 
 
 def _wrap(text: str, width: int, indent: int = 0) -> str:
@@ -226,12 +228,18 @@ def _fit_to_screen(app: Any) -> None:
     message about the answer is drawn just below the prompt rather than ~20 rows down, and the
     message may take as many rows as its wrapped text needs (prompt_toolkit gives it one)."""
     from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import ScrollOffsets
     from prompt_toolkit.layout.controls import FormattedTextControl
     from prompt_toolkit.layout.dimension import Dimension
+    from questionary.prompts.common import InquirerControl
 
     for window in app.layout.find_all_windows():
         window.dont_extend_height = to_filter(True)
         control = window.content
+        if isinstance(control, InquirerControl):
+            # A list scrolled to its pointer keeps the rows below it in view: the rest of a
+            # wrapped option would otherwise be hidden under the screen's last row.
+            window.scroll_offsets = ScrollOffsets(bottom=_OPTION_ROWS)
         made_by = getattr(getattr(control, "text", None), "__qualname__", "")
         if isinstance(control, FormattedTextControl) and made_by.startswith("ValidationToolbar"):
             window.height = Dimension(min=1)
