@@ -40,9 +40,9 @@ def test_wrap__indents_the_rows_after_the_first_and_keeps_a_long_word_whole() ->
 def test_wrapping_text__wraps_at_the_width_of_each_redraw(monkeypatch: pytest.MonkeyPatch) -> None:
     text = _Wrapping(LABEL, 3)
     monkeypatch.setattr(screen, "_columns", lambda: 80)
-    wide = " {} ".format(text)
+    wide = f" {text} "
     monkeypatch.setattr(screen, "_columns", lambda: 40)
-    narrow = " {} ".format(text)
+    narrow = f" {text} "
     assert wide.count("\n") == 1 and narrow.count("\n") == 2
     assert str(text) == LABEL  # the value itself, as compared and searched, is unchanged
 
