@@ -185,6 +185,8 @@ def _columns() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+# A prompt's rows start one column in, as questionary starts its first.
+_MESSAGE_INDENT = 1
 # The columns before an option's text: the pointer (" » "), and in a tick list the box ("○ ").
 _SELECT_INDENT = 3
 _CHECKBOX_INDENT = 5
@@ -203,7 +205,7 @@ def _wrap(text: str, width: int, indent: int = 0) -> str:
         lines += textwrap.wrap(
             paragraph, room, initial_indent=pad, subsequent_indent=pad,
             break_long_words=False, break_on_hyphens=False,
-        ) or [pad]  # fmt: skip
+        ) or [""]  # fmt: skip
     return "\n".join(lines)[indent:]
 
 
@@ -257,7 +259,9 @@ def _fit_to_screen(app: Any) -> None:
 def _wrapped_check(check: Callable[[Any], bool | str]) -> Callable[[Any], bool | str]:
     def wrapped(value: Any) -> bool | str:
         verdict = check(value)
-        return verdict if verdict is True or verdict is False else _wrap(verdict, _columns() - 1)
+        if verdict is True or verdict is False:
+            return verdict
+        return " " + _wrap(verdict, _columns() - 2, _MESSAGE_INDENT)
 
     return wrapped
 
@@ -346,7 +350,7 @@ class Prompter:
             ]
             chosen = next((o for o in options if o.value == default), None)
             question = questionary.select(
-                _Wrapping(message + "\n"),
+                _Wrapping(message + "\n", _MESSAGE_INDENT),
                 choices=options,
                 default=chosen,
                 # Shown only until answered, so not wrapped again on a resize: kept short.
@@ -377,7 +381,7 @@ class Prompter:
                 for t, v in choices
             ]
             question = questionary.checkbox(
-                _Wrapping(message + "\n"),
+                _Wrapping(message + "\n", _MESSAGE_INDENT),
                 choices=options,
                 validate=_wrapped_check(validate),
                 instruction="(Space to tick, Enter when done)",
@@ -401,7 +405,7 @@ class Prompter:
             # after a long instruction, it would start near the edge and break mid-word.
             shown = message + ("\n" + instruction if instruction else "")
             question = questionary.text(
-                _Wrapping(shown + "\n"),
+                _Wrapping(shown + "\n", _MESSAGE_INDENT),
                 default=default,
                 validate=_wrapped_check(validate),
                 qmark="",
