@@ -215,6 +215,8 @@ class _Wrapping(str):
     again at the new width."""
 
     indent: int = 0
+    #: Rows drawn right after the text while it returns some (a message about the answer).
+    after: Callable[[], str | None] = staticmethod(lambda: None)
 
     def __new__(cls, text: str, indent: int = 0) -> _Wrapping:
         made = super().__new__(cls, text)
@@ -222,7 +224,9 @@ class _Wrapping(str):
         return made
 
     def __format__(self, spec: str) -> str:
-        return format(_wrap(str(self), _columns() - 2, self.indent), spec)
+        text = _wrap(str(self), _columns() - 2, self.indent)
+        below = self.after()
+        return format(text + below + "\n" if below else text, spec)
 
 
 def _fit_to_screen(app: Any) -> None:
@@ -254,6 +258,38 @@ def _fit_to_screen(app: Any) -> None:
         app._redraw()
 
     app._on_resize = redraw_whole
+
+
+def _message_under_label(app: Any, message: _Wrapping) -> None:
+    """Moves a tick list's message about the answer from under its options, up to 20 rows
+    below the question, to the rows just under the question. Only when the layout is the one
+    questionary 2 builds: otherwise the message stays where it was, never lost."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import ConditionalContainer
+    from prompt_toolkit.layout.layout import walk
+    from questionary.prompts.common import InquirerControl
+
+    control = next(
+        (
+            w.content
+            for w in app.layout.find_all_windows()
+            if isinstance(w.content, InquirerControl)
+        ),
+        None,
+    )
+    children = getattr(app.layout.container, "children", [])
+    if control is None or not children or not isinstance(children[-1], ConditionalContainer):
+        return
+    bottom = children[-1]
+    if not any(getattr(part, "style", None) == "class:bottom-toolbar" for part in walk(bottom)):
+        return
+
+    def text() -> str | None:
+        found = control.error_message
+        return None if found is None else "".join(part[1] for part in found)
+
+    message.after = text
+    bottom.filter = to_filter(False)
 
 
 def _wrapped_check(check: Callable[[Any], bool | str]) -> Callable[[Any], bool | str]:
@@ -380,8 +416,9 @@ class Prompter:
                 )
                 for t, v in choices
             ]
+            shown = _Wrapping(message + "\n", _MESSAGE_INDENT)
             question = questionary.checkbox(
-                _Wrapping(message + "\n", _MESSAGE_INDENT),
+                shown,
                 choices=options,
                 validate=_wrapped_check(validate),
                 instruction="(Space to tick, Enter when done)",
@@ -390,6 +427,7 @@ class Prompter:
             )
             _choice_keys(question.application, act_on=(BACK, HELP), ctrl_d_ends=self.ctrl_d_ends)
             _fit_to_screen(question.application)
+            _message_under_label(question.application, shown)
             return question
 
         result: list[Any] = self._ask(make)

@@ -167,3 +167,22 @@ def test_resize__draws_the_prompt_once_and_wraps_options_again(tmp_path: Path) -
             assert {"(crow's", "feet)"} <= words(lines), term.text
     finally:
         term.close()
+
+
+def test_tick_list_message__is_told_under_its_question_not_under_its_options(
+    tmp_path: Path,
+) -> None:
+    term = Terminal(["screen"], tmp_path)
+    try:
+        term.wait_for("How old are you?")
+        term.send("52" + ENTER)
+        term.wait_for("question 2 of")
+        term.send(ENTER)  # nothing ticked
+        term.wait_for("Press Space to tick")
+        label = term.row_of("What would you like to improve?")
+        assert term.row_of("Press Space to tick") == label + 1, term.text
+        assert sum("Press Space to tick" in line for line in term.lines) == 1
+        term.send(" " + ENTER)
+        term.wait_for("question 3 of")
+    finally:
+        term.close()

@@ -72,3 +72,29 @@ def test_fitted_prompt__stretches_nothing_and_gives_its_message_room(
         monkeypatch.setattr(app, "_redraw", lambda: done.append("redraw"))
         app._on_resize()
         assert done == ["clear", "redraw"]
+
+
+def test_tick_list_message__moves_under_the_label_only_in_the_layout_it_knows() -> None:
+    from suitability.screen import _message_under_label
+
+    with create_pipe_input() as pipe:
+        other = _Wrapping("Age?\n")
+        typed: Any = questionary.text(other, input=pipe, output=DummyOutput())
+        _message_under_label(typed.application, other)
+        assert other.after() is None and f"{other}" == "Age?\n"
+
+        shown = _Wrapping("Goals?\n")
+        ticks: Any = questionary.checkbox(
+            shown, choices=["a", "b"], validate=lambda _s: "Tick one.", input=pipe,
+            output=DummyOutput(),
+        )  # fmt: skip
+        _message_under_label(ticks.application, shown)
+        bottom = ticks.application.layout.container.children[-1]
+        assert not bottom.filter()  # the message is no longer drawn under the options
+        control = next(
+            w.content
+            for w in ticks.application.layout.find_all_windows()
+            if type(w.content).__name__ == "InquirerControl"
+        )
+        control.error_message = [("class:validation-toolbar", "Tick one.")]
+        assert f"{shown}" == "Goals?\nTick one.\n"
