@@ -70,7 +70,9 @@ CATALOGUE: dict[str, Template] = {
     "expected_number": Template(
         _WRONG,
         "expected {expected}",
-        "Please type {number_kind} from {min:g} to {max:g}{plain_unit}" + _PLAIN_OR + ".",
+        "Please type {number_kind} from {min:g} to {max:g}{plain_unit}{plain_example}"
+        + _PLAIN_OR
+        + ".",
     ),
     "expected_date": Template(
         _WRONG,
@@ -619,5 +621,21 @@ CATALOGUE.update(
             "the desk's export of a day ({count} records): assess reads one record; export it "
             "alone from the desk, or print it with suitability intake --show ID --db PATH"
         ),
+    }
+)
+
+
+# --------------------------------------------------------------------------- the prompts
+# (issue 13, h-prompts): a questionnaire's `example`, shown beside a refused typed answer.
+
+CATALOGUE.update(
+    {
+        "example_not_typed": _same(
+            "'{kind}' questions are answered from a list, so they take no 'example'"
+        ),
+        "example_special": _same(
+            "an example must be an answer: 'not_sure' and 'prefer_not_to_say' are not"
+        ),
+        "example_invalid": _same("the example is not an answer this question accepts: {detail}"),
     }
 )

@@ -519,6 +519,8 @@ def _value_schema(q: Question) -> dict[str, Any]:
     schema["title"] = q.label
     if q.help:
         schema["description"] = q.help
+    if q.example is not None:
+        schema["examples"] = [q.example]
     return schema
 
 
