@@ -52,6 +52,12 @@ SOURCE_TAGS = (
     "clinical sources listed in the rule catalogue (`suitability rules`); GK = general "
     "knowledge; design = this tool's rule against false reassurance."
 )
+PRACTITIONER = "For the practitioner"
+#: The line to write one's name on, at the top of a handout (a run of underscores is plain text
+#: in Markdown; the HTML forms draw it as a rule to write on).
+NAME_LINE = "Name: " + "_" * 40
+#: The question whose date the handout names at the top, beside the day of answering.
+EVENT_QUESTION = "event_date"
 # Characters that would turn a person's own words into Markdown (or HTML) structure.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~]|&(?=#?\w+;))")
 
@@ -62,7 +68,8 @@ def escape_markdown(text: str) -> str:
 
 
 def _shown(q: Any, value: Any) -> str:
-    shown = display_value(q, value)
+    # A date in full, as the questionnaire's locale writes it: 2026-11-30 reads as a code.
+    shown = (q.kind.dated and _long_date(q.locale, value)) or display_value(q, value)
     return escape_markdown(shown) if q.kind.free_text else shown
 
 
@@ -103,11 +110,14 @@ def to_markdown(
     add = out.append
     add("# Pre-consultation screening" + (": notes for my consultation" if handout else ""))
     add("")
-    add(f"> {assessment.disclaimer}")
-    add("")
-    if assessment.as_of:
-        add(f"Answers given on {assessment.as_of.isoformat()}.")
+    if handout:
+        add(NAME_LINE)
         add("")
+    dates = _dates_line(assessment, questionnaire, answers)
+    if dates:
+        add(dates)
+        add("")
+    # The summary and what to mention come first: on paper, they are what page 1 is for.
     add("## Summary")
     add("")
     add("| Treatment | Screening result | Fit with your plans |")
@@ -127,6 +137,8 @@ def to_markdown(
                     shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
                     add(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
         add("")
+    add(f"> {assessment.disclaimer}")
+    add("")
     if handout and answers is not None:
         # Before the long sections: what the practitioner should read first.
         add("## My answers that mattered")
@@ -219,9 +231,9 @@ def to_markdown(
             add(f"- {question}")
         add("")
     changes = _what_would_change(assessment, questionnaire)
-    if details or changes:
-        add("## For the practitioner")
-        add("")
+    # Last, and always there: even without rules to name, the versions belong to it.
+    add(f"## {PRACTITIONER}")
+    add("")
     if details:
         rules = dict.fromkeys(f"`{reason.rule}` ({reason.source})" for reason, _ in details)
         add("Rules behind the reasons above: " + "; ".join(rules) + ".")
@@ -233,14 +245,63 @@ def to_markdown(
         add("")
         out.extend(changes)
         add("")
-    add("---")
-    add("")
     add(
         f"Questionnaire {assessment.questionnaire.id} {assessment.questionnaire.version} "
         f"({assessment.questionnaire.content_hash}); rules {assessment.rules.id} "
         f"{assessment.rules.version} ({assessment.rules.content_hash})."
     )
     return "\n".join(out) + "\n"
+
+
+def _long_date(locale: str, value: Any) -> str | None:
+    """An ISO date as the locale writes it in full (30 November 2026 in en-GB), or None when
+    the value is not a date."""
+    import datetime as dt
+
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    if not isinstance(value, str):
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    try:
+        where = Locale.parse(locale, sep="-")
+    except (ValueError, UnknownLocaleError):
+        where = Locale.parse("en_GB")  # a locale Babel does not know still gets a readable date
+    return format_date(day, format="long", locale=where)
+
+
+def _dates_line(
+    assessment: Assessment, questionnaire: Questionnaire, answers: Answers | None
+) -> str:
+    """The day of answering and the event's date, in the questionnaire's locale."""
+    q = questionnaire.by_id.get(EVENT_QUESTION)
+    locale = q.locale if q is not None else questionnaire.locale or questionnaire.language
+    parts = []
+    if assessment.as_of:
+        parts.append(f"Answers given on {_long_date(locale, assessment.as_of.isoformat())}.")
+    event = None
+    if q is not None and answers is not None:
+        event = _long_date(locale, answers.values.get(q.id))
+    elif q is not None:
+        # Without the answers, the reasons that used the event's date still carry it.
+        used = [
+            a.answer
+            for v in assessment.verdicts.values()
+            for answers_used in (
+                *(r.answers for r in v.reasons),
+                *(f.answers for f in v.fit_reasons),
+            )
+            for a in answers_used
+            if a.question == q.id
+        ]
+        event = _long_date(locale, used[0]) if used else None
+    if event:
+        parts.append(f"Your event: {event}.")
+    return " ".join(parts)
 
 
 def _is_medicine(questionnaire: Questionnaire, question_id: str) -> bool:
@@ -338,27 +399,117 @@ def _mattering_answers(
         used.update(a.question for a in flag.answers)
     for q in questionnaire.questions:
         if q.id in used and not q.kind.free_text:
-            yield f"{q.label} **{display_value(q, answers.values.get(q.id))}**"
+            yield f"{q.label} **{_shown(q, answers.values.get(q.id))}**"
 
 
 def to_html(markdown_text: str, title: str = "Pre-consultation screening") -> str:
-    """A self-contained HTML page (no external assets) from the Markdown form."""
+    """A self-contained HTML page (no external assets) from the Markdown form, laid out for
+    print as the web app's handout is: the same parts and the same stylesheet."""
     from html import escape
 
-    from markdown_it import MarkdownIt
-
-    # html off: any HTML in the text (a person's own notes included) is shown as text, never run.
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown_text)
+    front, middle, practitioner = handout_parts(markdown_text)
+    body = '<div class="handout-page first">\n'
+    body += "".join(f'<div class="md">{part}</div>\n' for part in front) + "</div>\n"
+    body += "".join(f'<div class="md">{part}</div>\n' for part in middle)
+    if practitioner is not None:
+        body += f'<div class="md practitioner">{practitioner}</div>\n'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
         "padding:0 1rem;line-height:1.5}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:.3rem .6rem;text-align:left}"
-        "blockquote{border-left:4px solid #999;margin-left:0;padding-left:1rem}"
-        "@media print{body{margin:0}}</style>\n</head>\n<body>\n"
-        f"{body}</body>\n</html>\n"
+        ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
+        "clip-path:inset(50%);white-space:nowrap}\n"
+        f"{_handout_css()}</style>\n</head>\n"
+        f'<body class="handout">\n<main>\n{body}</main>\n</body>\n</html>\n'
     )
+
+
+def _handout_css() -> str:
+    from importlib.resources import files
+
+    # The web app serves the same file: the saved handout prints as the web one does.
+    return files("suitability").joinpath("web/static/handout.css").read_text("utf-8")
+
+
+#: The name line as the handout pages draw it: a rule to write on, and words for a screen reader.
+NAME_LINE_HTML = (
+    '<p class="name-line">Name: <span class="write-here" aria-hidden="true"></span>'
+    '<span class="visually-hidden">(write your name here on the printed copy)</span></p>\n'
+)
+_FRONT = ("Summary", "To mention to the practitioner")
+
+
+def handout_parts(markdown_text: str) -> tuple[list[str], list[str], str | None]:
+    """A handout's Markdown (from :func:`to_markdown`) as HTML in three parts, for print: the
+    front page (what comes before the first level-2 heading, the summary and what to mention),
+    the other sections, and the practitioner's section, if any. Each heading is kept with the
+    block after it, and HTML in the text (a person's own notes included) is shown as text,
+    never run."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in markdown_text.splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        sections[-1][1].append(line)
+    front: list[str] = []
+    middle: list[str] = []
+    practitioner: str | None = None
+    for key, lines in sections:
+        html = _render_keeping_headings("\n".join(lines) + "\n")
+        if key == PRACTITIONER:
+            practitioner = html
+        elif key in ("", *_FRONT) and not middle:
+            front.append(html)
+        else:
+            middle.append(html)
+    return front, middle, practitioner
+
+
+def _render_keeping_headings(text: str) -> str:
+    """Markdown to HTML with each heading and the paragraph, table or quote after it wrapped
+    together, so that print never leaves a heading alone at the foot of a page (a list after a
+    heading is held by the heading's own break-after: avoid, since a long list may break)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(text)
+
+    def render(start: int, stop: int) -> str:
+        return str(md.renderer.render(tokens[start:stop], md.options, {}))
+
+    def block_end(start: int) -> int:
+        """The index after the top-level block that starts at ``start``."""
+        depth = 0
+        for index in range(start, len(tokens)):
+            depth += tokens[index].nesting
+            if depth == 0:
+                return index + 1
+        return len(tokens)
+
+    def name_line(index: int) -> bool:
+        return tokens[index].type == "paragraph_open" and tokens[index + 1].content == NAME_LINE
+
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        stop = block_end(index)
+        if name_line(index):
+            out.append(NAME_LINE_HTML)
+        elif (
+            token.type == "heading_open"
+            and stop < len(tokens)
+            and tokens[stop].type in ("paragraph_open", "table_open", "blockquote_open")
+            and not name_line(stop)
+        ):
+            after = block_end(stop)
+            out.append(f'<div class="keep">\n{render(index, after)}</div>\n')
+            stop = after
+        else:
+            out.append(render(index, stop))
+        index = stop
+    return "".join(out)
 
 
 def print_assessment(
