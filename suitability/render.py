@@ -175,14 +175,15 @@ def to_markdown(
             add(f"- Typical recovery: {v.downtime}")
             add(f"- When results show: {v.results}")
             add(f"- Before an event: {v.event_gap}")
-        for question in _to_clarify(v, questionnaire):
-            add(f"- Your answer to \"{escape_markdown(question.label)}\" decides this: the "
-                "practitioner will ask.")  # fmt: skip
+        asked = [f'"{escape_markdown(q.label)}"' for q in _to_clarify(v, questionnaire)]
+        if len(asked) == 1:
+            add(f"- Your answer to {asked[0]} decides this: the practitioner will ask.")
+        elif asked:  # one line for them all: a handout on paper is short
+            add(f"- Your answers to {'; '.join(asked)} decide this: the practitioner will ask.")
         add("")
     details = _distinct_reasons(assessment)
+    why: list[str] = []
     if details:
-        add("## Why, in detail")
-        add("")
         for reason, treatments in details:
             names = (
                 "all seven treatments"
@@ -193,11 +194,15 @@ def to_markdown(
                 label = f"your plans, {_lower_first(FIT_WORDS[reason.fit])}"
             else:
                 label = EFFECT_WORDS[reason.effect]
-            add(f"- **{reason.title}** ({label}: {names}). {reason.text}")
+            why.append(f"- **{reason.title}** ({label}: {names}). {reason.text}")
             line = _answers_line(reason, questionnaire)
             if line:
-                add(f"  Your answer: {line}.")
+                why.append(f"  Your answer: {line}.")
+        why.append("")
+    if why and not handout:
+        add("## Why, in detail")
         add("")
+        out.extend(why)
     meso = assessment.mesotherapy_expectations
     if assessment.verdicts["mesotherapy"].verdict != "not_relevant" or handout:
         add("## What to expect from mesotherapy")
@@ -234,6 +239,12 @@ def to_markdown(
     # Last, and always there: even without rules to name, the versions belong to it.
     add(f"## {PRACTITIONER}")
     add("")
+    if why and handout:
+        # On paper the patient's part stays short: each treatment already names its reasons,
+        # and their full wording, one by one, is what the practitioner reads.
+        add("### Why, in detail")
+        add("")
+        out.extend(why)
     if details:
         rules = dict.fromkeys(f"`{reason.rule}` ({reason.source})" for reason, _ in details)
         add("Rules behind the reasons above: " + "; ".join(rules) + ".")
@@ -241,7 +252,7 @@ def to_markdown(
         add(SOURCE_TAGS)
         add("")
     if changes:
-        add("What would change each screening result (computed from the rules):")
+        add("### What would change each screening result (computed from the rules)")
         add("")
         out.extend(changes)
         add("")
@@ -410,7 +421,8 @@ def to_html(markdown_text: str, title: str = "Pre-consultation screening") -> st
     front, middle, practitioner = handout_parts(markdown_text)
     body = '<div class="handout-page first">\n'
     body += "".join(f'<div class="md">{part}</div>\n' for part in front) + "</div>\n"
-    body += "".join(f'<div class="md">{part}</div>\n' for part in middle)
+    body += '<div class="handout-details">\n'
+    body += "".join(f'<div class="md">{part}</div>\n' for part in middle) + "</div>\n"
     if practitioner is not None:
         body += f'<div class="md practitioner">{practitioner}</div>\n'
     return (
