@@ -152,11 +152,16 @@ def to_markdown(
         add("")
     add("## Each treatment")
     add("")
+    # On paper, the treatments that serve none of the goals share one line, after the others.
+    aside = [v for v in assessment.verdicts.values() if handout and v.verdict == "not_relevant"]
     for v in _headline_order(assessment):
+        if v in aside:
+            continue
         add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
         add("")
-        add(v.summary)
-        add("")
+        if not handout:  # on paper the heading says it; the disclaimer names the practitioner
+            add(v.summary)
+            add("")
         groups = (
             ("Serves your goals", "relevant"),
             ("Review first", "avoid"),
@@ -180,6 +185,10 @@ def to_markdown(
             add(f"- Your answer to {asked[0]} decides this: the practitioner will ask.")
         elif asked:  # one line for them all: a handout on paper is short
             add(f"- Your answers to {'; '.join(asked)} decide this: the practitioner will ask.")
+        add("")
+    if aside:
+        names = ", ".join(v.name for v in _headline_order(assessment) if v in aside)
+        add(f"{VERDICT_WORDS['not_relevant']}: {names}.")
         add("")
     details = _distinct_reasons(assessment)
     why: list[str] = []
