@@ -372,14 +372,21 @@ def _what_would_change(assessment: Assessment, questionnaire: Questionnaire) -> 
                 f"a different or clarified answer ({answers}) gives "
                 f"{_lower_first(VERDICT_WORDS[change.verdict])}"
             )
+        # Grouped by the verdict they would give: the same words once, not once per answer.
+        worse_by_verdict: dict[str, list[str]] = {}
         for worse in v.would_worsen:
             answers = ", ".join(f"'{shown(worse.question, a)}'" for a in worse.answers)
+            worse_by_verdict.setdefault(worse.verdict, []).append(
+                f'{answers} to "{label(worse.question)}"'
+            )
+        for verdict, answered in worse_by_verdict.items():
             parts.append(
-                f'the answer {answers} to "{label(worse.question)}" would give '
-                f"{_lower_first(VERDICT_WORDS[worse.verdict])}"
+                f"any of these answers would give {_lower_first(VERDICT_WORDS[verdict])}: "
+                + "; ".join(answered)
             )
         if parts:
-            lines.append(f"- {v.name}: " + "; ".join(parts) + ".")
+            lines.append(f"- {v.name}:")
+            lines.extend(f"  - {part}." for part in parts)
     return lines
 
 
