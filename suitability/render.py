@@ -154,21 +154,33 @@ def to_markdown(
     add("")
     # On paper, the treatments that serve none of the goals share one line, after the others.
     aside = [v for v in assessment.verdicts.values() if handout and v.verdict == "not_relevant"]
-    for v in _headline_order(assessment):
-        if v in aside:
-            continue
+    shown = [v for v in _headline_order(assessment) if v not in aside]
+    groups = (
+        ("Serves your goals", "relevant"),
+        ("Review first", "avoid"),
+        ("Discuss with caution", "caution"),
+    )
+    # On paper, a reason every treatment shares is said once, above them, not seven times.
+    shared: dict[str, list[str]] = {}
+    if handout and len(shown) > 1:
+        for label, effect in groups[1:]:
+            each = [{r.title for r in v.reasons if r.effect == effect} for v in shown]
+            common = set.intersection(*each)
+            titles = [r.title for r in shown[0].reasons if r.title in common]
+            if titles:
+                shared[effect] = list(dict.fromkeys(titles))
+                said = "; ".join(shared[effect])
+                add(f"For every treatment below, {_lower_first(label)}: {said}.")
+                add("")
+    for v in shown:
         add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
         add("")
         if not handout:  # on paper the heading says it; the disclaimer names the practitioner
             add(v.summary)
             add("")
-        groups = (
-            ("Serves your goals", "relevant"),
-            ("Review first", "avoid"),
-            ("Discuss with caution", "caution"),
-        )
         for label, effect in groups:
             titles = list(dict.fromkeys(r.title for r in v.reasons if r.effect == effect))
+            titles = [t for t in titles if t not in shared.get(effect, ())]
             if titles and not (effect == "relevant" and v.verdict == "not_relevant"):
                 add(f"- {label}: {'; '.join(titles)}.")
         if v.verdict != "not_relevant":

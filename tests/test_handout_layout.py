@@ -107,3 +107,13 @@ def test_handout__has_one_name_line_at_the_top(html: bool) -> None:
     assert page.index('class="name-line"') < page.index("<h2>Summary</h2>")
     assert "(write your name here on the printed copy)" in page
     assert "____" not in page  # drawn as a line to write on, not as underscores
+
+
+def test_handout__a_reason_every_treatment_shares_is_said_once() -> None:
+    text, _ = eve_handout(default_questionnaire())
+    shared = "Trying to conceive, or pregnancy not ruled out; A safety question not answered"
+    assert f"For every treatment below, discuss with caution: {shared}.\n" in text
+    treatments = text[text.index("## Each treatment") : text.index("## What to expect")]
+    assert treatments.count("Trying to conceive, or pregnancy not ruled out") == 1
+    # What only some treatments share is still said under each of them.
+    assert treatments.count("- Discuss with caution: Skin that tans easily") == 3
