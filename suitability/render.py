@@ -154,7 +154,7 @@ def to_markdown(
     add("")
     # On paper, the treatments that serve none of the goals share one line, after the others.
     aside = [v for v in assessment.verdicts.values() if handout and v.verdict == "not_relevant"]
-    shown = [v for v in _headline_order(assessment) if v not in aside]
+    listed = [v for v in _headline_order(assessment) if v not in aside]
     groups = (
         ("Serves your goals", "relevant"),
         ("Review first", "avoid"),
@@ -162,17 +162,17 @@ def to_markdown(
     )
     # On paper, a reason every treatment shares is said once, above them, not seven times.
     shared: dict[str, list[str]] = {}
-    if handout and len(shown) > 1:
+    if handout and len(listed) > 1:
         for label, effect in groups[1:]:
-            each = [{r.title for r in v.reasons if r.effect == effect} for v in shown]
+            each = [{r.title for r in v.reasons if r.effect == effect} for v in listed]
             common = set.intersection(*each)
-            titles = [r.title for r in shown[0].reasons if r.title in common]
+            titles = [r.title for r in listed[0].reasons if r.title in common]
             if titles:
                 shared[effect] = list(dict.fromkeys(titles))
-                said = "; ".join(shared[effect])
-                add(f"For every treatment below, {_lower_first(label)}: {said}.")
+                common_titles = "; ".join(shared[effect])
+                add(f"For every treatment below, {_lower_first(label)}: {common_titles}.")
                 add("")
-    for v in shown:
+    for v in listed:
         add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
         add("")
         if not handout:  # on paper the heading says it; the disclaimer names the practitioner
