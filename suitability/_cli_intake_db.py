@@ -108,16 +108,21 @@ class _StoreIntake(_Intake):
             answers=answers,
             record_id=record_id,
             started=started,
+            reference=self.reference,
         )
         self.created.add(record_id)
 
     def progress(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> None:
+        if not values and record_id not in self.created:
+            return  # nothing answered yet: no empty record
         self._ensure(record_id, started, self._answers(started, values))
 
     def complete(
         self, record_id: str, started: dt.datetime, values: dict[str, Any]
     ) -> dict[str, Any]:
-        record = _record(record_id, "complete", None, started, self.q, values)
+        record = _record(
+            record_id, "complete", None, started, self.q, values, reference=self.reference
+        )
         answers = dict(record["answers"].get("answers", {}))
         assessment = json.dumps(record["assessment"], indent=2, ensure_ascii=False) + "\n"
 
@@ -155,7 +160,9 @@ class _StoreIntake(_Intake):
             return
 
         def record() -> dict[str, Any]:
-            return _record(record_id, "partial", reason, started, self.q, values)
+            return _record(
+                record_id, "partial", reason, started, self.q, values, reference=self.reference
+            )
 
         in_store = self.keep_record(write, record_id, record, partial=True)
         self.kept.add(record_id)
@@ -217,6 +224,7 @@ class _StoreIntake(_Intake):
             return None  # written for another questionnaire: it cannot go on here
         self.store.reopen(record_id)
         self.created.add(record_id)
+        self.reference = found.reference
         return record_id, found.started.astimezone(), values
 
 
