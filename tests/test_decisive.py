@@ -3,7 +3,6 @@ rather than against hand-written expectations."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -15,10 +14,11 @@ from suitability.render import to_markdown
 from suitability.rules.decisive import candidates, number_bands
 from suitability.rules.model import RuleCondition, default_rules
 
+from .conftest import EXAMPLES as EXAMPLE_FILES
+from .conftest import ROOT
 from .helpers import person
 from .strategies import answers_for
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FORBIDDEN = ("if you stop", "if you were not", "stop taking", "start taking", "if you were")
 
 
@@ -66,7 +66,7 @@ def _check_against_assess(q: Questionnaire, data: dict[str, Any]) -> int:
 def test_eve__names_the_pregnancy_answer_as_decisive_for_mesotherapy(
     questionnaire: Questionnaire,
 ) -> None:
-    answers = read_answers_file(EXAMPLES / "eve-unsure.yaml", questionnaire)
+    answers = read_answers_file(ROOT / "examples" / "eve-unsure.yaml", questionnaire)
     meso = assess(answers, questionnaire).verdicts["mesotherapy"]
     assert meso.verdict == "discuss_with_caution"
     pregnancy = next(d for d in meso.decisive if d.question == "pregnant")
@@ -87,7 +87,7 @@ def test_pregnant_person__would_improve_with_the_pregnancy_answer_alone(
 
 def test_examples__every_decisive_answer_gives_what_it_says(questionnaire: Questionnaire) -> None:
     checked = 0
-    for path in sorted(EXAMPLES.iterdir()):
+    for path in EXAMPLE_FILES:
         answers = read_answers_file(path, questionnaire)
         data = {
             "questionnaire": questionnaire.id,
@@ -135,7 +135,7 @@ def test_generated_answers__plans_never_change_a_verdict_and_wording_is_never_ad
 def test_handout__patient_is_told_what_the_practitioner_will_ask_and_practitioner_the_rest(
     questionnaire: Questionnaire,
 ) -> None:
-    answers = read_answers_file(EXAMPLES / "eve-unsure.yaml", questionnaire)
+    answers = read_answers_file(ROOT / "examples" / "eve-unsure.yaml", questionnaire)
     text = to_markdown(assess(answers, questionnaire), questionnaire, answers, handout=True)
     patient, practitioner = text.split("## For the practitioner")
     label = questionnaire.by_id["pregnant"].label
