@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from suitability import Questionnaire, _cli_screen
+from suitability.cli import main
 from suitability.web.store import Store
 
 from .screen_harness import CTRL_C, ENTER, pick
@@ -194,3 +195,16 @@ def test_clean_up__leaving_at_once_keeps_no_record_and_partials_hold_no_verdicts
     assert partial["status"] == "partial" and "assessment" not in partial
     assert partial["answers"]["answers"] == {"age": 43}
     assert len((out / "partial" / seen[1][0]).read_bytes()) < 4000  # answers, not 144 KB
+
+
+def test_import_intakes__brings_the_reference_into_the_database(
+    run: Runner, tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    out, db = tmp_path / "records", tmp_path / "records.db"
+    given = settings(tmp_path, "ask_reference: optional\n")
+    script = [START, "Booking 4471-B" + ENTER, *walk(questionnaire, PERSON), FINISH, *CLOSE]
+    run(["intake", "--out", str(out), "--settings", given], script)
+    assert main(["import-intakes", str(out), "--db", str(db)]) == 0
+    with Store.open(db, create=False) as store:
+        [record] = store.records()
+    assert (record.status, record.reference) == ("complete", "Booking 4471-B")
