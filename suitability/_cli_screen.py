@@ -686,15 +686,17 @@ class _Intake:
                     [
                         ("Start my screening", "start"),
                         ("Continue a screening", "continue"),
-                        ("Close intake (staff only)", "quit"),
+                        ("Close intake or reopen a screening (staff only)", "quit"),
                     ],
                 )
             except KeyboardInterrupt:
                 choice = "quit"
             except EOFError:
                 choice = "close"  # the input is gone (a closed pipe): no more can come
-            if choice == "quit" and _staff_confirm_close(self.patient):
-                choice = "close"
+            if choice == "quit":
+                choice = _staff_word(self.patient)
+            if choice == "reopen" and self.staff_reopen() == "hung up":
+                return EXIT_INTERRUPTED
             if choice == "close":
                 _clear(self.console)
                 print(self.closing_line())
@@ -737,6 +739,15 @@ class _Intake:
         except (KeyboardInterrupt, EOFError, IdleTimeout):
             return None
         return " ".join(typed.split())
+
+    def staff_reopen(self) -> str:
+        """Staff reopen a screening that timed out for its patient (``intake --db``, where
+        staff log in); returns how it ended, as :meth:`screening` does."""
+        self.notice(
+            "Reopening a screening that timed out needs staff to log in: run the intake with "
+            "--db (the records database that holds the staff accounts)."
+        )
+        return "back"
 
     # ------------------------------------------------------------------ where records go
     # The folder of ``intake --out``; _StoreIntake overrides these for ``--db``.
@@ -1006,22 +1017,36 @@ def _record_text(record: dict[str, Any]) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
-def _staff_confirm_close(prompter: Any) -> bool:
-    """Closing takes a typed word, so a patient's stray keypress cannot shut the intake."""
+def _staff_word(prompter: Any) -> str:
+    """ "close", "reopen" or "back": closing or reopening takes a typed word, so that a
+    patient's stray keypress cannot shut the intake or reach the staff's screens."""
     from .screen import IdleTimeout
 
     try:
         typed: str = prompter.text(
-            "Staff only: type CLOSE and press Enter to close the intake.",
+            "Staff only: type CLOSE and press Enter to close the intake, or REOPEN to reopen "
+            "a screening that timed out, for its patient.",
             "",
             lambda _text: True,
             "(or just press Enter to go back to the welcome screen)",
         )
     except (KeyboardInterrupt, IdleTimeout):
-        return False
+        return "back"
     except EOFError:
-        return True  # no more input can come
-    return typed.strip().upper() == "CLOSE"
+        return "close"  # no more input can come
+    word = typed.strip().upper()
+    return {"CLOSE": "close", "REOPEN": "reopen"}.get(word, "back")
+
+
+def _hidden_text(prompter: Any, message: str) -> str:
+    """A typed secret (a staff password), never shown on the shared screen."""
+    import questionary
+
+    def make() -> Any:
+        return questionary.password(message, qmark="", **prompter._io())
+
+    typed: str = prompter._ask(make)
+    return typed
 
 
 def _show_patient_result(

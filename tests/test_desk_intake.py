@@ -208,3 +208,15 @@ def test_import_intakes__brings_the_reference_into_the_database(
     with Store.open(db, create=False) as store:
         [record] = store.records()
     assert (record.status, record.reference) == ("complete", "Booking 4471-B")
+
+
+def test_reopen_in_a_folder_intake__says_it_needs_the_database(
+    run: Runner, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _prompter = run(
+        ["intake", "--out", str(tmp_path / "r")], [pick(2), "reopen" + ENTER, ENTER, *CLOSE]
+    )
+    assert code == 0
+    assert "needs staff to log in: run the intake with --db" in " ".join(
+        capsys.readouterr().out.split()
+    )

@@ -190,3 +190,71 @@ def test_result_cleared_and_idle_warning__the_next_person_finds_the_welcome(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_timed_out__staff_log_in_check_the_name_and_reopen_it_for_the_patient(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    from suitability.web.store import Store
+
+    db = tmp_path / "records.db"
+    added = subprocess.run(
+        [sys.executable, "-m", "suitability", "staff", "add", "nurse", "--db", str(db),
+         "--password-stdin"],
+        cwd=str(ROOT), env=env(tmp_path), input="a long staff password\n", capture_output=True,
+        text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    settings = write_settings(tmp_path, "ask_reference: optional\n")
+    args = ["intake", "--db", str(db), "--settings", settings, "--idle-warning", "0"]
+    child = spawn([*args, "--idle-timeout", "4"], tmp_path)
+    child.expect_exact("start your screening")
+    child.send(ENTER)
+    child.expect_exact("Your name or booking reference")
+    child.send("Jane Doe" + ENTER)
+    first = questionnaire.questions[0]
+    child.expect(drawn(first.label))
+    child.send(keys_for(first, 52, has_history=False))
+    child.expect(drawn(questionnaire.questions[1].label))
+    child.expect_exact("start your screening", timeout=30)  # timed out: no code shown
+
+    def staff_login(password: str) -> None:
+        child.send(DOWN + DOWN + ENTER)
+        child.expect_exact("REOPEN")
+        child.send("REOPEN" + ENTER)
+        child.expect_exact("your name, as you log in")
+        child.send("nurse" + ENTER)
+        child.expect_exact("your password")
+        child.send(password + ENTER)
+
+    staff_login("not the password")
+    child.expect_exact("That name and password do not match.")
+    child.send(ENTER)
+    child.expect_exact("start your screening")
+    staff_login("a long staff password")
+    child.expect_exact("which screening?")
+    child.send(ENTER)
+    child.expect_exact("the name or booking reference the patient gives")
+    child.send("  jane DOE " + ENTER)
+    child.expect_exact("Welcome back.")
+    child.expect(drawn(questionnaire.questions[1].label))  # where the patient stopped
+    child.sendintr()
+    child.expect_exact("Leave this screening?")
+    child.send(DOWN + ENTER)
+    child.expect_exact("When you have noted your code")
+    before = child.before or ""
+    child.send(ENTER)
+    close(child)
+    assert "a long staff password" not in before  # the password is never on the screen
+
+    with Store.open(db, create=False) as store:
+        [record] = store.records()
+        actions = [e.action for e in store.audit_entries()]
+    assert (record.status, record.reason, record.reference) == (
+        "partial",
+        "interrupted",
+        "Jane Doe",
+    )
+    assert record.answers == {"age": 52}
+    assert "intake login failed" in actions
+    assert "intake screening reopened for the patient" in actions
