@@ -511,6 +511,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     from .screen import HangUp
 
     out = Path(args.out)
+    desk = _Desk(args)  # a settings file that cannot be used is refused before any folder is made
     try:
         _private_folder(out)
         _private_folder(out / "partial")
@@ -522,7 +523,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     )
     with _hangup_stops_the_prompts():
         try:
-            return _Intake(args, out, questionnaire).loop()
+            return _Intake(args, out, questionnaire, desk).loop()
         except (HangUp, OSError):
             # The terminal is gone: every answer is on disk and nothing more can be shown.
             return EXIT_INTERRUPTED
@@ -656,12 +657,18 @@ def _reference_problem(typed: str, required: bool, label: str) -> str | None:
 class _Intake:
     """The front desk: a welcome, one screening after another, each kept as a record."""
 
-    def __init__(self, args: argparse.Namespace, out: Path, questionnaire: Questionnaire) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        out: Path,
+        questionnaire: Questionnaire,
+        desk: _Desk | None = None,
+    ) -> None:
         from .screen import Prompter
 
         self.out = out
         self.q = questionnaire
-        self.desk = _Desk(args)
+        self.desk = desk or _Desk(args)
         self.console = _console()
         self.say = _say(self.console)
         # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.

@@ -220,3 +220,15 @@ def test_reopen_in_a_folder_intake__says_it_needs_the_database(
     assert "needs staff to log in: run the intake with --db" in " ".join(
         capsys.readouterr().out.split()
     )
+
+
+def test_settings_that_cannot_be_used__refused_with_where_before_any_folder_is_made(
+    run: Runner, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "records"
+    given = settings(tmp_path, "ask_reference: maybe\n")
+    code, _prompter = run(["intake", "--out", str(out), "--settings", given], [])
+    assert code == 1 and not out.exists()
+    assert f"{given}: ask_reference: Input should be 'no', 'optional' or 'required' [line 1]" in (
+        capsys.readouterr().err
+    )
