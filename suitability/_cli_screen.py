@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import signal
@@ -1135,6 +1136,19 @@ def show_intake(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _seconds(text: str) -> float:
+    """A number of seconds for the desk's timers, 0 (never) up to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 24 * 3600:  # NaN fails too
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds from 0 to 86400, got '{text}'"
+        )
+    return value
+
+
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("screen", help="answer the screening questions in this terminal")
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
@@ -1175,21 +1189,21 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument(
         "--idle-timeout",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="return to the welcome screen after this long without an answer (0: never; "
         "default: the settings' idle_timeout_seconds, 300)",
     )
     p.add_argument(
         "--idle-warning",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="ask 'Are you still there?' this long before the idle timeout (0: never; "
         "default: the settings' idle_warning_seconds, 60)",
     )
     p.add_argument(
         "--result-clear",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="clear a result from the screen after this long unless Finish is pressed first "
         "(0: never; default: the settings' result_clear_seconds, 120)",

@@ -232,3 +232,16 @@ def test_settings_that_cannot_be_used__refused_with_where_before_any_folder_is_m
     assert f"{given}: ask_reference: Input should be 'no', 'optional' or 'required' [line 1]" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize("given", ["-1", "nan", "inf", "soon", "90000"])
+def test_timer_options__refuse_what_is_not_a_number_of_seconds(
+    given: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["intake", "--out", "x", "--idle-warning", given])
+    assert stopped.value.code == 2
+    assert (
+        f"argument --idle-warning: expected a number of seconds from 0 to 86400, got '{given}'"
+        in capsys.readouterr().err
+    )
