@@ -624,8 +624,8 @@ class _Watchful:
         """Returns when someone answers; raises IdleTimeout when nobody does in time."""
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is a key pressed, too
             self.warner.select(
-                "Are you still there? This screening will close soon to keep your answers "
-                "private. Press Enter to carry on.",
+                # One line at 80 columns, so that it is read at a glance.
+                "Are you still there? Press Enter to go on, or the screening closes soon.",
                 [("Yes, I am still here", "here")],
                 instruction="(press Enter)",
             )
@@ -1032,8 +1032,7 @@ def _staff_word(prompter: Any) -> str:
 
     try:
         typed: str = prompter.text(
-            "Staff only: type CLOSE and press Enter to close the intake, or REOPEN to reopen "
-            "a screening that timed out, for its patient.",
+            "Staff only: type CLOSE to close the intake, REOPEN for a timed-out screening.",
             "",
             lambda _text: True,
             "(or just press Enter to go back to the welcome screen)",
