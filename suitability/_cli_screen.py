@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import shlex
@@ -16,6 +17,7 @@ import shutil
 import signal
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -583,14 +585,19 @@ def _record(
     started: dt.datetime,
     questionnaire: Questionnaire,
     values: dict[str, Any],
+    *,
+    reference: str | None = None,
 ) -> dict[str, Any]:
+    """An intake record. Only a complete one carries the assessment: verdicts worked out from
+    an unfinished screening would read its unanswered questions as findings."""
     from .assessment import assess, rules_provenance
 
     answers = read_answers_like(questionnaire, values, started.date())
-    return {
+    record: dict[str, Any] = {
         "id": record_id,
         "status": status,
         "reason": reason,
+        "reference": reference,
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "questionnaire": {
@@ -600,8 +607,10 @@ def _record(
         },
         "rules": rules_provenance().model_dump(),
         "answers": answers.to_file_data(),
-        "assessment": assess(answers, questionnaire).model_dump(mode="json"),
     }
+    if status == "complete":
+        record["assessment"] = assess(answers, questionnaire).model_dump(mode="json")
+    return record
 
 
 def read_answers_like(
@@ -672,6 +681,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     from .screen import HangUp
 
     out = Path(args.out)
+    desk = _Desk(args)  # a settings file that cannot be used is refused before any folder is made
     try:
         _private_folder(out)
         _private_folder(out / "partial")
@@ -683,7 +693,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     )
     with _hangup_stops_the_prompts():
         try:
-            return _Intake(args, out, questionnaire).loop()
+            return _Intake(args, out, questionnaire, desk).loop()
         except (HangUp, OSError):
             # The terminal is gone: every answer is on disk and nothing more can be shown.
             return EXIT_INTERRUPTED
@@ -731,19 +741,113 @@ def _matches(record: dict[str, Any], code: str) -> bool:
         return False
 
 
+class _Desk:
+    """What the clinic set for its front desk: the settings file, with the command's options
+    taking precedence. Without any settings file no name or reference is asked."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from .web.settings import default_settings_path, load_settings
+
+        settings = load_settings(args.settings)
+        configured = args.settings is not None or default_settings_path().exists()
+        self.ask_reference = settings.ask_reference if configured else "no"
+        self.reference_label = settings.reference_label
+
+        def chosen(option: float | None, setting: float) -> float:
+            return setting if option is None else option
+
+        self.idle_timeout = chosen(args.idle_timeout, settings.idle_timeout_seconds)
+        self.idle_warning = chosen(args.idle_warning, settings.idle_warning_seconds)
+        self.result_clear = chosen(args.result_clear, settings.result_clear_seconds)
+
+
+class _Watchful:
+    """A patient's prompts, with "Are you still there?" shown ``warning`` seconds before the
+    idle timeout: any answer to it goes back to the question (asked again as it was), and
+    silence ends the screening as the timeout does. With no room for a warning (a timeout
+    shorter than it), the timeout alone."""
+
+    def __init__(self, timeout: float, warning: float) -> None:
+        from .screen import Prompter
+
+        # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.
+        self.warner: Any = None
+        if timeout and 0 < warning < timeout:
+            self.inner: Any = Prompter(idle_timeout=timeout - warning, ctrl_d_ends=False)
+            self.warner = Prompter(idle_timeout=warning, ctrl_d_ends=False)
+        else:
+            self.inner = Prompter(idle_timeout=timeout or None, ctrl_d_ends=False)
+
+    def _watched(self, ask: Callable[[], Any]) -> Any:
+        from .screen import IdleTimeout
+
+        while True:
+            try:
+                return ask()
+            except IdleTimeout:
+                if self.warner is None:
+                    raise
+            self._still_there()
+
+    def _still_there(self) -> None:
+        """Returns when someone answers; raises IdleTimeout when nobody does in time."""
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is a key pressed, too
+            self.warner.select(
+                # One line at 80 columns, so that it is read at a glance.
+                "Are you still there? Press Enter to go on, or the screening closes soon.",
+                [("Yes, I am still here", "here")],
+                instruction="(press Enter)",
+            )
+
+    def select(self, *args: Any, **options: Any) -> Any:
+        return self._watched(lambda: self.inner.select(*args, **options))
+
+    def checkbox(self, *args: Any, **options: Any) -> Any:
+        return self._watched(lambda: self.inner.checkbox(*args, **options))
+
+    def text(self, *args: Any, **options: Any) -> Any:
+        return self._watched(lambda: self.inner.text(*args, **options))
+
+
+# Longer than any booking reference or name; as the kiosk's limit.
+REFERENCE_LIMIT = 200
+
+
+def _reference_problem(typed: str, required: bool, label: str) -> str | None:
+    text = " ".join(typed.split())
+    if not text and required:
+        return f"Please type {label[:1].lower()}{label[1:]} to start."
+    if len(text) > REFERENCE_LIMIT:
+        return f"Please keep this under {REFERENCE_LIMIT} characters."
+    if any(unicodedata.category(c).startswith("C") for c in text):
+        return "Please use letters, digits, spaces and punctuation only."
+    return None
+
+
 class _Intake:
     """The front desk: a welcome, one screening after another, each kept as a record."""
 
-    def __init__(self, args: argparse.Namespace, out: Path, questionnaire: Questionnaire) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        out: Path,
+        questionnaire: Questionnaire,
+        desk: _Desk | None = None,
+    ) -> None:
         from .screen import Prompter
 
         self.out = out
         self.q = questionnaire
+        self.desk = desk or _Desk(args)
         self.console = _console()
         self.say = _say(self.console)
         # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.
         self.welcome = Prompter(ctrl_d_ends=False)
-        self.patient = Prompter(idle_timeout=args.idle_timeout or None, ctrl_d_ends=False)
+        # Any: it stands in for a Prompter, answering the same three calls.
+        self.patient: Any = _Watchful(self.desk.idle_timeout, self.desk.idle_warning)
+        # The result stays on the shared screen only this long unless Finish comes first.
+        self.result = Prompter(idle_timeout=self.desk.result_clear or None, ctrl_d_ends=False)
+        self.reference: str | None = None  # the name or reference of the screening under way
         self.done = 0
         self.kept: set[str] = set()  # ids: a screening continued and stopped again is one
         self.wrong_codes = 0
@@ -759,20 +863,26 @@ class _Intake:
                     [
                         ("Start my screening", "start"),
                         ("Continue a screening", "continue"),
-                        ("Close intake (staff only)", "quit"),
+                        ("Close intake or reopen a screening (staff only)", "quit"),
                     ],
                 )
             except KeyboardInterrupt:
                 choice = "quit"
             except EOFError:
                 choice = "close"  # the input is gone (a closed pipe): no more can come
-            if choice == "quit" and _staff_confirm_close(self.patient):
-                choice = "close"
+            if choice == "quit":
+                choice = _staff_word(self.patient)
+            if choice == "reopen" and self.staff_reopen() == "hung up":
+                return EXIT_INTERRUPTED
             if choice == "close":
                 _clear(self.console)
                 print(self.closing_line())
                 return EXIT_OK
             if choice == "start":
+                asked = self.ask_reference()
+                if asked is None:
+                    continue  # back to the welcome
+                self.reference = asked or None
                 stopped = self.screening(self.new_id(), self.now(), {})
             elif choice == "continue":
                 stopped = self.continue_screening()
@@ -780,6 +890,41 @@ class _Intake:
                 continue
             if stopped == "hung up":
                 return EXIT_INTERRUPTED
+
+    def ask_reference(self) -> str | None:
+        """The name or booking reference, as the clinic asks for it: "" when not asked or
+        left out, None when the person went back (Ctrl-C) or left the terminal."""
+        from .screen import IdleTimeout
+
+        if self.desk.ask_reference == "no":
+            return ""
+        required = self.desk.ask_reference == "required"
+        label = self.desk.reference_label
+
+        def validate(typed: str) -> bool | str:
+            return _reference_problem(typed, required, label) or True
+
+        try:
+            typed: str = self.patient.text(
+                label,
+                "",
+                validate,
+                "(so that the clinic knows whose answers these are; Ctrl-C goes back)"
+                if required
+                else "(you may leave this empty: press Enter)",
+            )
+        except (KeyboardInterrupt, EOFError, IdleTimeout):
+            return None
+        return " ".join(typed.split())
+
+    def staff_reopen(self) -> str:
+        """Staff reopen a screening that timed out for its patient (``intake --db``, where
+        staff log in); returns how it ended, as :meth:`screening` does."""
+        self.notice(
+            "Reopening a screening that timed out needs staff to log in: run the intake with "
+            "--db (the records database that holds the staff accounts)."
+        )
+        return "back"
 
     # ------------------------------------------------------------------ where records go
     # The folder of ``intake --out``; _StoreIntake overrides these for ``--db``.
@@ -798,9 +943,14 @@ class _Intake:
 
     def progress(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> None:
         """Saves the answers so far, as each is given (raises StorageError when it cannot)."""
+        if not values:  # nothing answered (any more): no empty record is left behind
+            self.partial_path(record_id).unlink(missing_ok=True)
+            return
         # Written without a resume code: a code given earlier stops working once the
         # screening it continued has moved on.
-        record = _record(record_id, "partial", "in progress", started, self.q, values)
+        record = _record(
+            record_id, "partial", "in progress", started, self.q, values, reference=self.reference
+        )
         write_private(self.partial_path(record_id), _record_text(record), replace=True)
 
     def partial_path(self, record_id: str) -> Path:
@@ -811,7 +961,9 @@ class _Intake:
     ) -> dict[str, Any]:
         """Keeps the finished screening's record (asking staff where, if it cannot be
         written) and returns it."""
-        record = _record(record_id, "complete", None, started, self.q, values)
+        record = _record(
+            record_id, "complete", None, started, self.q, values, reference=self.reference
+        )
         self.keep(self.out, f"{record_id}.json", _record_text(record), replace=False)
         self.partial_path(record_id).unlink(missing_ok=True)
         return record
@@ -824,8 +976,18 @@ class _Intake:
             return None
         record, values = found
         started = dt.datetime.fromisoformat(str(record["started"]))
+        reference = record.get("reference")
+        self.reference = reference if isinstance(reference, str) and reference else None
         # The code is spent as soon as it is used, even if this run ends abruptly.
-        spent = _record(str(record["id"]), "partial", "in progress", started, self.q, values)
+        spent = _record(
+            str(record["id"]),
+            "partial",
+            "in progress",
+            started,
+            self.q,
+            values,
+            reference=self.reference,
+        )
         with contextlib.suppress(StorageError):
             write_private(self.partial_path(str(record["id"])), _record_text(spent), replace=True)
         return str(record["id"]), started, values
@@ -868,7 +1030,7 @@ class _Intake:
         record = self.complete(record_id, started, dict(answers.values))
         self.kept.discard(record_id)
         self.done += 1
-        _show_patient_result(record, self.q, self.console, self.patient)
+        _show_patient_result(record, self.q, self.console, self.result)
         return "complete"
 
     def patient_leaves(self) -> bool:
@@ -895,7 +1057,9 @@ class _Intake:
         if not values:
             partial_path.unlink(missing_ok=True)  # nothing answered, nothing to keep
             return
-        record = _record(record_id, "partial", reason, started, self.q, values)
+        record = _record(
+            record_id, "partial", reason, started, self.q, values, reference=self.reference
+        )
         # Only someone who chose to leave gets a code: after an idle timeout the person at the
         # terminal may be the next patient, and a closed terminal shows nothing.
         code = new_resume_code() if reason == "interrupted" else None
@@ -1030,22 +1194,35 @@ def _record_text(record: dict[str, Any]) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
-def _staff_confirm_close(prompter: Any) -> bool:
-    """Closing takes a typed word, so a patient's stray keypress cannot shut the intake."""
+def _staff_word(prompter: Any) -> str:
+    """ "close", "reopen" or "back": closing or reopening takes a typed word, so that a
+    patient's stray keypress cannot shut the intake or reach the staff's screens."""
     from .screen import IdleTimeout
 
     try:
         typed: str = prompter.text(
-            "Staff only: type CLOSE and press Enter to close the intake.",
+            "Staff only: type CLOSE to close the intake, REOPEN for a timed-out screening.",
             "",
             lambda _text: True,
             "(or just press Enter to go back to the welcome screen)",
         )
     except (KeyboardInterrupt, IdleTimeout):
-        return False
+        return "back"
     except EOFError:
-        return True  # no more input can come
-    return typed.strip().upper() == "CLOSE"
+        return "close"  # no more input can come
+    word = typed.strip().upper()
+    return {"CLOSE": "close", "REOPEN": "reopen"}.get(word, "back")
+
+
+def _hidden_text(prompter: Any, message: str) -> str:
+    """A typed secret (a staff password), never shown on the shared screen."""
+    import questionary
+
+    def make() -> Any:
+        return questionary.password(message, qmark="", **prompter._io())
+
+    typed: str = prompter._ask(make)
+    return typed
 
 
 def _show_patient_result(
@@ -1127,6 +1304,19 @@ def show_intake(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _seconds(text: str) -> float:
+    """A number of seconds for the desk's timers, 0 (never) up to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 24 * 3600:  # NaN fails too
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds from 0 to 86400, got '{text}'"
+        )
+    return value
+
+
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("screen", help="answer the screening questions in this terminal")
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
@@ -1168,14 +1358,30 @@ def add_commands(sub: Any) -> None:
         help="print one record (its id, or enough of its start) from --out DIR or --db PATH",
     )
     p.add_argument(
-        "--settings", metavar="FILE", help="with --db: the clinic's settings (default: yours)"
+        "--settings",
+        metavar="FILE",
+        help="the clinic's settings: name or reference asked, idle times (default: yours)",
     )
     p.add_argument(
         "--idle-timeout",
-        type=float,
-        default=300.0,
+        type=_seconds,
         metavar="SECONDS",
-        help="return to the welcome screen after this long without an answer (0: never)",
+        help="return to the welcome screen after this long without an answer (0: never; "
+        "default: the settings' idle_timeout_seconds, 300)",
+    )
+    p.add_argument(
+        "--idle-warning",
+        type=_seconds,
+        metavar="SECONDS",
+        help="ask 'Are you still there?' this long before the idle timeout (0: never; "
+        "default: the settings' idle_warning_seconds, 60)",
+    )
+    p.add_argument(
+        "--result-clear",
+        type=_seconds,
+        metavar="SECONDS",
+        help="clear a result from the screen after this long unless Finish is pressed first "
+        "(0: never; default: the settings' result_clear_seconds, 120)",
     )
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
     p.set_defaults(func=cmd_intake)
