@@ -427,6 +427,14 @@ def read_answers_file(
 
     A FHIR resource (JSON naming a ``resourceType``) is read as a ``QuestionnaireResponse``
     (see :func:`suitability.fhir.answers_from_response`); any other resource is refused."""
+    return read_answers_document(path, questionnaire, text=text)[0]
+
+
+def read_answers_document(
+    path: str | Path, questionnaire: Questionnaire, *, text: str | None = None
+) -> tuple[Answers, Any]:
+    """:func:`read_answers_file`, with the parsed document the answers came from (a
+    QuestionnaireResponse read is then carried on as it was, without parsing it again)."""
     source = Path(path).name if str(path) != "-" else "<stdin>"
     if text is None:
         try:
@@ -440,10 +448,10 @@ def read_answers_file(
     if is_fhir_resource(data):
         from .fhir.response import answers_from_response
 
-        return answers_from_response(data, questionnaire, source=source)
+        return answers_from_response(data, questionnaire, source=source), data
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise AnswersError([problem("not_answers_file", source=source)])
-    return validate_answers(data, questionnaire, source=source)
+    return validate_answers(data, questionnaire, source=source), data
 
 
 def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str:
