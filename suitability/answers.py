@@ -449,6 +449,14 @@ def read_answers_file(
 
     A FHIR resource (JSON naming a ``resourceType``) is read as a ``QuestionnaireResponse``
     (see :func:`suitability.fhir.answers_from_response`); any other resource is refused."""
+    return read_answers_document(path, questionnaire, text=text)[0]
+
+
+def read_answers_document(
+    path: str | Path, questionnaire: Questionnaire, *, text: str | None = None
+) -> tuple[Answers, Any]:
+    """:func:`read_answers_file`, with the parsed document the answers came from (a
+    QuestionnaireResponse read is then carried on as it was, without parsing it again)."""
     source = Path(path).name if str(path) != "-" else "<stdin>"
     if text is None:
         try:
@@ -462,18 +470,18 @@ def read_answers_file(
     if is_fhir_resource(data):
         from .fhir.response import answers_from_response
 
-        return answers_from_response(data, questionnaire, source=source)
+        return answers_from_response(data, questionnaire, source=source), data
     from .intake_records import is_day_export, is_record
 
     if is_record(data):
-        return _record_answers(data, questionnaire, source)
+        return _record_answers(data, questionnaire, source), data
     if is_day_export(data):
         raise AnswersError(
             [problem("record_day_export", source=source, count=len(data["records"]))]
         )
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise AnswersError([problem("not_answers_file", source=source)])
-    return validate_answers(data, questionnaire, source=source)
+    return validate_answers(data, questionnaire, source=source), data
 
 
 def _record_answers(data: Mapping[str, Any], questionnaire: Questionnaire, source: str) -> Answers:

@@ -42,7 +42,7 @@ from ._reader import (
     too_large,
 )
 from .errors import Problem, StorageError, SuitabilityError, _ProblemError
-from .fhir._codes import DEFAULT_BASE
+from .fhir._codes import DEFAULT_BASE, is_fhir_resource
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ def assess_chunk(chunk: list[Record]) -> list[tuple[bool, str]]:
             shown_id = _id_json(data.get("id"), line)
             record_id = data.get("id")
             response: dict[str, Any] | None = None
-            if "resourceType" in data:  # a FHIR resource: meant as a QuestionnaireResponse
+            if is_fhir_resource(data):  # meant as a QuestionnaireResponse
                 from .fhir import answers_from_response
 
                 answers: Any = answers_from_response(data, questionnaire)

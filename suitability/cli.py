@@ -128,42 +128,27 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_input(path: str, questionnaire: Questionnaire) -> tuple[Answers, str]:
-    """The answers in ``path`` (``-``: standard input), with the text they were read from: read
-    once, so that a response carried in a Bundle is the very one assessed."""
-    from ._messages import problem
-    from ._reader import ANSWERS_LIMITS, Refused, read_document
-    from .answers import read_answers_file
-    from .errors import AnswersError
+def _read_input(path: str, questionnaire: Questionnaire) -> tuple[Answers, Any]:
+    """The answers in ``path`` (``-``: standard input), with the document they were read from:
+    read and parsed once, so that a response carried in a Bundle is the very one assessed."""
+    from .answers import read_answers_document
 
-    try:
-        if path == "-":
+    text = None
+    if path == "-":
+        from ._messages import problem
+        from ._reader import ANSWERS_LIMITS, Refused, read_document
+        from .errors import AnswersError
+
+        try:
             stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes when it has them
             text = read_document(stream, ANSWERS_LIMITS, "<stdin>")
-        else:
-            text = read_document(path, ANSWERS_LIMITS, Path(path).name)
-    except Refused as exc:
-        raise AnswersError(exc.problems) from None
-    except UnicodeDecodeError as exc:
-        if path == "-":
+        except Refused as exc:
+            raise AnswersError(exc.problems) from None
+        except UnicodeDecodeError:
             raise AnswersError([problem("not_utf8", source="<stdin>")]) from None
-        raise AnswersError([problem("unreadable", source=path, reason=str(exc))]) from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise AnswersError([problem("unreadable", source=path, reason=reason)]) from None
-    answers = read_answers_file(path, questionnaire, text=text)
+    answers, document = read_answers_document(path, questionnaire, text=text)
     _print_problems(answers.notes, label="warning")
-    return answers, text
-
-
-def _response_in(text: str, path: str) -> dict[str, Any] | None:
-    """The QuestionnaireResponse the answers were read from, or None for an answers file. The
-    answers reader has accepted ``text`` already, so it parses."""
-    from .answers import parse_answers_text
-    from .fhir import is_fhir_resource
-
-    data = parse_answers_text(text, "<stdin>" if path == "-" else Path(path).name)
-    return dict(data) if is_fhir_resource(data) else None
+    return answers, document
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -174,16 +159,16 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print(f"error: {option} goes with --format fhir", file=sys.stderr)
         return EXIT_USAGE
     questionnaire = _questionnaire(args.questionnaire)
-    answers, text = _read_input(args.file, questionnaire)
+    answers, document = _read_input(args.file, questionnaire)
     assessment = assess(answers, questionnaire)
     if args.format == "fhir":
-        from .fhir import assessment_bundle, dumps
+        from .fhir import assessment_bundle, dumps, is_fhir_resource
 
         bundle = assessment_bundle(
             assessment,
             answers,
             questionnaire,
-            response=_response_in(text, args.file),
+            response=dict(document) if is_fhir_resource(document) else None,
             fhir_version=args.fhir_version or "R5",
             base=_canonical_base(args.settings),
         )

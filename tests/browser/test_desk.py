@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from suitability import assess, default_questionnaire
 from suitability.web.store import Store
@@ -92,7 +92,7 @@ def test_staff_log_in_read_the_list_and_a_record_and_export(
 
     page.get_by_role("link", name="Pat Example").click()
     assert page.url == f"{running.url}/desk/record/{rid}"
-    assert page.get_by_role("heading", name="Mesotherapy: Not advisable").is_visible()
+    expect(page.get_by_role("heading", name="Mesotherapy: Not advisable")).to_be_visible()
     assert page.locator(".desk-note blockquote").inner_text() == PLANTED
     assert_accessible(page)
 
@@ -111,12 +111,12 @@ def test_staff_log_in_read_the_list_and_a_record_and_export(
     assert page.url == f"{running.url}/desk/record/{rid}"
 
     page.get_by_role("button", name="Mark as reviewed").click()
-    assert page.get_by_text(f"{NAME}, ").first.is_visible()
+    expect(page.get_by_text(f"{NAME}, ").first).to_be_visible()
 
     page.get_by_role("link", name="Delete this record").click()
     assert_accessible(page)
     page.get_by_role("button", name="Delete this record").click()
-    assert page.get_by_role("heading", name="Record deleted").is_visible()
+    expect(page.get_by_role("heading", name="Record deleted")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Audit log").click()
