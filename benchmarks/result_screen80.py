@@ -20,8 +20,8 @@ from rich.markdown import Markdown
 from suitability import assess, default_questionnaire
 from suitability.answers import read_answers_file
 from suitability.render import _summary, print_assessment, to_markdown
-from tests.result_terminal80 import COLUMNS, ROWS, Terminal, answer
 from tests.screen_harness import ENTER
+from tests.terminal80 import COLUMNS, ROWS, SUITABILITY, Terminal, answer
 from tests.test_result_pty import PERSON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,8 +38,7 @@ def main() -> None:
     q = default_questionnaire()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        program = str(Path(sys.executable).parent / "suitability")
-        term = Terminal(program, ["screen", "--save", str(tmp / "handout.md")], tmp, tmp / "s")
+        term = Terminal([*SUITABILITY, "screen", "--save", str(tmp / "handout.md")], tmp / "s")
         answer(term, q, PERSON)
         term.wait_for("Review your answers")
         term.send(ENTER)

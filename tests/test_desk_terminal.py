@@ -20,7 +20,7 @@ from suitability import Questionnaire
 
 from .conftest import ROOT
 from .helpers import BASELINE
-from .screen_harness import DOWN, ENTER, keys_for
+from .screen_harness import DOWN, ENTER, answer_shown, keys_for
 
 pytestmark = pytest.mark.pty
 
@@ -65,22 +65,9 @@ def answer(
     start: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Answers the shown questions in order (at most ``upto``), waiting for each label."""
-    given = dict(start or {})
-    count = 0
-    for question in q.questions:
-        if question.id in given or not q.visible(question, given):
-            continue
-        if upto is not None and count == upto:
-            break
-        child.expect(drawn(question.label))
-        value = values.get(question.id)
-        child.send(
-            keys_for(question, value, has_history=bool(given)) if value is not None else ENTER
-        )
-        if value is not None:
-            given[question.id] = value
-        count += 1
-    return given
+    return answer_shown(
+        q, values, lambda label: child.expect(drawn(label)), child.send, upto=upto, start=start
+    )
 
 
 def write_settings(tmp_path: Path, text: str) -> str:

@@ -17,7 +17,7 @@ from suitability._values import SPECIAL_LABELS
 
 from .helpers import BASELINE
 from .screen_harness import DOWN, ENTER, UP, keys_for
-from .terminal80 import Terminal
+from .terminal80 import SUITABILITY, Terminal
 
 pytestmark = pytest.mark.pty
 
@@ -66,7 +66,7 @@ def options_of(question: Any, has_history: bool) -> list[Any]:
 def test_whole_questionnaire_at_80_columns__breaks_no_word_and_the_review_keeps_its_instructions(
     tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
-    term = Terminal(["screen"], tmp_path)
+    term = Terminal([*SUITABILITY, "screen"], tmp_path / "state")
     broken: list[str] = []
     given: dict[str, Any] = {}
     try:
@@ -122,7 +122,7 @@ def test_whole_questionnaire_at_80_columns__breaks_no_word_and_the_review_keeps_
 def test_refused_answer__is_told_in_plain_words_on_the_rows_below_its_question(
     tmp_path: Path,
 ) -> None:
-    term = Terminal(["screen"], tmp_path)
+    term = Terminal([*SUITABILITY, "screen"], tmp_path / "state")
     try:
         term.wait_for("How old are you?")
         term.send("abc" + ENTER)
@@ -139,7 +139,7 @@ def test_refused_answer__is_told_in_plain_words_on_the_rows_below_its_question(
 def test_whole_number_typed_otherwise_than_as_digits__is_refused_at_the_prompt(
     tmp_path: Path, typed: str
 ) -> None:
-    term = Terminal(["screen"], tmp_path)
+    term = Terminal([*SUITABILITY, "screen"], tmp_path / "state")
     try:
         term.wait_for("How old are you?")
         term.send(typed + ENTER)
@@ -152,7 +152,7 @@ def test_whole_number_typed_otherwise_than_as_digits__is_refused_at_the_prompt(
 
 
 def test_resize__draws_the_prompt_once_and_wraps_options_again(tmp_path: Path) -> None:
-    term = Terminal(["screen"], tmp_path)
+    term = Terminal([*SUITABILITY, "screen"], tmp_path / "state")
     try:
         term.wait_for("How old are you?")
         term.send("52" + ENTER)
@@ -172,7 +172,7 @@ def test_resize__draws_the_prompt_once_and_wraps_options_again(tmp_path: Path) -
 def test_tick_list_message__is_told_under_its_question_not_under_its_options(
     tmp_path: Path,
 ) -> None:
-    term = Terminal(["screen"], tmp_path)
+    term = Terminal([*SUITABILITY, "screen"], tmp_path / "state")
     try:
         term.wait_for("How old are you?")
         term.send("52" + ENTER)

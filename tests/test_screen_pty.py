@@ -17,7 +17,7 @@ from suitability import Questionnaire
 
 from .conftest import ROOT
 from .helpers import BASELINE
-from .screen_harness import ENTER, keys_for
+from .screen_harness import ENTER, answer_shown
 
 pytestmark = pytest.mark.pty
 
@@ -52,22 +52,7 @@ def answer(
     start: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Answers shown questions in order (at most ``upto``), waiting for each label first."""
-    given = dict(start or {})
-    count = 0
-    for question in q.questions:
-        if question.id in given or not q.visible(question, given):
-            continue
-        if upto is not None and count == upto:
-            break
-        child.expect_exact(question.label)
-        value = values.get(question.id)
-        child.send(
-            keys_for(question, value, has_history=bool(given)) if value is not None else ENTER
-        )
-        if value is not None:
-            given[question.id] = value
-        count += 1
-    return given
+    return answer_shown(q, values, child.expect_exact, child.send, upto=upto, start=start)
 
 
 def test_whole_screening__prints_the_result_and_saves_the_handout(
