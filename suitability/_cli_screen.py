@@ -17,7 +17,6 @@ import shutil
 import signal
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -809,21 +808,6 @@ class _Watchful:
         return self._watched(lambda: self.inner.text(*args, **options))
 
 
-# Longer than any booking reference or name; as the kiosk's limit.
-REFERENCE_LIMIT = 200
-
-
-def _reference_problem(typed: str, required: bool, label: str) -> str | None:
-    text = " ".join(typed.split())
-    if not text and required:
-        return f"Please type {label[:1].lower()}{label[1:]} to start."
-    if len(text) > REFERENCE_LIMIT:
-        return f"Please keep this under {REFERENCE_LIMIT} characters."
-    if any(unicodedata.category(c).startswith("C") for c in text):
-        return "Please use letters, digits, spaces and punctuation only."
-    return None
-
-
 class _Intake:
     """The front desk: a welcome, one screening after another, each kept as a record."""
 
@@ -895,6 +879,7 @@ class _Intake:
         """The name or booking reference, as the clinic asks for it: "" when not asked or
         left out, None when the person went back (Ctrl-C) or left the terminal."""
         from .screen import IdleTimeout
+        from .web.settings import reference_problem
 
         if self.desk.ask_reference == "no":
             return ""
@@ -902,7 +887,7 @@ class _Intake:
         label = self.desk.reference_label
 
         def validate(typed: str) -> bool | str:
-            return _reference_problem(typed, required, label) or True
+            return reference_problem(typed, required=required, label=label) or True
 
         try:
             typed: str = self.patient.text(

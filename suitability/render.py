@@ -84,6 +84,22 @@ def _answers_line(verdict_reason: Any, questionnaire: Questionnaire) -> str:
     return "; ".join(parts)
 
 
+def _to_mention(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
+    """The Markdown lines of "To mention to the practitioner" (none without a flag): each
+    flag, and under the unknowns the questions left open with how they were answered."""
+    if not assessment.flags:
+        return []
+    out = ["## To mention to the practitioner", ""]
+    for flag in assessment.flags:
+        out.append(f"- **{flag.title}.** {flag.mention}")
+        if flag.kind == "unknown_answers":
+            for used in flag.answers:
+                q = questionnaire.by_id[used.question]
+                shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
+                out.append(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
+    return [*out, ""]
+
+
 def _headline_order(assessment: Assessment) -> list[TreatmentVerdict]:
     rank = {
         "worth_discussing": 0,
@@ -126,17 +142,7 @@ def to_markdown(
         fit = FIT_WORDS[v.fit] if v.verdict != "not_relevant" else "-"
         add(f"| {v.name} | {VERDICT_WORDS[v.verdict]} | {fit} |")
     add("")
-    if assessment.flags:
-        add("## To mention to the practitioner")
-        add("")
-        for flag in assessment.flags:
-            add(f"- **{flag.title}.** {flag.mention}")
-            if flag.kind == "unknown_answers":
-                for used in flag.answers:
-                    q = questionnaire.by_id[used.question]
-                    shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
-                    add(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
-        add("")
+    out.extend(_to_mention(assessment, questionnaire))
     add(f"> {assessment.disclaimer}")
     add("")
     if handout and answers is not None:
@@ -625,17 +631,7 @@ def _patient_markdown(assessment: Assessment, questionnaire: Questionnaire) -> s
         add("")
         add(meso.evidence_note)
         add("")
-    if assessment.flags:
-        add("## To mention to the practitioner")
-        add("")
-        for flag in assessment.flags:
-            add(f"- **{flag.title}.** {flag.mention}")
-            if flag.kind == "unknown_answers":
-                for used in flag.answers:
-                    q = questionnaire.by_id[used.question]
-                    shown = _shown(q, used.answer)
-                    add(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
-        add("")
+    out.extend(_to_mention(assessment, questionnaire))
     return "\n".join(out) + "\n"
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from suitability import Questionnaire, _cli_screen
 from suitability.cli import main
+from suitability.web.settings import reference_problem
 from suitability.web.store import Store
 
 from .screen_harness import CTRL_C, ENTER, pick
@@ -92,13 +93,13 @@ def test_reference__required_refuses_an_empty_one_in_plain_words_and_ctrl_c_goes
     assert code == 0
     assert prompter.messages.count("Your booking reference") == 2
     assert sum(m.endswith("How old are you?") for m in prompter.messages) == 1
-    assert _cli_screen._reference_problem("", True, "Your booking reference") == (
+    assert reference_problem("", required=True, label="Your booking reference") == (
         "Please type your booking reference to start."
     )
-    assert _cli_screen._reference_problem("B-12\x07", False, "x") == (
+    assert reference_problem("B-12\x07", required=False, label="x") == (
         "Please use letters, digits, spaces and punctuation only."
     )
-    assert _cli_screen._reference_problem("x" * 201, False, "x") is not None
+    assert reference_problem("x" * 201, required=False, label="x") is not None
     assert folder_records(out) == ([], [])
 
 
