@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._reader import MAX_ANSWERS_BYTES, Limits
-from .treatments import SHORT_NAMES
+from .treatments import SHORT_NAMES, TREATMENT_INFO
 
 if TYPE_CHECKING:
     from .questionnaire import Questionnaire
@@ -248,7 +248,9 @@ def _treatments() -> list[str]:
 
 
 def legend_lines(width: int) -> list[str]:
-    names = ", ".join(f"{short} {t.replace('_', ' ')}" for t, short in SHORT_NAMES.items())
+    names = ", ".join(
+        f"{short} {TREATMENT_INFO[t].name.split(' (', 1)[0]}" for t, short in SHORT_NAMES.items()
+    )
     text = (
         f"{_VERDICT_LEGEND}. {names}. FLAGS: things to mention. PARTIAL: not finished, "
         "answers only. intake --show ID prints one record (the ID as listed)."
