@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import _cli_screen
 from ._cli_screen import (
-    _WORD,
     EXIT_INTERRUPTED,
     EXIT_OK,
     _hangup_stops_the_prompts,
@@ -36,10 +35,9 @@ from ._cli_screen import (
 from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 from .storage import write_private
-from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
-    from .web.store import Record, Store
+    from .web.store import Store
 
 EXIT_IO = 74
 
@@ -110,16 +108,21 @@ class _StoreIntake(_Intake):
             answers=answers,
             record_id=record_id,
             started=started,
+            reference=self.reference,
         )
         self.created.add(record_id)
 
     def progress(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> None:
+        if not values and record_id not in self.created:
+            return  # nothing answered yet: no empty record
         self._ensure(record_id, started, self._answers(started, values))
 
     def complete(
         self, record_id: str, started: dt.datetime, values: dict[str, Any]
     ) -> dict[str, Any]:
-        record = _record(record_id, "complete", None, started, self.q, values)
+        record = _record(
+            record_id, "complete", None, started, self.q, values, reference=self.reference
+        )
         answers = dict(record["answers"].get("answers", {}))
         assessment = json.dumps(record["assessment"], indent=2, ensure_ascii=False) + "\n"
 
@@ -157,7 +160,9 @@ class _StoreIntake(_Intake):
             return
 
         def record() -> dict[str, Any]:
-            return _record(record_id, "partial", reason, started, self.q, values)
+            return _record(
+                record_id, "partial", reason, started, self.q, values, reference=self.reference
+            )
 
         in_store = self.keep_record(write, record_id, record, partial=True)
         self.kept.add(record_id)
@@ -206,6 +211,104 @@ class _StoreIntake(_Intake):
             self.say(f"The record is saved in {target}.")
             return False
 
+    def staff_reopen(self) -> str:
+        """As the kiosk's desk: staff log in with their desk name and password, choose a
+        screening that timed out here, and type the name or reference the patient gives; it
+        goes on where it stopped. Logins are throttled and audited as the desk's are."""
+        from .screen import IdleTimeout
+        from .web.passwords import MAX_PASSWORD, verify
+
+        try:
+            name = self.patient.text(
+                "Staff: your name, as you log in at the desk.",
+                "",
+                lambda _text: True,
+                "(Enter alone goes back)",
+            ).strip()
+            if not name:
+                return "back"
+            password = _cli_screen._hidden_text(self.welcome, "Staff: your password.")
+        except (KeyboardInterrupt, EOFError, IdleTimeout):
+            return "back"
+        try:
+            return self._reopen_for(name, password, MAX_PASSWORD, verify)
+        except StorageError as exc:
+            self.notice(f"Screenings cannot be reopened just now ({exc}).")
+            return "back"
+
+    def _reopen_for(
+        self, name: str, password: str, longest: int, verify: Callable[[str | None, str], bool]
+    ) -> str:
+        from .screen import IdleTimeout
+        from .web.kiosk import same_reference
+
+        key = f"desk-login-name:{name.casefold()}"
+        known = self.store.staff_hash(name)
+        # A name typed wrong may be a password typed in the wrong box: only staff names are logged.
+        actor = name if known is not None else "(not a staff name)"
+        if self.store.blocked_for(key) > 0:
+            self.store.audit(actor, "intake login refused: too many attempts")
+            self.notice("Too many attempts. Please wait a minute and try again.")
+            return "back"
+        if len(password) > longest or not verify(known, password):
+            self.store.failed(key)
+            self.store.audit(actor, "intake login failed")
+            self.notice("That name and password do not match.")
+            return "back"
+        self.store.succeeded(key)
+        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+        waiting = [
+            r
+            for r in self.store.records(since=since)
+            if r.status == "partial" and r.needs_staff and r.source == "intake"
+        ]
+        if not waiting:
+            self.notice("No screening that timed out in the last day is waiting to be reopened.")
+            return "back"
+        try:
+            chosen = self.patient.select(
+                "Staff: which screening? (when it started, and how far it got)",
+                [
+                    (f"{r.started.astimezone():%Y-%m-%d %H:%M}, "
+                     f"{_plural(len(r.answers), 'answer')}", r.id)
+                    for r in waiting
+                ]
+                + [("Back to the welcome screen", None)],
+            )  # fmt: skip
+            if chosen is None:
+                return "back"
+            typed = self.patient.text(
+                "Staff: type the name or booking reference the patient gives you.",
+                "",
+                lambda _text: True,
+                "(as given at the start; Enter alone if none was given)",
+            )
+        except (KeyboardInterrupt, EOFError, IdleTimeout):
+            return "back"
+        found = self.store.get(chosen)
+        if found is None or found.status != "partial" or not same_reference(typed, found.reference):
+            self.store.audit(name, "intake reopen refused: reference did not match", chosen)
+            self.notice(
+                "This does not match the name or reference given at the start. Please check "
+                "it with the patient."
+            )
+            return "back"
+        try:
+            values = dict(read_answers_like(self.q, found.answers, found.answered_on).values)
+        except SuitabilityError:
+            self.notice("This screening was made with another questionnaire: it cannot go on here.")
+            return "back"
+        self.store.audit(name, "intake screening reopened for the patient", found.id)
+        self.store.reopen(found.id)
+        self.created.add(found.id)
+        self.reference = found.reference
+        _cli_screen._clear(self.console)  # nothing of the staff's screens stays for the patient
+        self.say(
+            f"Welcome back. Your {_plural(len(values), 'answer')} so far "
+            f"{'is' if len(values) == 1 else 'are'} kept; the screening goes on from there."
+        )
+        return self.screening(found.id, found.started.astimezone(), values)
+
     def take(self, code: str) -> tuple[str, dt.datetime, dict[str, Any]] | None:
         record_id = self.store.take_return_code(_normal_code(code))
         if record_id is None:
@@ -219,14 +322,16 @@ class _StoreIntake(_Intake):
             return None  # written for another questionnaire: it cannot go on here
         self.store.reopen(record_id)
         self.created.add(record_id)
+        self.reference = found.reference
         return record_id, found.started.astimezone(), values
 
 
 # --------------------------------------------------------------------------- listing
 
 
-def list_store_intakes(path: Path) -> int:
-    """One line per intake, newest first: when, status, reference, headline verdicts, id."""
+def list_store_intakes(path: Path, fmt: str = "text") -> int:
+    """One line per intake, oldest first (see :mod:`suitability.intake_records`)."""
+    from .intake_records import store_rows
     from .web.store import Store
 
     try:
@@ -235,35 +340,20 @@ def list_store_intakes(path: Path) -> int:
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_IO
-    for record in records:
-        print(
-            f"{record.started.astimezone():%Y-%m-%d %H:%M}  {_status(record)}  "
-            f"{record.reference or '-'}  {_headline(record)}  [{record.id}]"
-        )
-    complete = sum(1 for r in records if r.status == "complete")
-    partial = sum(1 for r in records if r.status == "partial")
-    print(f"{len(records)} intake(s): {complete} complete, {partial} partial.")
+    _cli_screen._print_list(store_rows(records), f"Intakes in {path}", fmt)
     return EXIT_OK
 
 
-def _status(record: Record) -> str:
-    if record.status == "partial":
-        return "PARTIAL" + (f" ({record.reason})" if record.reason else "")
-    return record.status.replace("_", " ")
+def store_record(path: Path, wanted: str) -> dict[str, Any] | None:
+    """The record whose id is ``wanted`` (or starts with it), as the desk exports it; None when
+    the database cannot be read (said on stderr). Raises NotFound."""
+    from .intake_records import find_store_record, store_record_data
+    from .web.store import Store
 
-
-def _headline(record: Record) -> str:
-    if record.status != "complete" or record.assessment is None:
-        return f"{_plural(len(record.answers), 'question')} answered, not assessed"
     try:
-        verdicts = record.assessment["verdicts"]
-        return (
-            ", ".join(
-                f"{SHORT_NAMES.get(t, t)} {_WORD.get(v['verdict'], v['verdict'])}"
-                for t, v in verdicts.items()
-                if v["verdict"] != "not_relevant"
-            )
-            or "no treatment relevant"
-        )
-    except (KeyError, TypeError, AttributeError):
-        return "assessment unreadable"
+        with Store.open(path, create=False) as store:
+            found = store.get(wanted) or find_store_record(store.records(limit=100_000), wanted)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    return store_record_data(found)

@@ -281,6 +281,7 @@ class _Imported:
     answered_on: dt.date
     answers: dict[str, Any]
     assessment_json: str | None
+    reference: str | None = None
 
 
 class _BadRecord(Exception):
@@ -367,7 +368,19 @@ def _read_intake_record(path: Path, status: str, questionnaire: Questionnaire) -
         answered_on=answers.answered_on or started.date(),
         answers=dict(answers.to_file_data().get("answers", {})),
         assessment_json=assessment_json,
+        reference=_reference(data.get("reference")),
     )
+
+
+def _reference(value: Any) -> str | None:
+    """The name or booking reference the desk asked for, when it is one (else left out: the
+    record's answers matter more than a label that cannot be shown)."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if not text or len(text) > 200 or any(not ch.isprintable() for ch in text):
+        return None
+    return text
 
 
 def _moment(text: Any) -> dt.datetime:
@@ -412,6 +425,7 @@ def cmd_import_intakes(args: argparse.Namespace) -> int:
                 answered_on=record.answered_on,
                 answers=record.answers,
                 assessment_json=record.assessment_json,
+                reference=record.reference,
             )
             counts[outcome] += 1
             if outcome != "kept":

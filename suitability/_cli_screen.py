@@ -9,8 +9,11 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
+import shlex
+import shutil
 import signal
 import sys
 import time
@@ -23,18 +26,24 @@ from .answers import Answers, dump_answers, read_answers_file
 from .errors import StorageError, SuitabilityError
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 from .storage import _UnsafeFolder, make_private_folders, state_dir, unique_path, write_private
-from .treatments import SHORT_NAMES
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .assessment import Assessment
+    from .intake_records import ListRow
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Home, screen, then scrollback: terminals that push a cleared screen into the scrollback
 # would otherwise keep the last person's answers there.
 CLEAR_ALL = "\x1b[H\x1b[2J\x1b[3J"
 AUTOSAVE_PATTERN = "screening-*.partial.json"
+# The key of an autosave that keeps the outputs first asked for (--save, --json), so that a
+# resumed screening writes them too. Only our own autosaves carry it: it is taken out before
+# the answers are read, and never written to a file the person is given.
+OUTPUTS_KEY = "outputs"
+# Set by scripts/screen to the command as the person typed it, for a hint that works as printed.
+COMMAND_VARIABLE = "SUITABILITY_SCREEN_COMMAND"
 HANDOUT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
@@ -74,7 +83,10 @@ def _hangup_stops_the_prompts() -> Iterator[None]:
 
 
 def _answers_text(
-    questionnaire: Questionnaire, values: dict[str, Any], answered_on: dt.date
+    questionnaire: Questionnaire,
+    values: dict[str, Any],
+    answered_on: dt.date,
+    outputs: dict[str, str] | None = None,
 ) -> str:
     answers = Answers(
         questionnaire=questionnaire.id,
@@ -82,7 +94,10 @@ def _answers_text(
         answered_on=answered_on,
         values=values,
     )
-    return dump_answers(answers, "json")
+    if not outputs:
+        return dump_answers(answers, "json")
+    data = {**answers.to_file_data(), OUTPUTS_KEY: outputs}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _say(console: Console) -> Callable[[str], None]:
@@ -143,6 +158,16 @@ class _Autosave:
 def cmd_screen(args: argparse.Namespace) -> int:
     from .screen import HangUp, Interrupted, Prompter, Screening
 
+    resume_path = Path(args.resume) if args.resume else None
+    if getattr(args, "continue_", False):
+        resume_path, problem = _latest_autosave()
+        if resume_path is None:
+            print(f"error: screen --continue: {problem}", file=sys.stderr)
+            return EXIT_INVALID
+    # The outputs first asked for come back with an autosave of ours; any given now win.
+    stored, answers_text = _read_own_autosave(resume_path) if resume_path else ({}, None)
+    args.save = args.save or stored.get("save")
+    args.json = args.json or stored.get("json")
     suffix = Path(args.save).suffix.lower() if args.save else ""
     if args.save and suffix not in HANDOUT_SUFFIXES:
         print(f"error: --save needs a .md or .html file name, got '{args.save}'", file=sys.stderr)
@@ -163,8 +188,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     values: dict[str, Any] = {}
     answered_on = dt.date.today()
-    if args.resume:
-        resumed = read_answers_file(args.resume, questionnaire)
+    if resume_path is not None:
+        resumed = read_answers_file(resume_path, questionnaire, text=answers_text)
         for note in resumed.notes:  # the person's own terminal: the file they named
             print(f"warning: {note.located(values=True)}", file=sys.stderr)
         values = dict(resumed.values)
@@ -177,22 +202,44 @@ def cmd_screen(args: argparse.Namespace) -> int:
     try:
         # A file given to --resume is the person's own unless it is one of our autosaves:
         # theirs is only read, never rewritten nor deleted.
-        own = _own_autosave(Path(args.resume)) if args.resume else None
+        own = _own_autosave(resume_path) if resume_path else None
         autosave_path = own or _new_autosave()
     except _UnsafeFolder:
         raise
     except StorageError as exc:
         autosave_problem = str(exc)
+    # Absolute: a resumed screening may start in another folder.
+    outputs = {
+        key: str(Path(path).absolute())
+        for key, path in (("save", args.save), ("json", args.json))
+        if path
+    }
 
     def text_of(current: dict[str, Any]) -> str:
         return _answers_text(questionnaire, current, answered_on)
 
+    def autosave_text(current: dict[str, Any]) -> str:
+        return _answers_text(questionnaire, current, answered_on, outputs)
+
     console = _console()
     say = _say(console)
-    save = _Autosave(autosave_path, text_of, say, autosave_problem)
+    save = _Autosave(autosave_path, autosave_text, say, autosave_problem)
     prompter = Prompter()
-    if args.resume:
-        say(f"Welcome back. Continuing from {args.resume} with {len(values)} answers kept.")
+    if resume_path is not None:
+        # Paths on lines of their own, never wrapped by rich: whole when copied.
+        with contextlib.suppress(OSError):
+            console.print(
+                f"Welcome back. Continuing from\n{resume_path}\n"
+                f"with {len(values)} answers kept."
+                + (
+                    f"\nYour results will be saved as you first asked:{_outputs_said(outputs)}"
+                    if stored
+                    else ""
+                ),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         if own is None:
             save(values)
             if not save.failing:
@@ -205,10 +252,17 @@ def cmd_screen(args: argparse.Namespace) -> int:
         try:
             answers = screening.run()
         except Interrupted as stopped:
+            if not stopped.values and own is None:
+                # Nothing answered: an empty autosave would only be found by --continue.
+                if save.path is not None:
+                    save.path.unlink(missing_ok=True)
+                if stopped.reason != "hung up":
+                    _tell_stopped(0, None, "")
+                return EXIT_INTERRUPTED
             save(stopped.values)
             if stopped.reason != "hung up":  # a closed terminal shows nothing more
                 kept = _kept_where(save, prompter, say, text_of(stopped.values))
-                _tell_stopped(len(stopped.values), kept)
+                _tell_stopped(len(stopped.values), kept, _how_to_continue(kept, outputs))
             return EXIT_INTERRUPTED
         try:
             save(dict(answers.values))
@@ -218,7 +272,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
             # (or were offered a place when the autosave failed).
             if not isinstance(exc, (HangUp, OSError)):
                 text = text_of(dict(answers.values))
-                _tell_stopped(len(answers.values), _kept_where(save, prompter, say, text))
+                kept = _kept_where(save, prompter, say, text)
+                _tell_stopped(len(answers.values), kept, _how_to_continue(kept, outputs))
             return EXIT_INTERRUPTED
 
 
@@ -268,8 +323,15 @@ def _save_elsewhere(prompter: Any, say: Callable[[str], None], text: str) -> Pat
 
 
 def _new_autosave() -> Path:
+    # Numbered before ".partial.json" (not as unique_path would, after it), so that a second
+    # screening started within the same second is still recognised as one of ours.
+    folder = state_dir()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return unique_path(state_dir() / AUTOSAVE_PATTERN.replace("*", stamp))
+    for n in range(1, 10_000):
+        path = folder / AUTOSAVE_PATTERN.replace("*", stamp if n == 1 else f"{stamp}-{n}")
+        if not path.exists():
+            return path
+    raise StorageError(f"no free file name in {folder}")
 
 
 def _own_autosave(path: Path) -> Path | None:
@@ -280,9 +342,101 @@ def _own_autosave(path: Path) -> Path | None:
     return None
 
 
-def _tell_stopped(count: int, kept: Path | None) -> None:
+def _latest_autosave() -> tuple[Path | None, str]:
+    """The unfinished screening last saved in the state folder, or None and why not."""
+    try:
+        folder = state_dir()
+    except _UnsafeFolder:
+        raise
+    except StorageError as exc:
+        return None, f"unfinished screenings cannot be looked for: {exc}"
+    found = []
+    for path in folder.glob(AUTOSAVE_PATTERN):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            found.append((path.stat().st_mtime_ns, path.name, path))
+    if not found:
+        return None, (
+            f"there is no unfinished screening to continue in {_shown_path(folder)}. "
+            f"To start a new one: {_screen_command()}"
+        )
+    return max(found)[2], ""
+
+
+def _read_own_autosave(path: Path) -> tuple[dict[str, str], str | None]:
+    """The outputs an autosave of ours keeps, and its answers without them (None: read the
+    file as it is, strictly, like any file of the person's own)."""
+    try:
+        if _own_autosave(path) is None or path.stat().st_size > 1_000_000:
+            return {}, None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, StorageError):
+        return {}, None  # reported when the answers are read
+    if not isinstance(data, dict) or not isinstance(data.get(OUTPUTS_KEY), dict):
+        return {}, None
+    stored = data.pop(OUTPUTS_KEY)
+    kept = {
+        key: value
+        for key, value in stored.items()
+        if key in ("save", "json") and isinstance(value, str) and value
+    }
+    if kept.get("save") and Path(kept["save"]).suffix.lower() not in HANDOUT_SUFFIXES:
+        del kept["save"]
+    return kept, json.dumps(data, ensure_ascii=False)
+
+
+def _outputs_said(outputs: dict[str, str]) -> str:
+    said = {"save": "the handout to", "json": "answers and assessment to"}
+    return "".join(f"\n  {said[key]}\n  {path}" for key, path in outputs.items())
+
+
+def _screen_command() -> str:
+    """The command that starts a screening, as this person can type it where they are: the
+    one scripts/screen was started by, else this program's name if it is on the PATH, else
+    its path."""
+    typed = os.environ.get(COMMAND_VARIABLE)
+    if typed:
+        return shlex.quote(typed)
+    program = sys.argv[0] if sys.argv and sys.argv[0] else ""
+    if Path(program).name != "suitability":  # python -m suitability
+        return f"{shlex.quote(sys.executable)} -m suitability screen"
+    found = shutil.which("suitability")
+    if found and Path(found).resolve() == Path(program).resolve():
+        return "suitability screen"
+    relative = os.path.relpath(program)
+    shown = relative if not relative.startswith("..") else str(Path(program).absolute())
+    if "/" not in shown:
+        shown = f"./{shown}"
+    return f"{shlex.quote(shown)} screen"
+
+
+def _how_to_continue(kept: Path | None, outputs: dict[str, str]) -> str:
+    """The command to continue, each path on its own line (a shell continues a line ending in
+    a backslash), so that nothing is broken mid-word at 80 columns and it works as copied."""
+    if kept is None:
+        return ""
+    with contextlib.suppress(StorageError):
+        if _own_autosave(kept) is not None:
+            return f"{_screen_command()} --continue"
+    parts = [f"{_screen_command()} --resume", shlex.quote(str(kept))]
+    parts += [f"--{key} {shlex.quote(path)}" for key, path in outputs.items()]
+    return " \\\n    ".join(parts)
+
+
+def _shown_path(path: Path) -> str:
+    """A path to read (not to type): under the home folder, written from ``~``."""
+    home = Path.home()
+    try:
+        return f"~/{path.relative_to(home)}"
+    except ValueError:
+        return str(path)
+
+
+def _tell_stopped(count: int, kept: Path | None, how_to_continue: str) -> None:
     answers = f"Your {count} answer{'' if count == 1 else 's'} so far"
     with contextlib.suppress(OSError):
+        if count == 0:
+            print("\nStopped. Nothing was answered, so nothing was saved.", file=sys.stderr)
+            return
         if kept is None:
             print(
                 f"\nStopped. {answers} {'was' if count == 1 else 'were'} not saved.",
@@ -290,8 +444,9 @@ def _tell_stopped(count: int, kept: Path | None) -> None:
             )
             return
         print(
-            f"\nStopped. {answers} {'is' if count == 1 else 'are'} saved in {kept}\n"
-            f"To continue later: suitability screen --resume {kept}",
+            f"\nStopped. {answers} {'is' if count == 1 else 'are'} saved in\n"
+            f"{_shown_path(kept)}\n"
+            f"To continue later, type:\n    {how_to_continue}",
             file=sys.stderr,
         )
 
@@ -330,7 +485,7 @@ def _finish_screening(
     print_assessment(assessment, questionnaire, console)
     saved, failed = _save_outputs(args, questionnaire, answers, assessment)
     for line in saved:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     json_saved = bool(args.json) and not any(line.startswith("Answers and") for line in failed)
     kept: Path | None = save.path
     if save.failing and not json_saved:
@@ -341,10 +496,11 @@ def _finish_screening(
     if failed:
         for line in failed:
             print(f"error: {line}", file=sys.stderr)
+        where = f"{_screen_command()} --resume \\\n    {shlex.quote(str(kept))}"
         print(
-            f"Your answers are kept in {kept}\n"
-            f"To save them again: suitability screen --resume {kept} "
-            "(with --save or --json in a folder you can write to)",
+            f"Your answers are kept in\n{_shown_path(kept) if kept else kept}\n"
+            "To save them again, with --save or --json in a folder you can write to, type:\n"
+            f"    {where}",
             file=sys.stderr,
         )
         return EXIT_INVALID
@@ -354,13 +510,27 @@ def _finish_screening(
     elif args.json or args.save:
         if save.path is not None:
             save.path.unlink(missing_ok=True)  # superseded by what was saved
-    else:
+    elif save.path is not None:
+        kept = _finished(save.path, text_of(dict(answers.values)))
         console.print(
-            f"Your answers are kept in {save.path} (only you can read it). "
-            "Delete it when you no longer need it.",
+            f"Your answers are kept in\n{_shown_path(kept)}\n"
+            "(only you can read it; delete it when you no longer need it).",
             markup=False,
+            soft_wrap=True,  # a path is never broken into lines: it stays whole when copied
         )
     return EXIT_OK
+
+
+def _finished(autosave: Path, text: str) -> Path:
+    """The answers of a finished screening, moved out of the unfinished ones' name so that
+    --continue never offers them again; where that cannot be written, the autosave stays."""
+    done = autosave.with_name(autosave.name.replace(".partial.json", ".json"))
+    try:
+        kept = write_private(unique_path(done), text)
+    except StorageError:
+        return autosave
+    autosave.unlink(missing_ok=True)
+    return kept
 
 
 def _save_outputs(
@@ -414,14 +584,19 @@ def _record(
     started: dt.datetime,
     questionnaire: Questionnaire,
     values: dict[str, Any],
+    *,
+    reference: str | None = None,
 ) -> dict[str, Any]:
+    """An intake record. Only a complete one carries the assessment: verdicts worked out from
+    an unfinished screening would read its unanswered questions as findings."""
     from .assessment import assess, rules_provenance
 
     answers = read_answers_like(questionnaire, values, started.date())
-    return {
+    record: dict[str, Any] = {
         "id": record_id,
         "status": status,
         "reason": reason,
+        "reference": reference,
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "questionnaire": {
@@ -431,8 +606,10 @@ def _record(
         },
         "rules": rules_provenance().model_dump(),
         "answers": answers.to_file_data(),
-        "assessment": assess(answers, questionnaire).model_dump(mode="json"),
     }
+    if status == "complete":
+        record["assessment"] = assess(answers, questionnaire).model_dump(mode="json")
+    return record
 
 
 def read_answers_like(
@@ -470,6 +647,14 @@ def _plural(n: int, what: str) -> str:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
+    if args.show is not None:
+        if args.list is not None or not (args.out or args.db):
+            print("error: intake --show ID takes --out DIR or --db PATH", file=sys.stderr)
+            return EXIT_USAGE
+        return show_intake(args)
+    if args.format != "text" and args.list is None:
+        print("error: --format goes with intake --list", file=sys.stderr)
+        return EXIT_USAGE
     if args.list is not None:
         if args.list and args.db:
             print("error: intake --list takes DIR or --db PATH, not both", file=sys.stderr)
@@ -477,11 +662,11 @@ def cmd_intake(args: argparse.Namespace) -> int:
         if args.db:
             from ._cli_intake_db import list_store_intakes
 
-            return list_store_intakes(Path(args.db))
+            return list_store_intakes(Path(args.db), args.format)
         if not args.list:
             print("error: intake --list needs DIR or --db PATH", file=sys.stderr)
             return EXIT_USAGE
-        return list_intakes(Path(args.list))
+        return list_intakes(Path(args.list), args.format)
     if not args.out and not args.db:
         print("error: intake needs --out DIR or --db PATH (or --list)", file=sys.stderr)
         return EXIT_USAGE
@@ -495,6 +680,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     from .screen import HangUp
 
     out = Path(args.out)
+    desk = _Desk(args)  # a settings file that cannot be used is refused before any folder is made
     try:
         _private_folder(out)
         _private_folder(out / "partial")
@@ -506,7 +692,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     )
     with _hangup_stops_the_prompts():
         try:
-            return _Intake(args, out, questionnaire).loop()
+            return _Intake(args, out, questionnaire, desk).loop()
         except (HangUp, OSError):
             # The terminal is gone: every answer is on disk and nothing more can be shown.
             return EXIT_INTERRUPTED
@@ -554,19 +740,98 @@ def _matches(record: dict[str, Any], code: str) -> bool:
         return False
 
 
+class _Desk:
+    """What the clinic set for its front desk: the settings file, with the command's options
+    taking precedence. Without any settings file no name or reference is asked."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from .web.settings import default_settings_path, load_settings
+
+        settings = load_settings(args.settings)
+        configured = args.settings is not None or default_settings_path().exists()
+        self.ask_reference = settings.ask_reference if configured else "no"
+        self.reference_label = settings.reference_label
+
+        def chosen(option: float | None, setting: float) -> float:
+            return setting if option is None else option
+
+        self.idle_timeout = chosen(args.idle_timeout, settings.idle_timeout_seconds)
+        self.idle_warning = chosen(args.idle_warning, settings.idle_warning_seconds)
+        self.result_clear = chosen(args.result_clear, settings.result_clear_seconds)
+
+
+class _Watchful:
+    """A patient's prompts, with "Are you still there?" shown ``warning`` seconds before the
+    idle timeout: any answer to it goes back to the question (asked again as it was), and
+    silence ends the screening as the timeout does. With no room for a warning (a timeout
+    shorter than it), the timeout alone."""
+
+    def __init__(self, timeout: float, warning: float) -> None:
+        from .screen import Prompter
+
+        # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.
+        self.warner: Any = None
+        if timeout and 0 < warning < timeout:
+            self.inner: Any = Prompter(idle_timeout=timeout - warning, ctrl_d_ends=False)
+            self.warner = Prompter(idle_timeout=warning, ctrl_d_ends=False)
+        else:
+            self.inner = Prompter(idle_timeout=timeout or None, ctrl_d_ends=False)
+
+    def _watched(self, ask: Callable[[], Any]) -> Any:
+        from .screen import IdleTimeout
+
+        while True:
+            try:
+                return ask()
+            except IdleTimeout:
+                if self.warner is None:
+                    raise
+            self._still_there()
+
+    def _still_there(self) -> None:
+        """Returns when someone answers; raises IdleTimeout when nobody does in time."""
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is a key pressed, too
+            self.warner.select(
+                # One line at 80 columns, so that it is read at a glance.
+                "Are you still there? Press Enter to go on, or the screening closes soon.",
+                [("Yes, I am still here", "here")],
+                instruction="(press Enter)",
+            )
+
+    def select(self, *args: Any, **options: Any) -> Any:
+        return self._watched(lambda: self.inner.select(*args, **options))
+
+    def checkbox(self, *args: Any, **options: Any) -> Any:
+        return self._watched(lambda: self.inner.checkbox(*args, **options))
+
+    def text(self, *args: Any, **options: Any) -> Any:
+        return self._watched(lambda: self.inner.text(*args, **options))
+
+
 class _Intake:
     """The front desk: a welcome, one screening after another, each kept as a record."""
 
-    def __init__(self, args: argparse.Namespace, out: Path, questionnaire: Questionnaire) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        out: Path,
+        questionnaire: Questionnaire,
+        desk: _Desk | None = None,
+    ) -> None:
         from .screen import Prompter
 
         self.out = out
         self.q = questionnaire
+        self.desk = desk or _Desk(args)
         self.console = _console()
         self.say = _say(self.console)
         # On a shared terminal Ctrl-D is a key: only staff typing CLOSE end the intake.
         self.welcome = Prompter(ctrl_d_ends=False)
-        self.patient = Prompter(idle_timeout=args.idle_timeout or None, ctrl_d_ends=False)
+        # Any: it stands in for a Prompter, answering the same three calls.
+        self.patient: Any = _Watchful(self.desk.idle_timeout, self.desk.idle_warning)
+        # The result stays on the shared screen only this long unless Finish comes first.
+        self.result = Prompter(idle_timeout=self.desk.result_clear or None, ctrl_d_ends=False)
+        self.reference: str | None = None  # the name or reference of the screening under way
         self.done = 0
         self.kept: set[str] = set()  # ids: a screening continued and stopped again is one
         self.wrong_codes = 0
@@ -582,20 +847,26 @@ class _Intake:
                     [
                         ("Start my screening", "start"),
                         ("Continue a screening", "continue"),
-                        ("Close intake (staff only)", "quit"),
+                        ("Close intake or reopen a screening (staff only)", "quit"),
                     ],
                 )
             except KeyboardInterrupt:
                 choice = "quit"
             except EOFError:
                 choice = "close"  # the input is gone (a closed pipe): no more can come
-            if choice == "quit" and _staff_confirm_close(self.patient):
-                choice = "close"
+            if choice == "quit":
+                choice = _staff_word(self.patient)
+            if choice == "reopen" and self.staff_reopen() == "hung up":
+                return EXIT_INTERRUPTED
             if choice == "close":
                 _clear(self.console)
                 print(self.closing_line())
                 return EXIT_OK
             if choice == "start":
+                asked = self.ask_reference()
+                if asked is None:
+                    continue  # back to the welcome
+                self.reference = asked or None
                 stopped = self.screening(self.new_id(), self.now(), {})
             elif choice == "continue":
                 stopped = self.continue_screening()
@@ -603,6 +874,42 @@ class _Intake:
                 continue
             if stopped == "hung up":
                 return EXIT_INTERRUPTED
+
+    def ask_reference(self) -> str | None:
+        """The name or booking reference, as the clinic asks for it: "" when not asked or
+        left out, None when the person went back (Ctrl-C) or left the terminal."""
+        from .screen import IdleTimeout
+        from .web.settings import reference_problem
+
+        if self.desk.ask_reference == "no":
+            return ""
+        required = self.desk.ask_reference == "required"
+        label = self.desk.reference_label
+
+        def validate(typed: str) -> bool | str:
+            return reference_problem(typed, required=required, label=label) or True
+
+        try:
+            typed: str = self.patient.text(
+                label,
+                "",
+                validate,
+                "(so that the clinic knows whose answers these are; Ctrl-C goes back)"
+                if required
+                else "(you may leave this empty: press Enter)",
+            )
+        except (KeyboardInterrupt, EOFError, IdleTimeout):
+            return None
+        return " ".join(typed.split())
+
+    def staff_reopen(self) -> str:
+        """Staff reopen a screening that timed out for its patient (``intake --db``, where
+        staff log in); returns how it ended, as :meth:`screening` does."""
+        self.notice(
+            "Reopening a screening that timed out needs staff to log in: run the intake with "
+            "--db (the records database that holds the staff accounts)."
+        )
+        return "back"
 
     # ------------------------------------------------------------------ where records go
     # The folder of ``intake --out``; _StoreIntake overrides these for ``--db``.
@@ -621,9 +928,14 @@ class _Intake:
 
     def progress(self, record_id: str, started: dt.datetime, values: dict[str, Any]) -> None:
         """Saves the answers so far, as each is given (raises StorageError when it cannot)."""
+        if not values:  # nothing answered (any more): no empty record is left behind
+            self.partial_path(record_id).unlink(missing_ok=True)
+            return
         # Written without a resume code: a code given earlier stops working once the
         # screening it continued has moved on.
-        record = _record(record_id, "partial", "in progress", started, self.q, values)
+        record = _record(
+            record_id, "partial", "in progress", started, self.q, values, reference=self.reference
+        )
         write_private(self.partial_path(record_id), _record_text(record), replace=True)
 
     def partial_path(self, record_id: str) -> Path:
@@ -634,7 +946,9 @@ class _Intake:
     ) -> dict[str, Any]:
         """Keeps the finished screening's record (asking staff where, if it cannot be
         written) and returns it."""
-        record = _record(record_id, "complete", None, started, self.q, values)
+        record = _record(
+            record_id, "complete", None, started, self.q, values, reference=self.reference
+        )
         self.keep(self.out, f"{record_id}.json", _record_text(record), replace=False)
         self.partial_path(record_id).unlink(missing_ok=True)
         return record
@@ -647,8 +961,18 @@ class _Intake:
             return None
         record, values = found
         started = dt.datetime.fromisoformat(str(record["started"]))
+        reference = record.get("reference")
+        self.reference = reference if isinstance(reference, str) and reference else None
         # The code is spent as soon as it is used, even if this run ends abruptly.
-        spent = _record(str(record["id"]), "partial", "in progress", started, self.q, values)
+        spent = _record(
+            str(record["id"]),
+            "partial",
+            "in progress",
+            started,
+            self.q,
+            values,
+            reference=self.reference,
+        )
         with contextlib.suppress(StorageError):
             write_private(self.partial_path(str(record["id"])), _record_text(spent), replace=True)
         return str(record["id"]), started, values
@@ -691,7 +1015,7 @@ class _Intake:
         record = self.complete(record_id, started, dict(answers.values))
         self.kept.discard(record_id)
         self.done += 1
-        _show_patient_result(record, self.q, self.console, self.patient)
+        _show_patient_result(record, self.q, self.console, self.result)
         return "complete"
 
     def patient_leaves(self) -> bool:
@@ -718,7 +1042,9 @@ class _Intake:
         if not values:
             partial_path.unlink(missing_ok=True)  # nothing answered, nothing to keep
             return
-        record = _record(record_id, "partial", reason, started, self.q, values)
+        record = _record(
+            record_id, "partial", reason, started, self.q, values, reference=self.reference
+        )
         # Only someone who chose to leave gets a code: after an idle timeout the person at the
         # terminal may be the next patient, and a closed terminal shows nothing.
         code = new_resume_code() if reason == "interrupted" else None
@@ -853,22 +1179,35 @@ def _record_text(record: dict[str, Any]) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 
-def _staff_confirm_close(prompter: Any) -> bool:
-    """Closing takes a typed word, so a patient's stray keypress cannot shut the intake."""
+def _staff_word(prompter: Any) -> str:
+    """ "close", "reopen" or "back": closing or reopening takes a typed word, so that a
+    patient's stray keypress cannot shut the intake or reach the staff's screens."""
     from .screen import IdleTimeout
 
     try:
         typed: str = prompter.text(
-            "Staff only: type CLOSE and press Enter to close the intake.",
+            "Staff only: type CLOSE to close the intake, REOPEN for a timed-out screening.",
             "",
             lambda _text: True,
             "(or just press Enter to go back to the welcome screen)",
         )
     except (KeyboardInterrupt, IdleTimeout):
-        return False
+        return "back"
     except EOFError:
-        return True  # no more input can come
-    return typed.strip().upper() == "CLOSE"
+        return "close"  # no more input can come
+    word = typed.strip().upper()
+    return {"CLOSE": "close", "REOPEN": "reopen"}.get(word, "back")
+
+
+def _hidden_text(prompter: Any, message: str) -> str:
+    """A typed secret (a staff password), never shown on the shared screen."""
+    import questionary
+
+    def make() -> Any:
+        return questionary.password(message, qmark="", **prompter._io())
+
+    typed: str = prompter._ask(make)
+    return typed
 
 
 def _show_patient_result(
@@ -894,78 +1233,86 @@ def _clear(console: Console) -> None:
         pass
 
 
-def list_intakes(folder: Path) -> int:
-    from rich.table import Table
-    from rich.text import Text
+def list_intakes(folder: Path, fmt: str = "text") -> int:
+    from .intake_records import folder_rows
 
     if not folder.is_dir():
         print(f"error: {folder} is not a folder of intake records", file=sys.stderr)
         return EXIT_INVALID
-    rows: list[tuple[str, str, str, str, str]] = []
-    files = [(p, "complete") for p in folder.glob("*.json")]
-    files += [(p, "partial") for p in (folder / "partial").glob("*.json")]
-    for path, kind in files:
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            if kind == "partial":
-                # Verdicts and flags from an unfinished screening would read unanswered
-                # questions as findings: only say how far it got.
-                answered = len(record["answers"]["answers"])
-                headline = f"incomplete: {_plural(answered, 'question')} answered, not assessed"
-                flags = "-"
-                status = "PARTIAL" + (f" ({record['reason']})" if record.get("reason") else "")
-            else:
-                verdicts = record["assessment"]["verdicts"]
-                headline = (
-                    ", ".join(
-                        f"{SHORT_NAMES[t]} {_WORD[v['verdict']]}"
-                        for t, v in verdicts.items()
-                        if v["verdict"] != "not_relevant"
-                    )
-                    or "no treatment relevant"
-                )
-                flags = "; ".join(f["title"] for f in record["assessment"]["flags"]) or "-"
-                status = "complete"
-            rows.append(
-                (str(record["id"]), str(record.get("finished", "")), status, headline, flags)
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            rows.append((path.stem, "", "UNREADABLE", f"{path.name}: {type(exc).__name__}", "-"))
-    rows.sort(key=lambda r: r[0])
-    # Every cell is Text, never markup: ids, file and folder names come from files, and a
-    # bracket in one ("x[/]y") must be shown as it is, not read as a style.
-    table = Table(title=Text(f"Intakes in {folder}"), show_lines=True)
-    # The id and time find the record: they are never cut, the other columns wrap instead.
-    for at, name in enumerate(("id", "time")):
-        widest = max((len(r[at]) for r in rows), default=len(name))
-        table.add_column(name, no_wrap=True, min_width=max(widest, len(name)))
-    for name in ("status", "verdicts", "to mention"):
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console = _console()
-    if not console.is_terminal:
-        console.width = 200  # a file or pipe: keep each record on one line where possible
-    console.print(table)
-    print(
-        f"{len(rows)} intake(s): {sum(1 for r in rows if r[2] == 'complete')} complete, "
-        f"{sum(1 for r in rows if r[2].startswith('PARTIAL'))} partial."
-    )
+    _print_list(folder_rows(folder), f"Intakes in {folder}", fmt)
     return EXIT_OK
 
 
-_WORD = {
-    "worth_discussing": "worth discussing",
-    "discuss_with_caution": "caution",
-    "avoid_until_reviewed": "REVIEW FIRST",
-    "not_relevant": "-",
-}
+def _print_list(rows: list[ListRow], title: str, fmt: str) -> None:
+    """The list as text (one line per intake, fitted to a terminal; whole values when piped),
+    JSON or CSV."""
+    import shutil
+
+    from .intake_records import list_csv, list_json, list_text
+
+    if fmt == "json":
+        sys.stdout.write(list_json(rows))
+    elif fmt == "csv":
+        sys.stdout.write(list_csv(rows))
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        sys.stdout.write(list_text(rows, title, width))
+
+
+def show_intake(args: argparse.Namespace) -> int:
+    """``intake --show ID``: one record, from ``--out DIR`` or ``--db PATH``."""
+    import shutil
+
+    from .intake_records import NotFound, find_folder_record, show_text
+
+    questionnaire = (
+        load_questionnaire(args.questionnaire) if args.questionnaire else default_questionnaire()
+    )
+    try:
+        if args.db:
+            from ._cli_intake_db import EXIT_IO, store_record
+
+            data = store_record(Path(args.db), args.show)
+            if data is None:
+                return EXIT_IO  # the database could not be read: already said why
+        else:
+            folder = Path(args.out)
+            if not folder.is_dir():
+                print(f"error: {folder} is not a folder of intake records", file=sys.stderr)
+                return EXIT_INVALID
+            data = find_folder_record(folder, args.show)
+    except NotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+    sys.stdout.write(show_text(data, questionnaire, width))
+    return EXIT_OK
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds for the desk's timers, 0 (never) up to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 24 * 3600:  # NaN fails too
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds from 0 to 86400, got '{text}'"
+        )
+    return value
 
 
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("screen", help="answer the screening questions in this terminal")
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
-    p.add_argument("--resume", metavar="FILE", help="continue an unfinished screening")
+    resume = p.add_mutually_exclusive_group()
+    resume.add_argument("--resume", metavar="FILE", help="continue an unfinished screening")
+    resume.add_argument(
+        "--continue",
+        dest="continue_",
+        action="store_true",
+        help="continue your latest unfinished screening, saving what it first asked to save",
+    )
     p.add_argument("--save", metavar="PATH", help="write a handout (.md or .html)")
     p.add_argument("--json", metavar="PATH", help="write answers and assessment as JSON")
     p.set_defaults(func=cmd_screen)
@@ -981,20 +1328,48 @@ def add_commands(sub: Any) -> None:
         nargs="?",
         const="",
         metavar="DIR",
-        help="list the intakes in DIR (or in the --db database) for the practitioner",
+        help="list the intakes in DIR (or in the --db database) for the practitioner, "
+        "one line each",
     )
     p.add_argument(
-        "--settings", metavar="FILE", help="with --db: the clinic's settings (default: yours)"
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="with --list: text (one line per intake, with a legend), json or csv",
+    )
+    p.add_argument(
+        "--show",
+        metavar="ID",
+        help="print one record (its id, or enough of its start) from --out DIR or --db PATH",
+    )
+    p.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="the clinic's settings: name or reference asked, idle times (default: yours)",
     )
     p.add_argument(
         "--idle-timeout",
-        type=float,
-        default=300.0,
+        type=_seconds,
         metavar="SECONDS",
-        help="return to the welcome screen after this long without an answer (0: never)",
+        help="return to the welcome screen after this long without an answer (0: never; "
+        "default: the settings' idle_timeout_seconds, 300)",
+    )
+    p.add_argument(
+        "--idle-warning",
+        type=_seconds,
+        metavar="SECONDS",
+        help="ask 'Are you still there?' this long before the idle timeout (0: never; "
+        "default: the settings' idle_warning_seconds, 60)",
+    )
+    p.add_argument(
+        "--result-clear",
+        type=_seconds,
+        metavar="SECONDS",
+        help="clear a result from the screen after this long unless Finish is pressed first "
+        "(0: never; default: the settings' result_clear_seconds, 120)",
     )
     p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
     p.set_defaults(func=cmd_intake)
 
 
-__all__ = ["add_commands", "cmd_intake", "cmd_screen", "list_intakes"]
+__all__ = ["add_commands", "cmd_intake", "cmd_screen", "list_intakes", "show_intake"]

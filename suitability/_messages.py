@@ -70,7 +70,9 @@ CATALOGUE: dict[str, Template] = {
     "expected_number": Template(
         _WRONG,
         "expected {expected}",
-        "Please type {number_kind} from {min:g} to {max:g}{plain_unit}" + _PLAIN_OR + ".",
+        "Please type {number_kind} from {min:g} to {max:g}{plain_unit}{plain_example}"
+        + _PLAIN_OR
+        + ".",
     ),
     "expected_date": Template(
         _WRONG,
@@ -602,5 +604,38 @@ CATALOGUE.update(
             "answers go in the request body, never in the URL: send no query string"
         ),
         "api_fhir_version": _same("this server speaks FHIR {releases} only"),
+    }
+)
+
+# --------------------------------------------------------------------------- the practitioner's
+# records at the terminal (issue 13, h-records): ``assess`` and ``validate`` on an intake record.
+
+CATALOGUE.update(
+    {
+        "record_partial": _same(
+            "a partial record ({answered} answers): the screening was not finished, so every "
+            "question not answered is assessed as unanswered"
+        ),
+        "record_status": _same("an intake record's status is one of {statuses}"),
+        "record_day_export": _same(
+            "the desk's export of a day ({count} records): assess reads one record; export it "
+            "alone from the desk, or print it with suitability intake --show ID --db PATH"
+        ),
+    }
+)
+
+
+# --------------------------------------------------------------------------- the prompts
+# (issue 13, h-prompts): a questionnaire's `example`, shown beside a refused typed answer.
+
+CATALOGUE.update(
+    {
+        "example_not_typed": _same(
+            "'{kind}' questions are answered from a list, so they take no 'example'"
+        ),
+        "example_special": _same(
+            "an example must be an answer: 'not_sure' and 'prefer_not_to_say' are not"
+        ),
+        "example_invalid": _same("the example is not an answer this question accepts: {detail}"),
     }
 )

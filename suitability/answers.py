@@ -384,8 +384,9 @@ def _no_constant(name: str) -> Any:
     raise _NotJson(f"{name} is not a number in JSON")
 
 
-def parse_answers_text(text: str, source: str) -> Any:
-    """Parses an answers file's text (JSON or YAML); raises AnswersError on malformed input."""
+def parse_answers_text(text: str, source: str, *, records: bool = False) -> Any:
+    """Parses an answers file's text (JSON or YAML); raises AnswersError on malformed input.
+    With ``records``, an intake record (JSON) is read within a record's limits."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
 
@@ -395,7 +396,9 @@ def parse_answers_text(text: str, source: str) -> Any:
         try:
             data = loads_json(text, ANSWERS_LIMITS, source=source, parse_constant=_no_constant)
         except Refused as exc:
-            raise AnswersError(exc.problems) from None
+            data = _intake_record(text, exc) if records else None
+            if data is None:
+                raise AnswersError(exc.problems) from None
         except json.JSONDecodeError as exc:
             raise malformed(exc.msg, f"line {exc.lineno}, column {exc.colno}") from None
         except _NotJson as exc:
@@ -417,6 +420,25 @@ def parse_answers_text(text: str, source: str) -> Any:
     refused = check_data(data, ANSWERS_LIMITS, source=source, positions=positions)
     if refused:
         raise AnswersError(refused)
+    return data
+
+
+def _intake_record(text: str, refused: Refused) -> Any:
+    """An intake record refused only for its size in keys (its assessment holds thousands):
+    read again within a record's limits, its answers still within an answers file's. None when
+    it is not such a record."""
+    from .intake_records import INTAKE_RECORD_LIMITS, is_day_export, is_record, record_answers_data
+
+    if any(p.code != "too_many_entries" for p in refused.problems):
+        return None
+    try:
+        data = loads_json(text, INTAKE_RECORD_LIMITS, parse_constant=_no_constant)
+    except (Refused, ValueError, RecursionError):
+        return None
+    if is_day_export(data):
+        return data  # refused by the caller with its own message
+    if not is_record(data) or check_data(record_answers_data(data)[0], ANSWERS_LIMITS):
+        return None
     return data
 
 
@@ -444,14 +466,48 @@ def read_answers_document(
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise AnswersError([problem("unreadable", source=str(path), reason=reason)]) from None
-    data = parse_answers_text(text, source)
+    data = parse_answers_text(text, source, records=True)
     if is_fhir_resource(data):
         from .fhir.response import answers_from_response
 
         return answers_from_response(data, questionnaire, source=source), data
+    from .intake_records import is_day_export, is_record
+
+    if is_record(data):
+        return _record_answers(data, questionnaire, source), data
+    if is_day_export(data):
+        raise AnswersError(
+            [problem("record_day_export", source=source, count=len(data["records"]))]
+        )
     if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
         raise AnswersError([problem("not_answers_file", source=source)])
     return validate_answers(data, questionnaire, source=source), data
+
+
+def _record_answers(data: Mapping[str, Any], questionnaire: Questionnaire, source: str) -> Answers:
+    """The answers an intake record holds (an ``intake --out`` file, the desk's export), read as
+    strictly as an answers file; each problem is located where it sits in the record."""
+    from .intake_records import STATUSES, record_answers_data, record_location
+
+    status = data.get("status")
+    if status not in STATUSES:
+        raise AnswersError(
+            [problem("record_status", "status", source=source, statuses=", ".join(STATUSES))]
+        )
+    inner, nested = record_answers_data(data)
+    try:
+        answers = validate_answers(inner, questionnaire, source=source)
+    except AnswersError as exc:
+        problems = [
+            replace(p, location=record_location(p.location, nested=nested)) for p in exc.problems
+        ]
+        raise AnswersError(problems, summary=str(exc).split("\n", 1)[0]) from None
+    if status != "complete":
+        # Assessed as it stands: what was never asked reads as not answered.
+        answers._notes.append(
+            problem("record_partial", "status", source=source, answered=len(answers.values))
+        )
+    return answers
 
 
 def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str:
@@ -471,6 +527,8 @@ def _value_schema(q: Question) -> dict[str, Any]:
     schema["title"] = q.label
     if q.help:
         schema["description"] = q.help
+    if q.example is not None:
+        schema["examples"] = [q.example]
     return schema
 
 

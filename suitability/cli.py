@@ -182,7 +182,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     else:
         from .render import print_assessment
 
-        print_assessment(assessment, questionnaire, _console())
+        print_assessment(assessment, questionnaire, _console(), details=True)
     return EXIT_OK
 
 

@@ -220,6 +220,10 @@ class Question(BaseModel):
     min: Number | None = None
     max: Number | None = None
     unit: str | None = None
+    example: Scalar | None = Field(
+        default=None,
+        description="A typical answer, shown when a typed answer is refused (for example 52).",
+    )
     max_length: StrictInt | None = Field(default=None, ge=1, le=2000)
     show_if: Condition | None = None
     not_sure: StrictBool | None = Field(
@@ -508,11 +512,28 @@ def _question_problems(
         )
 
     q.kind.definition_problems(q, raw, add)
+    if raw.get("example") is not None and not out:
+        _example_problems(q, add)
     if q.safety:
         for name, label in (("not_sure", "not sure"), ("prefer_not_to_say", "prefer not to say")):
             if getattr(q, name) is False:
                 add([name], "safety_needs_special", label=label)
     return out
+
+
+def _example_problems(q: Question, add: Callable[..., None]) -> None:
+    """An example shown to a person must be an answer they could give: one the question
+    accepts as typed, not a non-answer such as 'not sure'."""
+    if q.kind.prompt != "text":
+        add(["example"], "example_not_typed", kind=q.type)
+        return
+    example = q.example
+    if isinstance(example, str) and example in SPECIAL_VALUES:
+        add(["example"], "example_special")
+        return
+    _value, wrong = q.read(example)
+    if wrong is not None:
+        add(["example"], "example_invalid", detail=wrong.text())
 
 
 _OPERATORS = ("equals", "one_of", "any_of", "lt", "lte", "gt", "gte", "answered")

@@ -52,6 +52,12 @@ SOURCE_TAGS = (
     "clinical sources listed in the rule catalogue (`suitability rules`); GK = general "
     "knowledge; design = this tool's rule against false reassurance."
 )
+PRACTITIONER = "For the practitioner"
+#: The line to write one's name on, at the top of a handout (a run of underscores is plain text
+#: in Markdown; the HTML forms draw it as a rule to write on).
+NAME_LINE = "Name: " + "_" * 40
+#: The question whose date the handout names at the top, beside the day of answering.
+EVENT_QUESTION = "event_date"
 # Characters that would turn a person's own words into Markdown (or HTML) structure.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~]|&(?=#?\w+;))")
 
@@ -62,7 +68,8 @@ def escape_markdown(text: str) -> str:
 
 
 def _shown(q: Any, value: Any) -> str:
-    shown = display_value(q, value)
+    # A date in full, as the questionnaire's locale writes it: 2026-11-30 reads as a code.
+    shown = (q.kind.dated and _long_date(q.locale, value)) or display_value(q, value)
     return escape_markdown(shown) if q.kind.free_text else shown
 
 
@@ -75,6 +82,22 @@ def _answers_line(verdict_reason: Any, questionnaire: Questionnaire) -> str:
         value = _shown(q, used.answer) if used.answer is not None else "(no answer)"
         parts.append(f"{q.label} - {value}")
     return "; ".join(parts)
+
+
+def _to_mention(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
+    """The Markdown lines of "To mention to the practitioner" (none without a flag): each
+    flag, and under the unknowns the questions left open with how they were answered."""
+    if not assessment.flags:
+        return []
+    out = ["## To mention to the practitioner", ""]
+    for flag in assessment.flags:
+        out.append(f"- **{flag.title}.** {flag.mention}")
+        if flag.kind == "unknown_answers":
+            for used in flag.answers:
+                q = questionnaire.by_id[used.question]
+                shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
+                out.append(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
+    return [*out, ""]
 
 
 def _headline_order(assessment: Assessment) -> list[TreatmentVerdict]:
@@ -103,11 +126,14 @@ def to_markdown(
     add = out.append
     add("# Pre-consultation screening" + (": notes for my consultation" if handout else ""))
     add("")
-    add(f"> {assessment.disclaimer}")
-    add("")
-    if assessment.as_of:
-        add(f"Answers given on {assessment.as_of.isoformat()}.")
+    if handout:
+        add(NAME_LINE)
         add("")
+    dates = _dates_line(assessment, questionnaire, answers)
+    if dates:
+        add(dates)
+        add("")
+    # The summary and what to mention come first: on paper, they are what page 1 is for.
     add("## Summary")
     add("")
     add("| Treatment | Screening result | Fit with your plans |")
@@ -116,17 +142,9 @@ def to_markdown(
         fit = FIT_WORDS[v.fit] if v.verdict != "not_relevant" else "-"
         add(f"| {v.name} | {VERDICT_WORDS[v.verdict]} | {fit} |")
     add("")
-    if assessment.flags:
-        add("## To mention to the practitioner")
-        add("")
-        for flag in assessment.flags:
-            add(f"- **{flag.title}.** {flag.mention}")
-            if flag.kind == "unknown_answers":
-                for used in flag.answers:
-                    q = questionnaire.by_id[used.question]
-                    shown = _shown(q, used.answer)  # "(no answer)" has its own brackets
-                    add(f"  - {q.label} {shown if used.answer is None else f'({shown})'}")
-        add("")
+    out.extend(_to_mention(assessment, questionnaire))
+    add(f"> {assessment.disclaimer}")
+    add("")
     if handout and answers is not None:
         # Before the long sections: what the practitioner should read first.
         add("## My answers that mattered")
@@ -140,18 +158,35 @@ def to_markdown(
         add("")
     add("## Each treatment")
     add("")
-    for v in _headline_order(assessment):
+    # On paper, the treatments that serve none of the goals share one line, after the others.
+    aside = [v for v in assessment.verdicts.values() if handout and v.verdict == "not_relevant"]
+    listed = [v for v in _headline_order(assessment) if v not in aside]
+    groups = (
+        ("Serves your goals", "relevant"),
+        ("Review first", "avoid"),
+        ("Discuss with caution", "caution"),
+    )
+    # On paper, a reason every treatment shares is said once, above them, not seven times.
+    shared: dict[str, list[str]] = {}
+    if handout and len(listed) > 1:
+        for label, effect in groups[1:]:
+            each = [{r.title for r in v.reasons if r.effect == effect} for v in listed]
+            common = set.intersection(*each)
+            titles = [r.title for r in listed[0].reasons if r.title in common]
+            if titles:
+                shared[effect] = list(dict.fromkeys(titles))
+                common_titles = "; ".join(shared[effect])
+                add(f"For every treatment below, {_lower_first(label)}: {common_titles}.")
+                add("")
+    for v in listed:
         add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
         add("")
-        add(v.summary)
-        add("")
-        groups = (
-            ("Serves your goals", "relevant"),
-            ("Review first", "avoid"),
-            ("Discuss with caution", "caution"),
-        )
+        if not handout:  # on paper the heading says it; the disclaimer names the practitioner
+            add(v.summary)
+            add("")
         for label, effect in groups:
             titles = list(dict.fromkeys(r.title for r in v.reasons if r.effect == effect))
+            titles = [t for t in titles if t not in shared.get(effect, ())]
             if titles and not (effect == "relevant" and v.verdict == "not_relevant"):
                 add(f"- {label}: {'; '.join(titles)}.")
         if v.verdict != "not_relevant":
@@ -163,14 +198,19 @@ def to_markdown(
             add(f"- Typical recovery: {v.downtime}")
             add(f"- When results show: {v.results}")
             add(f"- Before an event: {v.event_gap}")
-        for question in _to_clarify(v, questionnaire):
-            add(f"- Your answer to \"{escape_markdown(question.label)}\" decides this: the "
-                "practitioner will ask.")  # fmt: skip
+        asked = [f'"{escape_markdown(q.label)}"' for q in _to_clarify(v, questionnaire)]
+        if len(asked) == 1:
+            add(f"- Your answer to {asked[0]} decides this: the practitioner will ask.")
+        elif asked:  # one line for them all: a handout on paper is short
+            add(f"- Your answers to {'; '.join(asked)} decide this: the practitioner will ask.")
+        add("")
+    if aside:
+        names = ", ".join(v.name for v in _headline_order(assessment) if v in aside)
+        add(f"{VERDICT_WORDS['not_relevant']}: {names}.")
         add("")
     details = _distinct_reasons(assessment)
+    why: list[str] = []
     if details:
-        add("## Why, in detail")
-        add("")
         for reason, treatments in details:
             names = (
                 "all seven treatments"
@@ -181,11 +221,15 @@ def to_markdown(
                 label = f"your plans, {_lower_first(FIT_WORDS[reason.fit])}"
             else:
                 label = EFFECT_WORDS[reason.effect]
-            add(f"- **{reason.title}** ({label}: {names}). {reason.text}")
+            why.append(f"- **{reason.title}** ({label}: {names}). {reason.text}")
             line = _answers_line(reason, questionnaire)
             if line:
-                add(f"  Your answer: {line}.")
+                why.append(f"  Your answer: {line}.")
+        why.append("")
+    if why and not handout:
+        add("## Why, in detail")
         add("")
+        out.extend(why)
     meso = assessment.mesotherapy_expectations
     if assessment.verdicts["mesotherapy"].verdict != "not_relevant" or handout:
         add("## What to expect from mesotherapy")
@@ -219,9 +263,15 @@ def to_markdown(
             add(f"- {question}")
         add("")
     changes = _what_would_change(assessment, questionnaire)
-    if details or changes:
-        add("## For the practitioner")
+    # Last, and always there: even without rules to name, the versions belong to it.
+    add(f"## {PRACTITIONER}")
+    add("")
+    if why and handout:
+        # On paper the patient's part stays short: each treatment already names its reasons,
+        # and their full wording, one by one, is what the practitioner reads.
+        add("### Why, in detail")
         add("")
+        out.extend(why)
     if details:
         rules = dict.fromkeys(f"`{reason.rule}` ({reason.source})" for reason, _ in details)
         add("Rules behind the reasons above: " + "; ".join(rules) + ".")
@@ -229,18 +279,67 @@ def to_markdown(
         add(SOURCE_TAGS)
         add("")
     if changes:
-        add("What would change each screening result (computed from the rules):")
+        add("### What would change each screening result (computed from the rules)")
         add("")
         out.extend(changes)
         add("")
-    add("---")
-    add("")
     add(
         f"Questionnaire {assessment.questionnaire.id} {assessment.questionnaire.version} "
         f"({assessment.questionnaire.content_hash}); rules {assessment.rules.id} "
         f"{assessment.rules.version} ({assessment.rules.content_hash})."
     )
     return "\n".join(out) + "\n"
+
+
+def _long_date(locale: str, value: Any) -> str | None:
+    """An ISO date as the locale writes it in full (30 November 2026 in en-GB), or None when
+    the value is not a date."""
+    import datetime as dt
+
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    if not isinstance(value, str):
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    try:
+        where = Locale.parse(locale, sep="-")
+    except (ValueError, UnknownLocaleError):
+        where = Locale.parse("en_GB")  # a locale Babel does not know still gets a readable date
+    return format_date(day, format="long", locale=where)
+
+
+def _dates_line(
+    assessment: Assessment, questionnaire: Questionnaire, answers: Answers | None
+) -> str:
+    """The day of answering and the event's date, in the questionnaire's locale."""
+    q = questionnaire.by_id.get(EVENT_QUESTION)
+    locale = q.locale if q is not None else questionnaire.locale or questionnaire.language
+    parts = []
+    if assessment.as_of:
+        parts.append(f"Answers given on {_long_date(locale, assessment.as_of.isoformat())}.")
+    event = None
+    if q is not None and answers is not None:
+        event = _long_date(locale, answers.values.get(q.id))
+    elif q is not None:
+        # Without the answers, the reasons that used the event's date still carry it.
+        used = [
+            a.answer
+            for v in assessment.verdicts.values()
+            for answers_used in (
+                *(r.answers for r in v.reasons),
+                *(f.answers for f in v.fit_reasons),
+            )
+            for a in answers_used
+            if a.question == q.id
+        ]
+        event = _long_date(locale, used[0]) if used else None
+    if event:
+        parts.append(f"Your event: {event}.")
+    return " ".join(parts)
 
 
 def _is_medicine(questionnaire: Questionnaire, question_id: str) -> bool:
@@ -291,14 +390,21 @@ def _what_would_change(assessment: Assessment, questionnaire: Questionnaire) -> 
                 f"a different or clarified answer ({answers}) gives "
                 f"{_lower_first(VERDICT_WORDS[change.verdict])}"
             )
+        # Grouped by the verdict they would give: the same words once, not once per answer.
+        worse_by_verdict: dict[str, list[str]] = {}
         for worse in v.would_worsen:
             answers = ", ".join(f"'{shown(worse.question, a)}'" for a in worse.answers)
+            worse_by_verdict.setdefault(worse.verdict, []).append(
+                f'{answers} to "{label(worse.question)}"'
+            )
+        for verdict, answered in worse_by_verdict.items():
             parts.append(
-                f'the answer {answers} to "{label(worse.question)}" would give '
-                f"{_lower_first(VERDICT_WORDS[worse.verdict])}"
+                f"any of these answers would give {_lower_first(VERDICT_WORDS[verdict])}: "
+                + "; ".join(answered)
             )
         if parts:
-            lines.append(f"- {v.name}: " + "; ".join(parts) + ".")
+            lines.append(f"- {v.name}:")
+            lines.extend(f"  - {part}." for part in parts)
     return lines
 
 
@@ -338,36 +444,250 @@ def _mattering_answers(
         used.update(a.question for a in flag.answers)
     for q in questionnaire.questions:
         if q.id in used and not q.kind.free_text:
-            yield f"{q.label} **{display_value(q, answers.values.get(q.id))}**"
+            yield f"{q.label} **{_shown(q, answers.values.get(q.id))}**"
 
 
 def to_html(markdown_text: str, title: str = "Pre-consultation screening") -> str:
-    """A self-contained HTML page (no external assets) from the Markdown form."""
+    """A self-contained HTML page (no external assets) from the Markdown form, laid out for
+    print as the web app's handout is: the same parts and the same stylesheet."""
     from html import escape
 
-    from markdown_it import MarkdownIt
-
-    # html off: any HTML in the text (a person's own notes included) is shown as text, never run.
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown_text)
+    front, middle, practitioner = handout_parts(markdown_text)
+    body = '<div class="handout-page first">\n'
+    body += "".join(f'<div class="md">{part}</div>\n' for part in front) + "</div>\n"
+    body += '<div class="handout-details">\n'
+    body += "".join(f'<div class="md">{part}</div>\n' for part in middle) + "</div>\n"
+    if practitioner is not None:
+        body += f'<div class="md practitioner">{practitioner}</div>\n'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
         "padding:0 1rem;line-height:1.5}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:.3rem .6rem;text-align:left}"
-        "blockquote{border-left:4px solid #999;margin-left:0;padding-left:1rem}"
-        "@media print{body{margin:0}}</style>\n</head>\n<body>\n"
-        f"{body}</body>\n</html>\n"
+        ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
+        "clip-path:inset(50%);white-space:nowrap}\n"
+        f"{_handout_css()}</style>\n</head>\n"
+        f'<body class="handout">\n<main>\n{body}</main>\n</body>\n</html>\n'
     )
 
 
+def _handout_css() -> str:
+    from importlib.resources import files
+
+    # The web app serves the same file: the saved handout prints as the web one does.
+    return files("suitability").joinpath("web/static/handout.css").read_text("utf-8")
+
+
+#: The name line as the handout pages draw it: a rule to write on, and words for a screen reader.
+NAME_LINE_HTML = (
+    '<p class="name-line">Name: <span class="write-here" aria-hidden="true"></span>'
+    '<span class="visually-hidden">(write your name here on the printed copy)</span></p>\n'
+)
+_FRONT = ("Summary", "To mention to the practitioner")
+
+
+def handout_parts(markdown_text: str) -> tuple[list[str], list[str], str | None]:
+    """A handout's Markdown (from :func:`to_markdown`) as HTML in three parts, for print: the
+    front page (what comes before the first level-2 heading, the summary and what to mention),
+    the other sections, and the practitioner's section, if any. Each heading is kept with the
+    block after it, and HTML in the text (a person's own notes included) is shown as text,
+    never run."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in markdown_text.splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        sections[-1][1].append(line)
+    front: list[str] = []
+    middle: list[str] = []
+    practitioner: str | None = None
+    for key, lines in sections:
+        html = _render_keeping_headings("\n".join(lines) + "\n")
+        if key == PRACTITIONER:
+            practitioner = html
+        elif key in ("", *_FRONT) and not middle:
+            front.append(html)
+        else:
+            middle.append(html)
+    return front, middle, practitioner
+
+
+def _render_keeping_headings(text: str) -> str:
+    """Markdown to HTML with each heading and the paragraph, table or quote after it wrapped
+    together, so that print never leaves a heading alone at the foot of a page (a list after a
+    heading is held by the heading's own break-after: avoid, since a long list may break)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(text)
+
+    def render(start: int, stop: int) -> str:
+        return str(md.renderer.render(tokens[start:stop], md.options, {}))
+
+    def block_end(start: int) -> int:
+        """The index after the top-level block that starts at ``start``."""
+        depth = 0
+        for index in range(start, len(tokens)):
+            depth += tokens[index].nesting
+            if depth == 0:
+                return index + 1
+        return len(tokens)
+
+    def name_line(index: int) -> bool:
+        return tokens[index].type == "paragraph_open" and tokens[index + 1].content == NAME_LINE
+
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        stop = block_end(index)
+        if name_line(index):
+            out.append(NAME_LINE_HTML)
+        elif (
+            token.type == "heading_open"
+            and stop < len(tokens)
+            and tokens[stop].type in ("paragraph_open", "table_open", "blockquote_open")
+            and not name_line(stop)
+        ):
+            after = block_end(stop)
+            out.append(f'<div class="keep">\n{render(index, after)}</div>\n')
+            stop = after
+        else:
+            out.append(render(index, stop))
+        index = stop
+    return "".join(out)
+
+
 def print_assessment(
-    assessment: Assessment, questionnaire: Questionnaire, console: Console
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    console: Console,
+    *,
+    details: bool = False,
 ) -> None:
-    """The assessment in the terminal: verdicts in words (colour only repeats them)."""
+    """The assessment in the terminal: verdicts in words (colour only repeats them).
+
+    By default the patient's screen: each treatment and what to mention, ending on a short
+    summary, so that the last screenful (what stays in view at 80x24) holds every verdict, its
+    fit, the answers that decide it (which the practitioner will ask about) and what to
+    mention. Rule ids, hashes and the decisive answers are not on it: they are
+    in the handout and the record. ``details=True`` prints the whole report with the
+    practitioner's part, as ``suitability assess`` does."""
     from rich.markdown import Markdown
 
-    console.print(Markdown(to_markdown(assessment, questionnaire)))
+    if details:
+        console.print(Markdown(to_markdown(assessment, questionnaire)))
+        return
+    console.print(Markdown(_patient_markdown(assessment, questionnaire)))
+    summary = _summary(assessment, questionnaire)
+    # Room for the lines printed after it (where the handout went) and the shell's prompt.
+    if len(console.render_lines(summary, pad=False)) > console.height - SUMMARY_MARGIN:
+        summary = _summary(assessment, questionnaire, brief=True)
+    console.print(summary)
+
+
+SUMMARY_MARGIN = 4
+
+
+def short_name(name: str) -> str:
+    """A treatment's name without its bracketed example, for one line of a table."""
+    return name.split(" (", 1)[0]
+
+
+def _patient_markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    """What scrolls by above the summary: the details a patient may scroll back to."""
+    out: list[str] = ["# Your screening result", "", f"> {assessment.disclaimer}", ""]
+    add = out.append
+    relevant = [v for v in _headline_order(assessment) if v.verdict != "not_relevant"]
+    if relevant:
+        add("## Each treatment")
+        add("")
+    for v in relevant:
+        add(f"### {v.name}: {VERDICT_WORDS[v.verdict]}")
+        add("")
+        add(v.summary)
+        add("")
+        for label, effect in (("Review first", "avoid"), ("Discuss with caution", "caution")):
+            titles = list(dict.fromkeys(r.title for r in v.reasons if r.effect == effect))
+            if titles:
+                add(f"- {label}: {'; '.join(titles)}.")
+        said = "; ".join(dict.fromkeys(_lower_first(r.title) for r in v.fit_reasons))
+        add(
+            f"- Fit with your plans: {_lower_first(FIT_WORDS[v.fit])}"
+            + (f" ({said})." if said else ".")
+        )
+        add(f"- Typical recovery: {v.downtime}")
+        add(f"- Before an event: {v.event_gap}")
+        for question in _to_clarify(v, questionnaire):
+            add(f"- Your answer to \"{escape_markdown(question.label)}\" decides this: the "
+                "practitioner will ask.")  # fmt: skip
+        add("")
+    if assessment.verdicts["mesotherapy"].verdict != "not_relevant":
+        meso = assessment.mesotherapy_expectations
+        add("## What to expect from mesotherapy")
+        add("")
+        for side_effect in meso.side_effects:
+            add(f"- {side_effect.name}: {side_effect.how_long}.")
+        add("")
+        add(meso.evidence_note)
+        add("")
+    out.extend(_to_mention(assessment, questionnaire))
+    return "\n".join(out) + "\n"
+
+
+def _summary(assessment: Assessment, questionnaire: Questionnaire, *, brief: bool = False) -> Any:
+    """The last screenful: what to mention and what will be asked, then the table of verdicts
+    last of all, so that even a long list of things to mention never pushes it out of view.
+    ``brief``: the things to mention only counted (they are listed just above), for a summary
+    that would not fit the screen."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = [Rule("Your summary")]
+    if assessment.flags and brief:
+        count = len(assessment.flags)
+        mention = Text("To mention to the practitioner: ", style="bold")
+        parts.append(mention.append(f"the {count} points listed above.", style="not bold"))
+    elif assessment.flags:
+        titles = "; ".join(f.title for f in assessment.flags)
+        mention = Text("To mention to the practitioner: ", style="bold")
+        parts.append(mention.append(f"{titles}.", style="not bold"))
+    # Each answer the practitioner will ask about is numbered once; a treatment's row names
+    # the numbers of those that decide its result.
+    asked: dict[str, int] = {}
+    for v in _headline_order(assessment):
+        for q in _to_clarify(v, questionnaire):
+            asked.setdefault(q.id, len(asked) + 1)
+    if asked:
+        clarify = Text("The practitioner will ask about your answers to: ", style="bold")
+        quoted = "; ".join(f'({n}) "{questionnaire.by_id[qid].label}"' for qid, n in asked.items())
+        parts.append(clarify.append(f"{quoted}.", style="not bold"))
+    table = Table(box=None, pad_edge=False, show_edge=False, expand=False)
+    columns = ["Treatment", "Screening result", "Fit with your plans"]
+    for name in columns + (["To clarify"] if asked else []):
+        table.add_column(name, overflow="fold")
+    not_relevant = []
+    for v in _headline_order(assessment):
+        if v.verdict == "not_relevant":
+            not_relevant.append(short_name(v.name))
+            continue
+        cells: list[Any] = [
+            short_name(v.name),
+            Text(VERDICT_WORDS[v.verdict], style=VERDICT_STYLE[v.verdict]),
+            FIT_WORDS[v.fit],
+        ]
+        if asked:
+            numbers = sorted(asked[q.id] for q in _to_clarify(v, questionnaire))
+            cells.append(", ".join(map(str, numbers)) or "-")
+        table.add_row(*cells)
+    parts.append(Text(""))
+    if table.row_count:
+        parts.append(table)
+    if not_relevant:
+        parts.append(Text(f"{VERDICT_WORDS['not_relevant']}: {', '.join(not_relevant)}."))
+    return Group(*parts)
 
 
 # --------------------------------------------------------------------------- rule catalogue

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import shutil
 import sys
+import textwrap
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -180,6 +181,127 @@ def _pointed(control: Any, values: tuple[Any, ...]) -> bool:
     return any(pointed is v for v in values)
 
 
+def _columns() -> int:
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+# A prompt's rows start one column in, as questionary starts its first.
+_MESSAGE_INDENT = 1
+# The columns before an option's text: the pointer (" » "), and in a tick list the box ("○ ").
+_SELECT_INDENT = 3
+_CHECKBOX_INDENT = 5
+# The rows kept in view below the pointed option, for the rest of an option wrapped over them.
+_OPTION_ROWS = 3
+
+
+def _wrap(text: str, width: int, indent: int = 0) -> str:
+    """``text`` broken into lines at spaces (never inside a word, nor at a hyphen) to fit
+    ``width`` columns, the lines after the first indented by ``indent``: the terminal itself
+    would break a long line at its last column, mid-word."""
+    room = max(width, indent + 20)
+    pad = " " * indent
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += textwrap.wrap(
+            paragraph, room, initial_indent=pad, subsequent_indent=pad,
+            break_long_words=False, break_on_hyphens=False,
+        ) or [""]  # fmt: skip
+    return "\n".join(lines)[indent:]
+
+
+class _Wrapping(str):
+    """Text wrapped to the screen's width as it is when drawn: questionary formats a prompt's
+    message and options with ``str.format`` on every redraw, so after a resize they wrap
+    again at the new width."""
+
+    indent: int = 0
+    #: Rows drawn right after the text while it returns some (a message about the answer).
+    after: Callable[[], str | None] = staticmethod(lambda: None)
+
+    def __new__(cls, text: str, indent: int = 0) -> _Wrapping:
+        made = super().__new__(cls, text)
+        made.indent = indent
+        return made
+
+    def __format__(self, spec: str) -> str:
+        text = _wrap(str(self), _columns() - 2, self.indent)
+        below = self.after()
+        return format(text + below + "\n" if below else text, spec)
+
+
+def _fit_to_screen(app: Any) -> None:
+    """Lays a prompt out for a small screen: nothing stretches to the bottom rows, so that a
+    message about the answer is drawn just below the prompt rather than ~20 rows down, and the
+    message may take as many rows as its wrapped text needs (prompt_toolkit gives it one)."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import ScrollOffsets
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.layout.dimension import Dimension
+    from questionary.prompts.common import InquirerControl
+
+    for window in app.layout.find_all_windows():
+        window.dont_extend_height = to_filter(True)
+        control = window.content
+        if isinstance(control, InquirerControl):
+            # A list scrolled to its pointer keeps the rows below it in view: the rest of a
+            # wrapped option would otherwise be hidden under the screen's last row.
+            window.scroll_offsets = ScrollOffsets(bottom=_OPTION_ROWS)
+        made_by = getattr(getattr(control, "text", None), "__qualname__", "")
+        if isinstance(control, FormattedTextControl) and made_by.startswith("ValidationToolbar"):
+            window.height = Dimension(min=1)
+
+    def redraw_whole() -> None:
+        # A terminal that changed size may have moved or re-flowed the rows already drawn,
+        # so erasing from where the prompt began (prompt_toolkit's way) misses some and they
+        # are drawn twice: the screen is cleared and the prompt drawn again from the top.
+        app.renderer.clear()
+        app._redraw()
+
+    app._on_resize = redraw_whole
+
+
+def _message_under_label(app: Any, message: _Wrapping) -> None:
+    """Moves a tick list's message about the answer from under its options, up to 20 rows
+    below the question, to the rows just under the question. Only when the layout is the one
+    questionary 2 builds: otherwise the message stays where it was, never lost."""
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout.containers import ConditionalContainer
+    from prompt_toolkit.layout.layout import walk
+    from questionary.prompts.common import InquirerControl
+
+    control = next(
+        (
+            w.content
+            for w in app.layout.find_all_windows()
+            if isinstance(w.content, InquirerControl)
+        ),
+        None,
+    )
+    children = getattr(app.layout.container, "children", [])
+    if control is None or not children or not isinstance(children[-1], ConditionalContainer):
+        return
+    bottom = children[-1]
+    if not any(getattr(part, "style", None) == "class:bottom-toolbar" for part in walk(bottom)):
+        return
+
+    def text() -> str | None:
+        found = control.error_message
+        return None if found is None else "".join(part[1] for part in found)
+
+    message.after = text
+    bottom.filter = to_filter(False)
+
+
+def _wrapped_check(check: Callable[[Any], bool | str]) -> Callable[[Any], bool | str]:
+    def wrapped(value: Any) -> bool | str:
+        verdict = check(value)
+        if verdict is True or verdict is False:
+            return verdict
+        return " " + _wrap(verdict, _columns() - 2, _MESSAGE_INDENT)
+
+    return wrapped
+
+
 class Prompter:
     """Draws single prompts with questionary; ``input``/``output`` let tests inject a pipe.
 
@@ -258,17 +380,22 @@ class Prompter:
         import questionary
 
         def make() -> Any:
-            options = [questionary.Choice(title=t, value=v) for t, v in choices]
+            width = _columns() - 2
+            options = [
+                questionary.Choice(title=_Wrapping(t, _SELECT_INDENT), value=v) for t, v in choices
+            ]
             chosen = next((o for o in options if o.value == default), None)
             question = questionary.select(
-                message,
+                _Wrapping(message + "\n", _MESSAGE_INDENT),
                 choices=options,
                 default=chosen,
-                instruction=instruction or "(use the arrow keys, then Enter)",
+                # Shown only until answered, so not wrapped again on a resize: kept short.
+                instruction=_wrap(instruction or "(use the arrow keys, then Enter)", width),
                 qmark="",
                 **self._io(),
             )
             _choice_keys(question.application, ctrl_d_ends=self.ctrl_d_ends)
+            _fit_to_screen(question.application)
             return question
 
         return self._ask(make)
@@ -284,17 +411,23 @@ class Prompter:
 
         def make() -> Any:
             options = [
-                questionary.Choice(title=t, value=v, checked=v in checked) for t, v in choices
+                questionary.Choice(
+                    title=_Wrapping(t, _CHECKBOX_INDENT), value=v, checked=v in checked
+                )
+                for t, v in choices
             ]
+            shown = _Wrapping(message + "\n", _MESSAGE_INDENT)
             question = questionary.checkbox(
-                message,
+                shown,
                 choices=options,
-                validate=validate,
+                validate=_wrapped_check(validate),
                 instruction="(Space to tick, Enter when done)",
                 qmark="",
                 **self._io(),
             )
             _choice_keys(question.application, act_on=(BACK, HELP), ctrl_d_ends=self.ctrl_d_ends)
+            _fit_to_screen(question.application)
+            _message_under_label(question.application, shown)
             return question
 
         result: list[Any] = self._ask(make)
@@ -306,14 +439,17 @@ class Prompter:
         import questionary
 
         def make() -> Any:
+            # The instruction on its own rows and the answer typed on the row below: typed
+            # after a long instruction, it would start near the edge and break mid-word.
+            shown = message + ("\n" + instruction if instruction else "")
             question = questionary.text(
-                message,
+                _Wrapping(shown + "\n", _MESSAGE_INDENT),
                 default=default,
-                validate=validate,
-                instruction=instruction,
+                validate=_wrapped_check(validate),
                 qmark="",
                 **self._io(),
             )
+            _fit_to_screen(question.application)
             if not self.ctrl_d_ends:
                 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
@@ -556,28 +692,22 @@ class Screening:
         return value
 
     def _review(self) -> Any:
-        width = shutil.get_terminal_size((80, 24)).columns
         choices: list[tuple[str, Any]] = [("Submit my answers", SUBMIT)]
         for question in self.q.questions:
             # Skipped optional questions are listed too, so they can still be answered.
             if self.q.visible(question, self.values):
                 shown = display_value(question, self.values.get(question.id))
-                choices.append((_review_line(question.label, shown, width), question.id))
+                # Whole, however long: the prompter wraps it, and a cut answer would hide
+                # what is about to be submitted.
+                choices.append((f"{question.label} -> {shown}", question.id))
         if self._previous(None) is not None:
             choices.append((BACK_LABEL, BACK))
-        self.say("\n== Review ==\nCheck your answers. Choose one to change it, or submit.")
+        self.say("\n== Review ==")
+        # The instructions are part of the prompt, which stays at the top of its rows while
+        # the list scrolls under it: printed above, they would scroll away at 24 rows.
         return self.prompter.select(
-            "Review your answers", choices, default=SUBMIT, instruction="(arrow keys, then Enter)"
+            "Review your answers",
+            choices,
+            default=SUBMIT,
+            instruction="(choose an answer to change it, or submit; arrows, then Enter)",
         )
-
-
-def _shorten(text: str, room: int) -> str:
-    return text if len(text) <= room else text[: max(room - 1, 1)].rstrip() + "…"
-
-
-def _review_line(label: str, answer: str, width: int) -> str:
-    """A question and its answer on one line: the label gives way first, since a line cut at
-    the screen's edge would hide the answer."""
-    room = max(width - 8, 40)  # the pointer and the margins
-    answer = _shorten(answer, room * 2 // 3)
-    return f"{_shorten(label, room - len(answer) - 4)} -> {answer}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -115,3 +115,31 @@ def keys_for(question: Any, value: Any, *, has_history: bool, current: Any = Non
     if value is BACK:
         return "<" + ENTER
     return f"{value}{ENTER}"
+
+
+def answer_shown(
+    q: Any,
+    values: dict[str, Any],
+    wait: Callable[[str], object],
+    send: Callable[[str], object],
+    *,
+    upto: int | None = None,
+    start: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Answers the questions the screening shows, in order (at most ``upto``): ``wait`` for
+    each label, then ``send`` the keys for its value in ``values`` (Enter when it has none).
+    The answers given, with ``start``'s, are returned."""
+    given = dict(start or {})
+    count = 0
+    for question in q.questions:
+        if question.id in given or not q.visible(question, given):
+            continue
+        if upto is not None and count == upto:
+            break
+        wait(question.label)
+        value = values.get(question.id)
+        send(keys_for(question, value, has_history=bool(given)) if value is not None else ENTER)
+        if value is not None:
+            given[question.id] = value
+        count += 1
+    return given

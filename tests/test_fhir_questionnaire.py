@@ -20,6 +20,7 @@ from suitability.fhir._codes import (
     CONTENT_HASH_SYSTEM,
     DAR_SYSTEM,
     EXT_ENABLE_WHEN_EXPRESSION,
+    EXT_ENTRY_FORMAT,
     EXT_ITEM_CONTROL,
     EXT_MAX_VALUE,
     EXT_MIN_VALUE,
@@ -270,6 +271,22 @@ def test_bounds_and_units_use_the_standard_extensions() -> None:
     when = item(resource, "when")
     assert extension(when, EXT_MIN_VALUE) is None
     assert extension(when, EXT_MAX_VALUE) is None
+
+
+def test_an_example_answer_is_the_standard_entry_format_hint() -> None:
+    resource = questionnaire_resource(SHIPPED)
+    with_example = [q for q in SHIPPED.questions if q.example is not None]
+    assert with_example  # the shipped questionnaire gives examples (the age's is 52)
+    for q in with_example:
+        assert extension(item(resource, q.id), EXT_ENTRY_FORMAT) == {
+            "url": EXT_ENTRY_FORMAT,
+            "valueString": f"for example {q.example}",
+        }
+    assert extension(item(resource, "age"), EXT_ENTRY_FORMAT)["valueString"] == (  # type: ignore[index]
+        "for example 52"
+    )
+    assert MADE_UP.by_id["num"].example is None  # none given: no hint
+    assert extension(item(questionnaire_resource(MADE_UP), "num"), EXT_ENTRY_FORMAT) is None
 
 
 def test_text_has_its_maximum_length() -> None:

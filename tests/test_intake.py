@@ -88,7 +88,9 @@ def test_two_patients_then_an_interrupted_one__list_shows_all_with_the_partial_m
     listing = capsys.readouterr().out
     assert "3 intake(s): 2 complete, 1 partial." in listing
     assert "PARTIAL (interrupted)" in listing
-    assert "REVIEW FIRST" in listing  # the pregnant patient's headline
+    assert main(["intake", "--list", str(out), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)  # the pregnant patient's: review first
+    assert any(r["verdicts"] and "avoid_until_reviewed" in r["verdicts"].values() for r in rows)
 
 
 def test_idle_timeout__returns_to_welcome_and_keeps_a_partial_record(

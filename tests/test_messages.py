@@ -125,7 +125,8 @@ def test_plain_wording__is_calm_and_says_what_to_type() -> None:
     value, found = parse_text_answer(Q.by_id["age"], "abc")
     assert value is None and found is not None
     assert found.text(plain=True) == (
-        "Please type a whole number from 10 to 110 (years), or 'not sure' or 'prefer not to say'."
+        "Please type a whole number from 10 to 110 years, for example 52, or 'not sure' or "
+        "'prefer not to say'."
     )
     assert found.text(values=False) == AGE.removeprefix("answers.age: ")
     assert found.text() == AGE.removeprefix("answers.age: ") + ", got 'abc'"

@@ -48,9 +48,9 @@ def test_sections__answers_that_mattered_first_and_rule_ids_only_for_the_practit
         "## Summary",
         "## My answers that mattered",
         "## Each treatment",
-        "## Why, in detail",
         "## Questions to ask the practitioner",
         "## For the practitioner",
+        "### Why, in detail",
     ]
     assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
     assert "Rule `" not in text and "source:" not in text

@@ -17,7 +17,7 @@ from suitability import Questionnaire
 
 from .conftest import ROOT
 from .helpers import BASELINE
-from .screen_harness import ENTER, keys_for
+from .screen_harness import ENTER, answer_shown
 
 pytestmark = pytest.mark.pty
 
@@ -52,22 +52,7 @@ def answer(
     start: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Answers shown questions in order (at most ``upto``), waiting for each label first."""
-    given = dict(start or {})
-    count = 0
-    for question in q.questions:
-        if question.id in given or not q.visible(question, given):
-            continue
-        if upto is not None and count == upto:
-            break
-        child.expect_exact(question.label)
-        value = values.get(question.id)
-        child.send(
-            keys_for(question, value, has_history=bool(given)) if value is not None else ENTER
-        )
-        if value is not None:
-            given[question.id] = value
-        count += 1
-    return given
+    return answer_shown(q, values, child.expect_exact, child.send, upto=upto, start=start)
 
 
 def test_whole_screening__prints_the_result_and_saves_the_handout(
@@ -110,7 +95,7 @@ def test_ctrl_c_midway_then_resume__loses_no_answer(
     child.close()
     out = child.before or ""
     assert child.exitstatus == 130
-    match = re.search(r"suitability screen --resume (\S+\.partial\.json)", out)
+    match = re.search(r"saved in\r?\n(\S+\.partial\.json)", out)
     assert match, out
     saved = Path(match.group(1))
     assert oct(saved.stat().st_mode & 0o777) == "0o600"

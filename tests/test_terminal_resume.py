@@ -153,7 +153,8 @@ def test_idle_stop__keeps_the_partial_without_a_code(
     run: Runner, tmp_path: Path, codes: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "records"
-    script = [START, "43" + ENTER, IDLE, CONTINUE, "ACD-EFH" + ENTER, ENTER, *CLOSE]
+    # The question, then "Are you still there?" time out.
+    script = [START, "43" + ENTER, IDLE, IDLE, CONTINUE, "ACD-EFH" + ENTER, ENTER, *CLOSE]
     code, _prompter = run(["intake", "--out", str(out)], script)
     assert code == 0
     shown = capsys.readouterr().out

@@ -20,8 +20,6 @@ AGE = "expected a whole number from 10 to 110 (years) (or 'not_sure' or 'prefer_
     [
         ("age", "42", 42),
         ("age", " 42 ", 42),
-        ("age", "42.0", 42),
-        ("age", "+42", 42),
         ("age", "not sure", "not_sure"),
         ("age", "Prefer not to say", "prefer_not_to_say"),
         ("pregnant", "YES", "yes"),
@@ -45,9 +43,12 @@ def test_typed_text__becomes_the_answer_it_stands_for(
         ("age", "٤٢", f"{AGE}, got '٤٢'"),
         ("age", "4_2", f"{AGE}, got '4_2'"),
         ("age", "nan", f"{AGE}, got 'nan'"),
-        ("age", "1e400", f"{AGE}, got inf"),
+        ("age", "1e400", f"{AGE}, got '1e400'"),
+        ("age", "1e2", f"{AGE}, got '1e2'"),
+        ("age", "+42", f"{AGE}, got '+42'"),
+        ("age", "42.0", f"{AGE}, got '42.0'"),
         ("age", "9" * 5000, f"{AGE}, got '{'9' * 56}..."),
-        ("age", "42.5", f"{AGE}, got 42.5"),
+        ("age", "42.5", f"{AGE}, got '42.5'"),
         ("age", "130", f"{AGE}, got 130"),
         (
             "goals",

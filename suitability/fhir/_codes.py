@@ -38,6 +38,7 @@ SPECIAL_OF_CODE = {code: value for value, code in SPECIAL_CODES.items()}
 EXT_MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 EXT_MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 EXT_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+EXT_ENTRY_FORMAT = "http://hl7.org/fhir/StructureDefinition/entryFormat"
 EXT_ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 EXT_OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"

@@ -27,6 +27,8 @@ Items
   - Number bounds: the standard ``minValue``/``maxValue`` extensions (valueInteger for integer
     and days, valueDecimal for decimal). The unit: ``questionnaire-unit``, a UCUM coding for
     years, months, weeks and days, a display-only coding for any other unit.
+  - A question's ``example`` (the typical answer shown when a typed one is refused): the
+    standard ``entryFormat`` extension, as "for example 52".
   - Date bounds count days from the day of answering, so they are no fixed date: not carried
     (see below).
   - The ``safety`` mark: the project's own extension ``EXT_SAFETY`` (valueBoolean true) on the
@@ -85,6 +87,7 @@ from ._codes import (
     DAR_EXTENSION,
     DEFAULT_BASE,
     EXT_ENABLE_WHEN_EXPRESSION,
+    EXT_ENTRY_FORMAT,
     EXT_ITEM_CONTROL,
     EXT_MAX_VALUE,
     EXT_MIN_VALUE,
@@ -197,6 +200,8 @@ class _Mapper:
             extensions.append({"url": EXT_SAFETY, "valueBoolean": True})
         if q.unit:
             extensions.append({"url": EXT_UNIT, "valueCoding": _unit(q.unit)})
+        if q.example is not None:
+            extensions.append({"url": EXT_ENTRY_FORMAT, "valueString": f"for example {q.example}"})
         extensions.extend(self.bounds(q))
         shown: dict[str, Any] = {}
         if q.show_if is not None:

@@ -46,7 +46,8 @@ def answer_problem(q: Question, code: str, **params: Any) -> Problem:
         "number_kind": kind.number_word,
         "min": q.min,
         "max": q.max,
-        "plain_unit": f" ({q.unit})" if q.unit else "",
+        "plain_unit": f" {q.unit}" if q.unit else "",
+        "plain_example": "" if q.example is None else f", for example {q.example}",
         "suggestion": None,
     }
     return problem(code, f"answers.{q.id}", **{**about, **params})

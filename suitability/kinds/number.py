@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 # Plain ASCII numbers: int() and float() would also take "5_8", "٥", " 5 " or "nan".
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# A whole number is typed as its digits: "1e2" read as 100 months, or "1.0" as 1, would change
+# what the person meant without telling them; they are asked again instead.
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 class Integer(Kind):
@@ -55,6 +58,13 @@ class Integer(Kind):
         return value
 
     def typed_answer(self, q: Question, stripped: str) -> Any:
+        if self.whole:
+            if not _WHOLE.fullmatch(stripped):
+                return stripped
+            try:
+                return int(stripped)
+            except ValueError:  # more digits than Python converts
+                return stripped
         if _NUMBER.fullmatch(stripped):
             try:
                 return float(stripped) if any(c in stripped for c in ".eE") else int(stripped)

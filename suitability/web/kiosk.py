@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .app import PATIENT_COOKIE, STAFF_COOKIE, Web, WebProblem, web
 from .returning import RETURN_COOKIE
-from .settings import Settings
+from .settings import Settings, reference_problem
 from .store import Record, Session, Store, now
 
 __all__ = [
@@ -48,7 +48,6 @@ ENDED = "ended at the kiosk"
 #: What the browser is asked to forget when a patient's turn ends (a secure context only:
 #: 127.0.0.1 or TLS, which is how a kiosk is served).
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
-REFERENCE_LIMIT = 200
 
 router = APIRouter(include_in_schema=False)
 
@@ -175,17 +174,6 @@ def install(app: Any) -> None:
     app.add_exception_handler(SessionEnded, _session_ended)
 
 
-def _reference_problem(settings: Settings, text: str) -> str | None:
-    label = settings.reference_label
-    if not text and settings.ask_reference == "required":
-        return f"Please type {label[:1].lower()}{label[1:]} to start."
-    if len(text) > REFERENCE_LIMIT:
-        return f"Please keep this under {REFERENCE_LIMIT} characters."
-    if any(unicodedata.category(c).startswith("C") for c in text):
-        return "Please use letters, digits, spaces and punctuation only."
-    return None
-
-
 def _welcome_page(
     request: Request, shared: Web, *, error: str | None = None, status: int = 200
 ) -> Response:
@@ -217,7 +205,9 @@ async def start(request: Request) -> Response:
     if found is not None:  # a second press of Start: the screening already begun goes on
         return _live_page(shared, bool(found[1].data.get("finished")))
     reference = _clean(form.get("reference") or "") if asked else ""
-    error = _reference_problem(shared.settings, reference) if asked else None
+    required = shared.settings.ask_reference == "required"
+    label = shared.settings.reference_label
+    error = reference_problem(reference, required=required, label=label) if asked else None
     if error is not None:
         return _welcome_page(request, shared, error=error, status=400)
     sweep(shared.store, shared.settings)

@@ -710,18 +710,17 @@ def _result_context(
     }
 
 
-PRACTITIONER = "For the practitioner"
-
-
 def _handout_context(
     assessment: Any, questionnaire: Questionnaire, answers: Answers
 ) -> dict[str, Any]:
-    from ..render import to_markdown
+    from ..render import handout_parts, to_markdown
 
-    parts = _markdown_parts(to_markdown(assessment, questionnaire, answers, handout=True))
-    first = ("", "Summary", "To mention to the practitioner")
+    # The parts and the stylesheet the saved HTML handout has too: both print alike.
+    front, middle, practitioner = handout_parts(
+        to_markdown(assessment, questionnaire, answers, handout=True)
+    )
     return {
-        "front": [parts[k] for k in first if k in parts],
-        "middle": [html for k, html in parts.items() if k not in (*first, PRACTITIONER)],
-        "practitioner": parts.get(PRACTITIONER),
+        "front": [Markup(part) for part in front],
+        "middle": [Markup(part) for part in middle],
+        "practitioner": Markup(practitioner) if practitioner is not None else None,
     }

@@ -8,6 +8,7 @@ refused with its location and line, never silently replaced by a default.
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -135,3 +136,21 @@ def load_settings(path: str | Path | None = None) -> Settings:
                 )
             )
         raise SettingsError(problems) from None
+
+
+# Longer than any booking reference or name.
+REFERENCE_LIMIT = 200
+
+
+def reference_problem(typed: str, *, required: bool, label: str) -> str | None:
+    """What is wrong with a name or booking reference typed at the start of a screening, in
+    the words shown beside it (the kiosk's page and the terminal intake alike); None if
+    nothing. Spacing is not a problem: the reference is kept with its spaces collapsed."""
+    text = " ".join(typed.split())
+    if not text and required:
+        return f"Please type {label[:1].lower()}{label[1:]} to start."
+    if len(text) > REFERENCE_LIMIT:
+        return f"Please keep this under {REFERENCE_LIMIT} characters."
+    if any(unicodedata.category(c).startswith("C") for c in text):
+        return "Please use letters, digits, spaces and punctuation only."
+    return None

@@ -608,6 +608,7 @@ class Store:
         answered_on: dt.date,
         answers: dict[str, Any],
         assessment_json: str | None,
+        reference: str | None = None,
     ) -> str:
         """Adds a record made elsewhere (an intake folder), keeping its own id and times.
         Returns "added"; "kept" when a record of that id is here already (importing twice
@@ -625,6 +626,7 @@ class Store:
             answered_on.isoformat(),
             _dumps(answers),
             assessment_json,
+            reference,
         )
         with self._transaction() as db:
             row = db.execute("SELECT status FROM screenings WHERE id = ?", (record_id,)).fetchone()
@@ -632,7 +634,8 @@ class Store:
                 db.execute(
                     "INSERT INTO screenings (started, updated, finished, status, reason, source, "
                     "questionnaire_id, questionnaire_version, questionnaire_hash, answered_on, "
-                    "answers, assessment, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "answers, assessment, reference, id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, record_id),
                 )
                 return "added"
@@ -642,7 +645,8 @@ class Store:
                 "UPDATE screenings SET started = ?, updated = ?, finished = ?, status = ?, "
                 "reason = ?, source = ?, questionnaire_id = ?, questionnaire_version = ?, "
                 "questionnaire_hash = ?, answered_on = ?, answers = ?, assessment = ?, "
-                "needs_staff = 0, return_hash = NULL, return_expires = NULL WHERE id = ?",
+                "reference = COALESCE(?, reference), needs_staff = 0, return_hash = NULL, "
+                "return_expires = NULL WHERE id = ?",
                 (*values, record_id),
             )
             return "completed"

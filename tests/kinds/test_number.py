@@ -54,7 +54,15 @@ def test_wrong_number__says_what_was_expected() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [(" 42 ", 42), ("4.2e1", 42.0), ("+42", 42), ("4_2", "4_2"), ("٤٢", "٤٢")]
+    ("text", "value"),
+    [
+        (" 42 ", 42),
+        ("4.2e1", "4.2e1"),
+        ("+42", "+42"),
+        ("42.0", "42.0"),
+        ("4_2", "4_2"),
+        ("٤٢", "٤٢"),
+    ],
 )
 def test_typed_text__only_plain_ascii_numbers(text: str, value: Any) -> None:
     age = question("age")

@@ -107,7 +107,7 @@ def test_patients_in_a_row__complete_and_partial_records_in_the_database(
     listing = capsys.readouterr().out.splitlines()
     assert listing[-1] == "2 intake(s): 1 complete, 1 partial."
     assert any("PARTIAL (interrupted)" in line and partial.id in line for line in listing)
-    assert any(f"[{complete.id}]" in line and "MESO" in line for line in listing)
+    assert any(line.startswith(f"{complete.id} ") and " FLAGS" not in line for line in listing)
     assert MARKER not in "\n".join(listing)
 
 

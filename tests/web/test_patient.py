@@ -344,7 +344,8 @@ def test_a_number_that_cannot_be_read__gets_a_plain_message_beside_its_field() -
     posted = _post(client, 1, {"age": "fifty two"})
     assert posted.status_code == 422
     message = (
-        "Please type a whole number from 10 to 110 (years), or 'not sure' or 'prefer not to say'."
+        "Please type a whole number from 10 to 110 years, for example 52, or 'not sure' or "
+        "'prefer not to say'."
     )
     assert _errors(posted.text) == [message]
     assert "expected" not in _text(posted.text)
@@ -485,7 +486,7 @@ def test_back_with_an_answer_that_cannot_be_read__stays_to_show_it() -> None:
     _post(client, 1, {"age": "34"})
     posted = _post(client, SECTION["preferences"], {"downtime_days": "a week"}, action="back")
     assert posted.status_code == 422
-    assert _errors(posted.text) == ["Please type a whole number from 0 to 60 (days)."]
+    assert _errors(posted.text) == ["Please type a whole number from 0 to 60 days, for example 7."]
 
 
 def test_after_a_change_from_the_review__the_next_page_is_the_review() -> None:
