@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._problems import count
-from .errors import Problem, SuitabilityError
+from .errors import EngineBuildError, Problem, SuitabilityError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -323,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except EngineBuildError as exc:  # the installation, not the input: its one line says how
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
         from ._entry import interrupted_by
 
