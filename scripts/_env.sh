@@ -89,7 +89,12 @@ else
     versions="$(printf '%s\n' "${!pythons[@]}" | sort -t. -k2,2n)"
     oldest="$(head -n1 <<<"$versions")"
     newest="$(tail -n1 <<<"$versions")"
-    own="$(_probe python3 | cut -f1)" || true
+    # The tests run on the very python3 a newcomer types, not another build of its version.
+    found="$(_probe python3)" || true
+    own="${found%%$'\t'*}"
+    if [ -n "$own" ] && [ -n "${pythons[$own]:-}" ]; then
+        pythons[$own]="$(cut -f3 <<<"$found")"
+    fi
     if [ -n "$own" ] && [ "$own" != "$newest" ] && [ -n "${pythons[$own]:-}" ]; then
         second="$own"
     elif [ "$oldest" != "$newest" ]; then

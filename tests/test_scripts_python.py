@@ -130,14 +130,15 @@ def test_the_newest_supported_python_is_chosen_and_python3_is_tested_too(
 ) -> None:
     machine.python("python3.9", "3.9.18")
     machine.python("python3.10", "3.10.13")
-    machine.python("python3", "3.11.2")
+    machine.python("python3.11", "3.11.7")
+    own = machine.python("python3", "3.11.2")
     newest = machine.python("python3.13", "3.13.0")
     machine.python("python3.14", "3.14.1")
     machine.pyenv_python("3.12.1")
-    done = machine.run(CHOSEN)
+    done = machine.run(CHOSEN + '\necho "second python=${pythons[$second]}"')
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
-        f"newest=3.13 second=3.11 python={newest}\n",
+        f"newest=3.13 second=3.11 python={newest}\nsecond python={own}\n",
         "",
     )
 
