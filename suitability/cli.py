@@ -298,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that assess after asking, reading or serving for a while: a durable-rules that cannot
+#: load is said at their start, before a person answers anything or an output file is made.
+_ASSESS_LATER = frozenset({"batch", "intake", "screen", "serve"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -305,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        if args.command in _ASSESS_LATER:
+            from .rules._durable import check_durable
+
+            check_durable()
         code: int = args.func(args)
         return code
     except SuitabilityError as exc:

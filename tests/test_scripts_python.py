@@ -7,8 +7,9 @@ scripts and pyproject.toml, with a PATH holding only fake interpreters (shell sc
 what the script asks) and the few tools it uses, so no real Python is looked at and nothing is
 installed.
 
-A durable-rules installed without the fix is met at the engine's import: a fake `durable` first
-on sys.path fails as the real one does there, and the command and the library say so in one line.
+A durable-rules installed without the fix fails where its compiled module loads: a fake
+`durable_rules_engine` first on sys.path fails there as the real one does, and the command and
+the library say so in one line.
 """
 
 from __future__ import annotations
@@ -289,13 +290,13 @@ LINKER = (
 
 
 def broken_durable(tmp_path: Path) -> dict[str, str]:
-    """An environment whose `durable.engine` fails to import as an unfixed build does on 3.13."""
-    fake = tmp_path / "fake" / "durable"
-    fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text("", encoding="utf-8")
-    (fake / "engine.py").write_text(f"raise ImportError({LINKER!r})\n", encoding="utf-8")
+    """An environment whose durable-rules fails to import as an unfixed build does on 3.13:
+    its compiled module, which `durable.engine` imports first, cannot be loaded."""
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "durable_rules_engine.py").write_text(f"raise ImportError({LINKER!r})\n", "utf-8")
     env = {k: v for k, v in os.environ.items() if k != "CC"}
-    env["PYTHONPATH"] = str(fake.parent)
+    env["PYTHONPATH"] = str(fake)
     return env
 
 
@@ -352,3 +353,37 @@ def test_the_library_raises_import_error_with_that_line_and_the_set_compiler(
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == f"True\n{expected_message('my-cc --flag')}\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["screen"],
+        ["intake", "--out", "{tmp}/intakes"],
+        ["serve", "--port", "0", "--db", "{tmp}/records.db"],
+        ["batch", "examples/carlos-blood-thinner.json", "--out", "{tmp}/out.jsonl"],
+    ],
+    ids=["screen", "intake", "serve", "batch"],
+)
+def test_commands_that_assess_later_say_it_before_asking_or_writing_anything(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = broken_durable(tmp_path)
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    done = subprocess.run(
+        [sys.executable, "-m", "suitability", *(a.format(tmp=tmp_path) for a in command)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    compiler = sysconfig.get_config_var("CC") or "cc"
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1,
+        "",
+        expected_message(compiler) + "\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake"]

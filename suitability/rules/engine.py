@@ -36,7 +36,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from .._messages import problem
-from ..errors import EngineBuildError, Problem, RulesError
+from ..errors import Problem, RulesError
+from ._durable import not_built_for_this_python
 from .model import SAFETY_UNKNOWN, Derivation, RuleCondition, RuleSet, default_rules
 
 __all__ = ["Engine", "Hit", "durable_condition", "get_engine"]
@@ -55,49 +56,6 @@ def _unix_now() -> float:
     return (dt.datetime.now() - _EPOCH).total_seconds()
 
 
-#: The C API function durable-rules 2.0.28 calls and Python 3.13 removed; its replacement,
-#: PyObject_CallObject, takes the same arguments, so a build told to read one as the other works.
-_REMOVED_CALL = "PyEval_CallObject"
-
-
-def rebuild_command() -> str:
-    """The shell command that rebuilds durable-rules for this interpreter: with the define, and
-    bypassing pip's cache, which may hold the wheel that was built without it. The compiler is
-    the one the person set in CC, else the one this Python was built with (what pip would use)."""
-    import os
-    import shlex
-    import sys
-    import sysconfig
-
-    compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
-    cc = f"{compiler} -D{_REMOVED_CALL}=PyObject_CallObject"
-    return (
-        f"CC={shlex.quote(cc)} {shlex.quote(sys.executable)} -m pip install --no-cache-dir "
-        f"--no-binary durable-rules --force-reinstall --no-deps {shlex.quote(_durable_pin())}"
-    )
-
-
-def _durable_pin() -> str:
-    """durable-rules as the installed project requires it (pyproject.toml states it once)."""
-    from importlib import metadata
-
-    try:
-        requires = metadata.requires("suitability") or []
-    except metadata.PackageNotFoundError:
-        requires = []
-    for req in requires:
-        name = req.split(";")[0].replace(" ", "")
-        if name.lower().replace("_", "-").startswith("durable-rules"):
-            return name
-    return "durable-rules"
-
-
-def _rebuild_message() -> str:
-    from .._messages import render
-
-    return render("durable_not_built", {"removed": _REMOVED_CALL, "command": rebuild_command()})
-
-
 def _durable_engine() -> Any:
     """durable-rules' engine module, with its clock replaced (its functions look the helper up
     in the module at each call, so replacing the module's attribute is enough)."""
@@ -106,10 +64,11 @@ def _durable_engine() -> Any:
     try:
         import durable.engine
     except ImportError as exc:
-        if _REMOVED_CALL not in str(exc):
+        unbuilt = not_built_for_this_python(exc)
+        if unbuilt is None:
             raise
         # The linker's own words (a path, a symbol) say nothing a person can act on.
-        raise EngineBuildError(_rebuild_message()) from None
+        raise unbuilt from None
 
     durable.engine._unix_now = _unix_now
     # Every failure reaches the caller as a RulesError; without a handler of its own, the
