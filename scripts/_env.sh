@@ -40,11 +40,17 @@ _is_newer() {
     [ "$major" -gt 3 ] || { [ "$major" = 3 ] && [ "$minor" -gt "$max_minor" ]; }
 }
 
+# Interpreters to ask: python3.X on PATH, newest first, then python3, then pyenv's. pyenv's
+# shims are left out (each costs a run of pyenv, and fails for a version not selected): the
+# interpreters behind them are listed from pyenv's folder. python3 is asked whatever it is.
 _candidates() {
-    local cand pyroot
-    compgen -c python3. | grep -E '^python3\.[0-9]+$' | sort -t. -k2,2nr -u || true
-    echo python3
+    local cand name pyroot
     pyroot="$( (command -v pyenv >/dev/null 2>&1 && pyenv root 2>/dev/null) || echo "${PYENV_ROOT:-$HOME/.pyenv}")"
+    for name in $(compgen -c python3. | grep -E '^python3\.[0-9]+$' | sort -t. -k2,2nr -u); do
+        cand="$(command -v "$name")" || continue
+        case "$cand" in "$pyroot"/shims/*) ;; *) echo "$cand" ;; esac
+    done
+    echo python3
     # Plain python3.X only: not python3.X-config, nor a free-threaded python3.Xt.
     for cand in "$pyroot"/versions/3.*/bin/python3.*; do
         if [[ "$cand" =~ /python3\.[0-9]+$ ]] && [ -x "$cand" ]; then echo "$cand"; fi
@@ -67,9 +73,18 @@ if [ -n "${SUITABILITY_PYTHON:-}" ]; then
     newest="$ver"
     oldest="$ver"
 else
+    own_found=""
     while IFS= read -r cand; do
+        # Named for its version: not run when that version is too old, or already found.
+        if [[ "$cand" =~ python3\.([0-9]+)$ ]]; then
+            ver="3.${BASH_REMATCH[1]}"
+            if [ "${BASH_REMATCH[1]}" -lt "$min_minor" ] || [ -n "${pythons[$ver]:-}${newer[$ver]:-}" ]; then
+                continue
+            fi
+        fi
         found="$(_probe "$cand")" || continue
         [ -n "$found" ] || continue
+        if [ "$cand" = python3 ]; then own_found="$found"; fi
         ver="${found%%$'\t'*}"
         if _is_supported "$ver"; then
             if [ -z "${pythons[$ver]:-}" ]; then pythons[$ver]="$(cut -f3 <<<"$found")"; fi
@@ -90,10 +105,9 @@ else
     oldest="$(head -n1 <<<"$versions")"
     newest="$(tail -n1 <<<"$versions")"
     # The tests run on the very python3 a newcomer types, not another build of its version.
-    found="$(_probe python3)" || true
-    own="${found%%$'\t'*}"
+    own="${own_found%%$'\t'*}"
     if [ -n "$own" ] && [ -n "${pythons[$own]:-}" ]; then
-        pythons[$own]="$(cut -f3 <<<"$found")"
+        pythons[$own]="$(cut -f3 <<<"$own_found")"
     fi
     if [ -n "$own" ] && [ "$own" != "$newest" ] && [ -n "${pythons[$own]:-}" ]; then
         second="$own"

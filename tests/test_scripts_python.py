@@ -152,6 +152,23 @@ def test_a_python_found_only_under_pyenv_counts(machine: Machine) -> None:
     assert (done.returncode, done.stdout) == (0, f"newest=3.13 second=3.11 python={newest}\n")
 
 
+def test_pyenv_shims_are_not_run_but_the_interpreters_behind_them_are_found(
+    machine: Machine,
+) -> None:
+    # A shim runs pyenv, which takes a while, and fails for a version that is not selected.
+    shims = machine.pyenv / "shims"
+    shims.mkdir(parents=True)
+    ran = machine.repo.parent / "shim-ran"
+    shim = shims / "python3.13"
+    shim.write_text(f'#!/bin/sh\necho "$0" >>"{ran}"\nexit 127\n', encoding="utf-8")
+    shim.chmod(0o755)
+    machine.python("python3", "3.11.2")
+    newest = machine.pyenv_python("3.13.0")
+    done = machine.run(CHOSEN, PATH=f"{shims}:{machine.bin}")
+    assert (done.returncode, done.stdout) == (0, f"newest=3.13 second=3.11 python={newest}\n")
+    assert not ran.exists()
+
+
 def test_when_python3_is_the_newest_the_oldest_is_tested_too(machine: Machine) -> None:
     machine.python("python3.10", "3.10.13")
     newest = machine.python("python3", "3.13.1")
