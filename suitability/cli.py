@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._problems import count
-from .errors import Problem, SuitabilityError
+from .errors import EngineBuildError, Problem, SuitabilityError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -298,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that assess after asking, reading or serving for a while: a durable-rules that cannot
+#: load is said at their start, before a person answers anything or an output file is made.
+_ASSESS_LATER = frozenset({"batch", "intake", "screen", "serve"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -305,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        if args.command in _ASSESS_LATER:
+            from .rules._durable import check_durable
+
+            check_durable()
         code: int = args.func(args)
         return code
     except SuitabilityError as exc:
@@ -323,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except EngineBuildError as exc:  # the installation, not the input: its one line says how
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
         from ._entry import interrupted_by
 
