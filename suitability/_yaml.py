@@ -4,7 +4,7 @@ of every key and item so that later problems can say where they are."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -35,6 +35,17 @@ class Positions:
 
     def add(self, path: Path, line: int) -> None:
         self._lines[path] = line
+
+    def items(self) -> list[tuple[Path, int]]:
+        """Every path with its line (for a cache: :meth:`from_items` rebuilds them)."""
+        return list(self._lines.items())
+
+    @classmethod
+    def from_items(cls, items: Iterable[tuple[Sequence[str | int], int]]) -> Positions:
+        positions = cls()
+        for path, line in items:
+            positions.add(tuple(path), line)
+        return positions
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
