@@ -1,0 +1,108 @@
+"""What a command loads (issue 14, cold start): `suitability assess FILE --format json` loads no
+web framework, FHIR models, terminal libraries, babel, httpx, and, with the shipped
+questionnaire cached and a JSON answers file, not even the YAML reader; the public API works
+from the cache as it did from the YAML."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JSON_EXAMPLE = ROOT / "examples" / "carlos-blood-thinner.json"
+
+#: Top-level packages `assess --format json` must not load.
+NOT_FOR_JSON = {
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "multipart",
+    "python_multipart",
+    "fhir",
+    "fhir_core",
+    "questionary",
+    "prompt_toolkit",
+    "rich",
+    "markdown_it",
+    "babel",
+    "httpx",
+    "ruamel",
+}
+
+# Runs the command's entry point in this interpreter and writes the top-level packages it
+# loaded to the file named first, once it has finished.
+AUDIT = """
+import atexit, sys
+out = sys.argv[1]
+def report():
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write("\\n".join(sorted({name.split(".")[0] for name in sys.modules})))
+atexit.register(report)
+sys.argv = ["suitability", *sys.argv[2:]]
+from suitability._entry import main
+raise SystemExit(main())
+"""
+
+
+def _loaded(tmp_path: Path, *args: str) -> tuple[set[str], str]:
+    out = tmp_path / "modules.txt"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", AUDIT, str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(out.read_text(encoding="utf-8").split()), result.stdout
+
+
+def test_assess_as_json_loads_only_what_it_needs(tmp_path: Path) -> None:
+    args = ("assess", str(JSON_EXAMPLE), "--format", "json")
+    _first, first_out = _loaded(tmp_path, *args)  # fills the cache
+    loaded, out = _loaded(tmp_path, *args)
+    assert loaded & NOT_FOR_JSON == set()
+    assert {"pydantic", "durable"} <= loaded
+    assert out == first_out
+    assert json.loads(out)["verdicts"]
+
+
+EMBED = """
+import json, sys
+from suitability import __all__, assess, default_questionnaire, validate_answers
+import suitability
+result = assess({"age": 34, "goals": ["fine_lines"], "pregnant": "no"})
+print(json.dumps({
+    "all": sorted(__all__),
+    "verdict": result.verdicts["mesotherapy"].verdict,
+    "questionnaire": default_questionnaire().content_hash,
+    "json": result.to_json(),
+    "yaml_reader": "ruamel" in {name.split(".")[0] for name in sys.modules},
+}))
+"""
+
+
+def test_the_public_api_from_the_cache_needs_no_yaml_reader(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def embed() -> dict[str, object]:
+        run = subprocess.run(
+            [sys.executable, "-c", EMBED], capture_output=True, text=True, env=env, check=True
+        )
+        data: dict[str, object] = json.loads(run.stdout)
+        return data
+
+    first, cached = embed(), embed()
+    import suitability
+
+    assert first["all"] == cached["all"] == sorted(suitability.__all__)
+    assert first["yaml_reader"] is True  # the full load reads the YAML
+    assert cached["yaml_reader"] is False
+    for key in ("verdict", "questionnaire", "json"):
+        assert first[key] == cached[key]
