@@ -632,17 +632,11 @@ def draw_markdown(text: str) -> Any:
         if paragraph:
             blocks.append(_inline(" ".join(paragraph)))
         if quote:
-            blocks.append(_Quote(_inline(" ".join(quote), "italic")))
+            quoted = _inline(" ".join(quote), "italic")
+            blocks.append(_Hanging("\u258c ", quoted, repeat=True, style="magenta"))
         if items:
-            # One grid per item, so that an item's lines hang under its own words.
-            listed = []
-            for depth, words in items:
-                grid = Table.grid()
-                grid.add_column(no_wrap=True)
-                grid.add_column()
-                grid.add_row(" " * (1 + 3 * depth) + "\u2022 ", _inline(words))
-                listed.append(grid)
-            blocks.append(Group(*listed))
+            bullets = [(" " * (1 + 3 * depth) + "\u2022 ", words) for depth, words in items]
+            blocks.append(Group(*(_Hanging(bullet, _inline(words)) for bullet, words in bullets)))
         if rows:
             table = Table(box=SIMPLE, show_edge=False, expand=False)
             for name in rows[0]:
@@ -683,18 +677,22 @@ def draw_markdown(text: str) -> Any:
     return Group(*spaced[:-1])
 
 
-class _Quote:
-    """A quoted paragraph: a bar before each of its lines, as wide as the screen allows."""
+class _Hanging:
+    """Text after a prefix (a bullet, a quote's bar), its later lines under its first word, or
+    with the prefix again when ``repeat``: as wide as the screen allows."""
 
-    def __init__(self, text: Any) -> None:
-        self.text = text
+    def __init__(self, prefix: str, text: Any, *, repeat: bool = False, style: str = "") -> None:
+        self.prefix, self.text, self.repeat, self.style = prefix, text, repeat, style
 
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
         from rich.segment import Segment
 
-        bar = Segment("\u258c ", console.get_style("magenta"))
-        for line in console.render_lines(self.text, options.update_width(options.max_width - 2)):
-            yield bar
+        first = Segment(self.prefix, console.get_style(self.style) if self.style else None)
+        later = first if self.repeat else Segment(" " * len(self.prefix))
+        width = options.max_width - len(self.prefix)
+        lines = console.render_lines(self.text, options.update_width(width), pad=False)
+        for index, line in enumerate(lines):
+            yield later if index else first
             yield from line
             yield Segment.line()
 
