@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 JSON_EXAMPLE = ROOT / "examples" / "carlos-blood-thinner.json"
 
@@ -40,7 +42,7 @@ import atexit, sys
 out = sys.argv[1]
 def report():
     with open(out, "w", encoding="utf-8") as handle:
-        handle.write("\\n".join(sorted({name.split(".")[0] for name in sys.modules})))
+        handle.write("\\n".join(sorted(sys.modules)))
 atexit.register(report)
 sys.argv = ["suitability", *sys.argv[2:]]
 from suitability._entry import main
@@ -63,12 +65,19 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[set[str], str]:
     return set(out.read_text(encoding="utf-8").split()), result.stdout
 
 
+def _packages(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
 def test_assess_as_json_loads_only_what_it_needs(tmp_path: Path) -> None:
     args = ("assess", str(JSON_EXAMPLE), "--format", "json")
     _first, first_out = _loaded(tmp_path, *args)  # fills the cache
     loaded, out = _loaded(tmp_path, *args)
-    assert loaded & NOT_FOR_JSON == set()
-    assert {"pydantic", "durable"} <= loaded
+    assert _packages(loaded) & NOT_FOR_JSON == set()
+    assert {"pydantic", "durable"} <= _packages(loaded)
+    # Nor the other commands' modules: `assess` is parsed without building their parsers.
+    others = {"_cli_screen", "_cli_records", "_cli_batch", "_cli_web", "_cli_fhir", "storage"}
+    assert {f"suitability.{name}" for name in others} & loaded == set()
     assert out == first_out
     assert json.loads(out)["verdicts"]
 
@@ -106,3 +115,21 @@ def test_the_public_api_from_the_cache_needs_no_yaml_reader(tmp_path: Path) -> N
     assert cached["yaml_reader"] is False
     for key in ("verdict", "questionnaire", "json"):
         assert first[key] == cached[key]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["assess", "--help"], ["validate", "--help"], ["rules", "--help"], ["schema", "--help"],
+     ["assess"], ["assess", "x", "--bogus"], ["assess", "x", "--format", "nope"]],
+)  # fmt: skip
+def test_a_command_alone_parses_and_words_its_errors_as_the_whole_parser(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from suitability.cli import build_parser
+
+    said = []
+    for parser in (build_parser(), build_parser(argv[0])):
+        with pytest.raises(SystemExit) as stopped:
+            parser.parse_args(argv)
+        said.append((stopped.value.code, capsys.readouterr()))
+    assert said[0] == said[1]
