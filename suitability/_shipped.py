@@ -6,8 +6,9 @@ is one file per Python version in the user's cache folder ($XDG_CACHE_HOME/suita
 ~/.cache/suitability; folder 0700, file 0600, written atomically). It holds the questionnaire
 and the rules only, never an answer.
 
-It is used only when its key matches: a hash of the two YAML files' bytes, the package version,
-the Python and the pydantic version. Anything else (no file, another key, a file that cannot be
+It is used only when its key matches: a hash of the two YAML files' bytes, the package version
+(and the size and time of its modules that read and check them), the Python and the pydantic
+version. Anything else (no file, another key, a file that cannot be
 read or parsed, has another shape, is not this user's or is open to others) means the full load
 from YAML, which reports any problem of the files itself; a cache that cannot be written is
 simply not written. Either way the objects are the same, so no caller can tell the difference.
@@ -63,9 +64,23 @@ def cache_key() -> dict[str, Any]:
         "format": FORMAT,
         "yaml": digest.hexdigest(),
         "package": __version__,
+        "code": _code_signature(),
         "python": sys.version,
         "pydantic": pydantic.VERSION,
     }
+
+
+def _code_signature() -> str:
+    """The size and time of each module that reads or checks the files: while the package is
+    developed its version stays the same, and a cache checked by older code must not be used."""
+    here = Path(__file__).resolve().parent
+    parts = []
+    for folder in (here, here / "rules", here / "kinds"):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                status = entry.stat()
+                parts.append(f"{folder.name}/{entry.name} {status.st_size} {status.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def cached() -> tuple[Questionnaire, RuleSet] | None:

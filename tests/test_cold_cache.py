@@ -92,6 +92,9 @@ def _corrupt(path: Path, how: str) -> None:
     elif how == "another yaml":
         data["key"]["yaml"] = "0" * 64
         path.write_text(json.dumps(data), encoding="utf-8")
+    elif how == "older code":
+        data["key"]["code"] = "0" * 64
+        path.write_text(json.dumps(data), encoding="utf-8")
     elif how == "another python":
         data["key"]["python"] = "2.7.18"
         path.write_text(json.dumps(data), encoding="utf-8")
@@ -128,6 +131,7 @@ def _corrupt(path: Path, how: str) -> None:
         "a list",
         "another package version",
         "another yaml",
+        "older code",
         "another python",
         "no questionnaire",
         "a questionnaire of another shape",
