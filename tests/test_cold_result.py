@@ -106,4 +106,7 @@ def test_the_text_result_loads_no_markdown_parser(tmp_path: Path) -> None:
     modules = set(out.read_text(encoding="utf-8").split())
     assert "rich.console" in modules
     assert not {"rich.markdown", "markdown_it"} & modules
+    packages = {name.split(".")[0] for name in modules}
+    web_fhir_prompts = {"fastapi", "starlette", "uvicorn", "jinja2", "fhir", "questionary"}
+    assert not (web_fhir_prompts | {"prompt_toolkit", "httpx", "multipart"}) & packages
     assert "Your answers" in result.stdout or "Summary" in result.stdout
