@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,11 +155,14 @@ def remember(questionnaire: Questionnaire, rules: RuleSet) -> None:
         "rules": ruleset_data(rules),
         "rule_positions": rules.positions.items() if rules.positions is not None else [],
     }
-    with contextlib.suppress(OSError):
+    # A folder that cannot be written, or text that cannot be encoded: no cache, nothing else.
+    with contextlib.suppress(OSError, ValueError):
         _write(cache_path(), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _write(path: Path, text: str) -> None:
+    import secrets
+
     from .storage import make_private_folders
 
     folder = path.parent

@@ -181,6 +181,16 @@ def test_an_unwritable_cache_folder_changes_nothing(
     assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
+def test_a_cache_that_cannot_be_encoded_is_not_written(
+    fresh: Path, full: tuple[Questionnaire, RuleSet]
+) -> None:
+    # A lone surrogate has no UTF-8 form: the write fails, and only the cache is missed.
+    odd = full[0].model_copy(update={"title": "Screening \ud800"})
+    assert _shipped.cached() is None
+    _shipped.remember(odd, full[1])
+    assert not fresh.exists() or list(fresh.iterdir()) == []
+
+
 def _command(cache: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     return subprocess.run(
