@@ -233,7 +233,18 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands defined in this module: a command line naming one of them first needs none of
+#: the other modules' commands (nor the imports they bring).
+_OWN_COMMANDS = ("validate", "schema", "assess", "rules")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser; with ``only`` (one of this module's commands), that command alone
+    under the same program, which parses its arguments (and words its errors) the same way."""
+
+    def wanted(command: str) -> bool:
+        return only is None or only == command
+
     parser = argparse.ArgumentParser(
         prog="suitability",
         description=(
@@ -244,57 +255,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"suitability {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser(
-        "validate", help="check questionnaire or answers files; exit 1 listing every problem"
-    )
-    p.add_argument(
-        "files", nargs="*", metavar="FILE", help="questionnaire or answers files (default: shipped)"
-    )
-    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire for answers files")
-    p.set_defaults(func=cmd_validate)
+    if wanted("validate"):
+        p = sub.add_parser(
+            "validate", help="check questionnaire or answers files; exit 1 listing every problem"
+        )
+        p.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="questionnaire or answers files (default: shipped)",
+        )
+        p.add_argument("--questionnaire", metavar="FILE", help="questionnaire for answers files")
+        p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of an answers file")
-    p.add_argument("questionnaire", nargs="?", metavar="QUESTIONNAIRE")
-    p.set_defaults(func=cmd_schema)
+    if wanted("schema"):
+        p = sub.add_parser("schema", help="print the JSON Schema of an answers file")
+        p.add_argument("questionnaire", nargs="?", metavar="QUESTIONNAIRE")
+        p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("text", "json", "markdown", "fhir"), default="text")
-    p.add_argument(
-        "--fhir-version",
-        choices=("R4", "R5"),
-        help="with --format fhir: the FHIR version of the Bundle (default: R5)",
-    )
-    p.add_argument(
-        "--settings",
-        metavar="FILE",
-        help="with --format fhir: the clinic's settings, for the base of canonical URLs",
-    )
-    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
-    p.set_defaults(func=cmd_assess)
+    if wanted("assess"):
+        p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("--format", choices=("text", "json", "markdown", "fhir"), default="text")
+        p.add_argument(
+            "--fhir-version",
+            choices=("R4", "R5"),
+            help="with --format fhir: the FHIR version of the Bundle (default: R5)",
+        )
+        p.add_argument(
+            "--settings",
+            metavar="FILE",
+            help="with --format fhir: the clinic's settings, for the base of canonical URLs",
+        )
+        p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
+        p.set_defaults(func=cmd_assess)
 
-    from ._cli_batch import add_command as add_batch
-    from ._cli_fhir import add_command as add_fhir
-    from ._cli_records import add_commands as add_records
-    from ._cli_screen import add_commands
-    from ._cli_web import add_commands as add_web
+    if only is None:
+        from ._cli_batch import add_command as add_batch
+        from ._cli_fhir import add_command as add_fhir
+        from ._cli_records import add_commands as add_records
+        from ._cli_screen import add_commands
+        from ._cli_web import add_commands as add_web
 
-    add_commands(sub)
-    add_batch(sub)
-    add_web(sub)
-    add_records(sub)
-    add_fhir(sub)
+        add_commands(sub)
+        add_batch(sub)
+        add_web(sub)
+        add_records(sub)
+        add_fhir(sub)
 
-    p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="prove the rule set's properties over every answer; exit 1 with a counterexample",
-    )
-    p.add_argument("--rules", metavar="FILE", help="rule-set file to check (default: shipped)")
-    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
-    p.set_defaults(func=cmd_rules)
+    if wanted("rules"):
+        p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
+        p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+        p.add_argument(
+            "--check",
+            action="store_true",
+            help="prove the rule set's properties over every answer; exit 1 with a counterexample",
+        )
+        p.add_argument("--rules", metavar="FILE", help="rule-set file to check (default: shipped)")
+        p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
+        p.set_defaults(func=cmd_rules)
     return parser
 
 
@@ -304,8 +323,9 @@ _ASSESS_LATER = frozenset({"batch", "intake", "screen", "serve"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words and words[0] in _OWN_COMMANDS else None)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
