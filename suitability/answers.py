@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from ._json import dumps
 from ._messages import problem, show_value
 from ._problems import count, nearest, pydantic_problems
 from ._reader import (
@@ -514,7 +515,7 @@ def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str
     """The answers-file text in JSON or YAML; reading it back gives equal answers."""
     data = answers.to_file_data()
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dumps(data) + "\n"
     return dump_yaml(data)
 
 

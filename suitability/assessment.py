@@ -15,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticSerializationError
 
+from ._json import plain_json
 from .answers import Answers, AnswerStatus, AnswerValue, validate_answers
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire
 from .rules.catalogue import (
@@ -299,7 +301,23 @@ class Assessment(BaseModel):
 
     def to_json(self) -> str:
         """The stable JSON form (the same answers always give the same bytes)."""
+        # pydantic's serialiser writes what model_dump + json.dumps wrote, several times faster,
+        # except a float below 1e-4 (only an answer can be one) or a lone surrogate in text.
+        if all(plain_json(u.answer) for u in self._used_answers()):
+            try:
+                return self.model_dump_json(indent=2) + "\n"
+            except PydanticSerializationError:
+                pass
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+    def _used_answers(self) -> Iterator[UsedAnswer]:
+        for verdict in self.verdicts.values():
+            for reason in verdict.reasons:
+                yield from reason.answers
+            for fit_reason in verdict.fit_reasons:
+                yield from fit_reason.answers
+        for flag in self.flags:
+            yield from flag.answers
 
 
 # --------------------------------------------------------------------------- fixed parts

@@ -120,7 +120,13 @@ def test_list_at_80x24__one_line_per_intake_then_a_legend_no_word_split(
     assert header[-8:] == ["MESO", "BTX", "FILL", "PEEL", "LASER", "MN", "ULT", "FLAGS"]
     legend = lines[7:-1]
     assert words(legend) == words(legend_lines(80))
-    for text in ("W worth discussing", "R review first", "MESO Mesotherapy", "BTX Botulinum toxin", "ULT Ultherapy"):
+    for text in (
+        "W worth discussing",
+        "R review first",
+        "MESO Mesotherapy",
+        "BTX Botulinum toxin",
+        "ULT Ultherapy",
+    ):
         assert text in " ".join(legend)
     assert lines[-1] == "5 intake(s): 4 complete, 1 partial."
     assert len(lines) <= 14  # title, header, 5 rows, legend, summary: one screen
