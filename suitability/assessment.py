@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticSerializationError
@@ -376,23 +376,50 @@ def _fit_summary(fit: Fit, titles: list[str]) -> str:
 # --------------------------------------------------------------------------- assess
 
 
+class _Shape(NamedTuple):
+    """What assessing reads of a questionnaire on every call, computed once per questionnaire."""
+
+    questionnaire: Questionnaire
+    position: dict[str, int]
+    dates: frozenset[str]
+
+
+# Keyed by identity (a questionnaire holds lists, so it cannot be hashed); each entry keeps its
+# questionnaire alive, so an id is never reused while it is here. Bounded: cleared when full.
+_SHAPES: dict[int, _Shape] = {}
+
+
+def _shape(q: Questionnaire) -> _Shape:
+    found = _SHAPES.get(id(q))
+    if found is None or found.questionnaire is not q:
+        if len(_SHAPES) >= 64:
+            _SHAPES.clear()
+        found = _SHAPES[id(q)] = _Shape(
+            q,
+            {qid: i for i, qid in enumerate(q.by_id)},
+            frozenset(x.id for x in q.questions if x.type == "date"),
+        )
+    return found
+
+
 def _used(
     questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """The answers a rule read, as plain data for :class:`UsedAnswer`."""
+) -> list[tuple[str, Any, str]]:
+    """The answers a rule read: (question id, value or None, status)."""
     out = []
+    values = answers.values
     for qid in ids:
         q = questionnaire.by_id.get(qid)
         if q is None:
             continue
-        value = answers.values.get(qid)
+        value = values.get(qid)
         if value is None:
-            status = "unanswered" if questionnaire.visible(q, answers.values) else "not_asked"
+            status = "unanswered" if questionnaire.visible(q, values) else "not_asked"
         elif value in SPECIAL_VALUES:
             status = str(value)
         else:
             status = "answered"
-        out.append({"question": qid, "answer": value, "status": status})
+        out.append((qid, value, status))
     return out
 
 
@@ -414,7 +441,7 @@ def assess(
     q = questionnaire or default_questionnaire()
     ensure_rules_fit(q)
     valid = validate_answers(answers, q)
-    uses_dates = any(q.by_id[k].type == "date" for k in valid.values)
+    uses_dates = not _shape(q).dates.isdisjoint(valid.values)
     as_of = valid.answered_on or dt.date.today()
     found = rule_values(q, valid, as_of)
     hits = get_engine().run(fact_from_values(found))
@@ -422,6 +449,89 @@ def assess(
     return _compose(
         q, valid, hits, found.unknown, as_of if uses_dates else valid.answered_on, extra
     )
+
+
+#: Where a fired rule's reason goes for a treatment: the fit, relevance, or the verdict.
+_FIT_ROW, _GOAL_ROW, _SAFETY_ROW = 0, 1, 2
+
+
+class _Firing(NamedTuple):
+    """What one rule firing on given answers contributes, as validated parts: for each of its
+    treatments (treatment, reason, where it goes, cell); its flag (health and plans rows); the
+    answers it read."""
+
+    items: tuple[tuple[str, Reason | FitReason, int, Cell], ...]
+    flag: Flag | None
+    used: tuple[UsedAnswer, ...]
+
+
+# The parts of a result recur from one person to the next (the same rule on the same answers):
+# each is validated once and shared, within an assessment and across assessments, so that an
+# assessment validates only what is new in it. Bounded: cleared when full. Concurrent use at
+# worst builds a duplicate. Shared parts are frozen models.
+_FIRINGS: dict[tuple[Any, ...], _Firing] = {}
+_VERDICTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...], TreatmentVerdict]] = {}
+_FLAGS: dict[tuple[Any, ...], Flag] = {}
+_CACHE_MAX = 4_096  # a few MB at most each; real workloads need about 2,000
+
+
+def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    return cache
+
+
+def _used_key(used: list[tuple[str, Any, str]]) -> tuple[Any, ...]:
+    # The type is part of the key: 1 and 1.0 (and True) must not share a reason.
+    return tuple(
+        (qid, type(value), tuple(value) if value.__class__ is list else value, status)
+        for qid, value, status in used
+    )
+
+
+def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None) -> _Firing:
+    """What ``rule`` contributes (for the unanswered-safety rule, about ``question``)."""
+    used = _used(q, answers, (question,) if question else rule.reads)
+    key = (q.content_hash, rule.id, question, _used_key(used))
+    found = _FIRINGS.get(key)
+    if found is not None:
+        return found
+    answers_used = tuple(
+        UsedAnswer.model_validate({"question": qid, "answer": value, "status": status})
+        for qid, value, status in used
+    )
+    text = rule.rationale
+    if question:
+        how = _UNKNOWN_HOW[used[0][2]] if used else "was left unanswered"
+        text = f"'{q.by_id[question].label}' {how}. {text}"
+    shared: dict[Cell, Reason | FitReason] = {}  # one reason per cell, shared by its treatments
+    items: list[tuple[str, Reason | FitReason, int, Cell]] = []
+    where = {"preference": _FIT_ROW, "goal": _GOAL_ROW}.get(rule.kind, _SAFETY_ROW)
+    for t in rule.treatments:
+        cell = rule.cells[t]
+        if cell not in shared:
+            shared[cell] = _reason(rule, cell, text, answers_used)
+        items.append((t, shared[cell], where, cell))
+    flag = None
+    if rule.kind != "goal" and rule.treatments and question is None:
+        kind: FlagKind = "plans" if rule.kind == "preference" else "health"
+        flag = Flag.model_validate(_flag(rule, kind, rule.title, list(answers_used)))
+    found = _bounded(_FIRINGS)[key] = _Firing(tuple(items), flag, answers_used)
+    return found
+
+
+def _reason(rule: Rule, cell: Cell, text: str, used: tuple[UsedAnswer, ...]) -> Reason | FitReason:
+    """A verdict reason (goal and health rows) or, for a plans row, a fit reason."""
+    data: dict[str, Any] = {
+        "rule": rule.id,
+        "title": rule.title,
+        "text": text,
+        "answers": list(used),
+        "source": rule.source,
+    }
+    if rule.kind == "preference":
+        return FitReason.model_validate({**data, "fit": _FIT[cell]})
+    return Reason.model_validate({**data, "effect": _EFFECT[cell]})
 
 
 def _compose(
@@ -432,10 +542,11 @@ def _compose(
     as_of: dt.date | None,
     extra: Decisive | None = None,
 ) -> Assessment:
-    """Builds the assessment as plain data, validated once at the end (one pass in pydantic's
-    core is much cheaper than a model per reason). The unanswered-safety rule fires once; it
-    gives one reason per unknown safety question, naming it. Goal rows decide relevance, health
-    and safety rows the verdict (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
+    """Builds the assessment from validated parts, most of them shared with earlier
+    assessments (see ``_FIRINGS``), then validates the whole, which takes its parts as they
+    are. The unanswered-safety rule fires once; it gives one reason per unknown safety
+    question, naming it. Goal rows decide relevance, health and safety rows the verdict
+    (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
     fired: list[tuple[Rule, str | None]] = []
     for h in hits:
         rule = RULES_BY_ID.get(h.rule)
@@ -446,67 +557,53 @@ def _compose(
         else:
             fired.append((rule, None))
     # Firing order between rules is not guaranteed by the engine: sort by catalogue order.
-    position = {qid: i for i, qid in enumerate(q.by_id)}
+    position = _shape(q).position
     fired.sort(key=lambda item: (_ORDER[item[0].id], position.get(item[1] or "", -1)))
 
     reasons: dict[str, list[Reason]] = {t: [] for t in TREATMENTS}
     fit_reasons: dict[str, list[FitReason]] = {t: [] for t in TREATMENTS}
-    safety_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
-    plan_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
-    relevant: set[str] = set()
+    flags: list[Flag] = []
+    unknown_used: list[UsedAnswer] = []
+    unknown_rule: Rule | None = None
+    any_goal = False
     for rule, question in fired:
-        used = _used(q, answers, (question,) if question else rule.reads)
-        text = rule.rationale
-        if question:
-            how = _UNKNOWN_HOW[used[0]["status"]] if used else "was left unanswered"
-            text = f"'{q.by_id[question].label}' {how}. {text}"
-        shared: dict[str, Any] = {}  # one reason per cell, shared by its treatments
-        for t in rule.treatments:
-            cell = rule.cells[t]
-            if cell not in shared:
-                shared[cell] = _reason(q, rule, cell, text, used)
-            if rule.kind == "preference":
-                plan_cells[t].append(cell)
-                fit_reasons[t].append(shared[cell])
-                continue
-            if rule.kind == "goal":
-                relevant.add(t)
+        firing = _firing(q, answers, rule, question)
+        for t, reason, where, _cell in firing.items:
+            if where == _FIT_ROW:
+                fit_reasons[t].append(reason)  # type: ignore[arg-type]
             else:
-                safety_cells[t].append(cell)
-            reasons[t].append(shared[cell])
+                reasons[t].append(reason)  # type: ignore[arg-type]
+        if rule.kind == "goal":
+            any_goal = True
+        elif question is not None:
+            if rule.treatments:
+                unknown_used.extend(firing.used)
+                unknown_rule = rule
+        elif firing.flag is not None:
+            flags.append(firing.flag)
+    if unknown_rule is not None:
+        flags.insert(0, _unknown_flag(q, unknown_rule, unknown_used))
+    if not any_goal:
+        flags.insert(0, _no_goals_flag(q, answers))
 
-    any_goal = any(rule.kind == "goal" for rule, _ in fired)
-    verdicts: dict[str, dict[str, Any]] = {}
+    verdicts: dict[str, TreatmentVerdict] = {}
     for t in TREATMENTS:
-        verdict = combine(t in relevant, safety_cells[t])
-        fit = plan_fit(plan_cells[t])
-        avoid = list(dict.fromkeys(r.title for r in reasons[t] if r.effect == "avoid"))
-        info = TREATMENT_INFO[t]
-        verdicts[t] = {
-            "treatment": t,
-            "name": info.name,
-            "verdict": verdict,
-            "summary": _summary(verdict, info.name, avoid, any_goal),
-            "reasons": reasons[t],
-            "fit": fit,
-            "fit_summary": _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons[t]))),
-            "fit_reasons": fit_reasons[t],
-            "downtime": info.downtime,
-            "results": info.results,
-            "event_gap": info.event_gap,
-        }
-        if extra is not None:
-            verdicts[t]["decisive"] = extra.decisive[t]
-            verdicts[t]["would_improve"] = extra.would_improve[t]
-            verdicts[t]["would_worsen"] = extra.would_worsen[t]
+        if extra is None:
+            verdicts[t] = _verdict(t, reasons[t], fit_reasons[t], any_goal)
+        else:
+            data = _verdict_data(t, reasons[t], fit_reasons[t], any_goal)
+            data["decisive"] = extra.decisive[t]
+            data["would_improve"] = extra.would_improve[t]
+            data["would_worsen"] = extra.would_worsen[t]
+            verdicts[t] = TreatmentVerdict.model_validate(data)
 
     return Assessment.model_validate(
         {
-            "questionnaire": {"id": q.id, "version": q.version, "content_hash": q.content_hash},
+            "questionnaire": _provenance(q),
             "rules": rules_provenance(),
             "as_of": as_of,
             "verdicts": verdicts,
-            "flags": _flags(q, answers, fired),
+            "flags": flags,
             "mesotherapy_expectations": _expectations(),
             "disclaimer": DISCLAIMER,
         }
@@ -514,71 +611,79 @@ def _compose(
 
 
 _ORDER = {r.id: i for i, r in enumerate(RULES)}
-
-# Reasons are immutable and, for categorical answers, recur from one person to the next: each
-# is validated once and shared, within an assessment (by every treatment it applies to) and
-# across assessments. Bounded: cleared when full. Concurrent use at worst builds a duplicate.
-_REASONS: dict[tuple[Any, ...], Reason | FitReason] = {}
-_REASONS_MAX = 4_096  # a few MB at most; real workloads need about 2,000
+_PROVENANCES: dict[tuple[str, str, str], Provenance] = {}
 
 
-def _reason(
-    q: Questionnaire, rule: Rule, cell: Cell, text: str, used: list[dict[str, Any]]
-) -> Reason | FitReason:
-    """A verdict reason (goal and health rows) or, for a plans row, a fit reason."""
-    key = (
-        q.content_hash,
-        rule.id,
-        cell,
-        text,
-        tuple((u["question"], _hashable(u["answer"]), u["status"]) for u in used),
-    )
-    reason = _REASONS.get(key)
-    if reason is None:
-        if len(_REASONS) >= _REASONS_MAX:
-            _REASONS.clear()
-        data: dict[str, Any] = {
-            "rule": rule.id,
-            "title": rule.title,
-            "text": text,
-            "answers": used,
-            "source": rule.source,
-        }
-        if rule.kind == "preference":
-            reason = FitReason.model_validate({**data, "fit": _FIT[cell]})
+def _provenance(q: Questionnaire) -> Provenance:
+    key = (q.id, q.version, q.content_hash)
+    found = _PROVENANCES.get(key)
+    if found is None:
+        found = _bounded(_PROVENANCES)[key] = Provenance(
+            id=q.id, version=q.version, content_hash=q.content_hash
+        )
+    return found
+
+
+def _verdict(
+    t: str, reasons: list[Reason], fit_reasons: list[FitReason], any_goal: bool
+) -> TreatmentVerdict:
+    """A treatment's verdict without decisive answers: a function of its reasons (each stands
+    for one rule, cell and wording), so it is validated once per set of reasons. The entry
+    keeps its reasons alive, so their ids are never reused while it is here."""
+    key = (t, any_goal, tuple(map(id, reasons)), tuple(map(id, fit_reasons)))
+    found = _VERDICTS.get(key)
+    if found is None:
+        made = TreatmentVerdict.model_validate(_verdict_data(t, reasons, fit_reasons, any_goal))
+        found = _bounded(_VERDICTS)[key] = (tuple(reasons), tuple(fit_reasons), made)
+    return found[2]
+
+
+def _verdict_data(
+    t: str, reasons: list[Reason], fit_reasons: list[FitReason], any_goal: bool
+) -> dict[str, Any]:
+    relevant = False
+    safety_cells: list[Cell] = []
+    for r in reasons:
+        if RULES_BY_ID[r.rule].kind == "goal":
+            relevant = True
         else:
-            reason = Reason.model_validate({**data, "effect": _EFFECT[cell]})
-        _REASONS[key] = reason
-    return reason
+            safety_cells.append(RULES_BY_ID[r.rule].cells[t])
+    verdict = combine(relevant, safety_cells)
+    fit = plan_fit(RULES_BY_ID[r.rule].cells[t] for r in fit_reasons)
+    avoid = list(dict.fromkeys(r.title for r in reasons if r.effect == "avoid"))
+    info = TREATMENT_INFO[t]
+    return {
+        "treatment": t,
+        "name": info.name,
+        "verdict": verdict,
+        "summary": _summary(verdict, info.name, avoid, any_goal),
+        "reasons": reasons,
+        "fit": fit,
+        "fit_summary": _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons))),
+        "fit_reasons": fit_reasons,
+        "downtime": info.downtime,
+        "results": info.results,
+        "event_gap": info.event_gap,
+    }
 
 
-def _hashable(value: Any) -> Any:
-    # The type is part of the key: 1 and 1.0 (and True) must not share a reason.
-    return (type(value).__name__, tuple(value) if isinstance(value, list) else value)
+def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
+    key = (q.content_hash, rule.id, tuple(map(id, used)))
+    found = _FLAGS.get(key)
+    if found is None or found.answers != used:
+        count = len(used)
+        title = f"{count} safety question{'s' if count != 1 else ''} not answered"
+        found = Flag.model_validate(_flag(rule, "unknown_answers", title, used))
+        _bounded(_FLAGS)[key] = found
+    return found
 
 
-def _flags(
-    q: Questionnaire, answers: Answers, fired: list[tuple[Rule, str | None]]
-) -> list[dict[str, Any]]:
-    flags: list[dict[str, Any]] = []
-    unknown: list[str] = []
-    unknown_rule: Rule | None = None
-    for rule, question in fired:
-        if rule.kind == "goal" or not rule.treatments:
-            continue
-        if question is not None:
-            unknown.append(question)
-            unknown_rule = rule
-            continue
-        kind: FlagKind = "plans" if rule.kind == "preference" else "health"
-        flags.append(_flag(rule, kind, rule.title, _used(q, answers, rule.reads)))
-    if unknown_rule is not None:
-        title = f"{len(unknown)} safety question{'s' if len(unknown) != 1 else ''} not answered"
-        used = _used(q, answers, tuple(unknown))
-        flags.insert(0, _flag(unknown_rule, "unknown_answers", title, used))
-    if not any(rule.kind == "goal" for rule, _ in fired):
-        flags.insert(
-            0,
+def _no_goals_flag(q: Questionnaire, answers: Answers) -> Flag:
+    used = _used(q, answers, ("goals",))
+    key = (q.content_hash, "no_goals", _used_key(used))
+    found = _FLAGS.get(key)
+    if found is None:
+        found = Flag.model_validate(
             {
                 "id": "no_goals",
                 "kind": "no_goals",
@@ -588,14 +693,18 @@ def _flags(
                     "ask the practitioner what could help."
                 ),
                 "treatments": [],
-                "answers": _used(q, answers, ("goals",)),
+                "answers": [
+                    {"question": qid, "answer": value, "status": status}
+                    for qid, value, status in used
+                ],
                 "source": "design",
-            },
+            }
         )
-    return flags
+        _bounded(_FLAGS)[key] = found
+    return found
 
 
-def _flag(rule: Rule, kind: FlagKind, title: str, used: list[dict[str, Any]]) -> dict[str, Any]:
+def _flag(rule: Rule, kind: FlagKind, title: str, used: list[Any]) -> dict[str, Any]:
     return {
         "id": rule.id,
         "kind": kind,
