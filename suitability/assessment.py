@@ -235,9 +235,10 @@ class TreatmentVerdict(BaseModel):
     results: str
     event_gap: str
     #: Computed from the rule data (see :mod:`suitability.rules.decisive`), for the practitioner.
-    decisive: list[DecisiveAnswer] = []
-    would_improve: list[VerdictChange] = []
-    would_worsen: list[Worsening] = []
+    # Factories, not `= []`: pydantic deep-copies a mutable default for every instance.
+    decisive: list[DecisiveAnswer] = Field(default_factory=list)
+    would_improve: list[VerdictChange] = Field(default_factory=list)
+    would_worsen: list[Worsening] = Field(default_factory=list)
 
 
 class Flag(BaseModel):
@@ -465,12 +466,11 @@ class _Firing(NamedTuple):
     used: tuple[UsedAnswer, ...]
 
 
-# The parts of a result recur from one person to the next (the same rule on the same answers):
-# each is validated once and shared, within an assessment and across assessments, so that an
-# assessment validates only what is new in it. Bounded: cleared when full. Concurrent use at
-# worst builds a duplicate. Shared parts are frozen models.
+# The parts of a result recur from one person to the next (the same rule on the same answers,
+# a flag): each is validated once and shared, within an assessment and across assessments, so
+# that an assessment validates only what is new in it. Bounded: cleared when full. Concurrent
+# use at worst builds a duplicate. Shared parts are frozen models.
 _FIRINGS: dict[tuple[Any, ...], _Firing] = {}
-_VERDICTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Any, ...], TreatmentVerdict]] = {}
 _FLAGS: dict[tuple[Any, ...], Flag] = {}
 _CACHE_MAX = 4_096  # a few MB at most each; real workloads need about 2,000
 
@@ -562,17 +562,25 @@ def _compose(
 
     reasons: dict[str, list[Reason]] = {t: [] for t in TREATMENTS}
     fit_reasons: dict[str, list[FitReason]] = {t: [] for t in TREATMENTS}
+    safety_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
+    plan_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
+    relevant: set[str] = set()
     flags: list[Flag] = []
     unknown_used: list[UsedAnswer] = []
     unknown_rule: Rule | None = None
     any_goal = False
     for rule, question in fired:
         firing = _firing(q, answers, rule, question)
-        for t, reason, where, _cell in firing.items:
+        for t, reason, where, cell in firing.items:
             if where == _FIT_ROW:
+                plan_cells[t].append(cell)
                 fit_reasons[t].append(reason)  # type: ignore[arg-type]
+                continue
+            if where == _GOAL_ROW:
+                relevant.add(t)
             else:
-                reasons[t].append(reason)  # type: ignore[arg-type]
+                safety_cells[t].append(cell)
+            reasons[t].append(reason)  # type: ignore[arg-type]
         if rule.kind == "goal":
             any_goal = True
         elif question is not None:
@@ -586,16 +594,30 @@ def _compose(
     if not any_goal:
         flags.insert(0, _no_goals_flag(q, answers))
 
-    verdicts: dict[str, TreatmentVerdict] = {}
+    # Plain data, validated with the whole result in one pass of pydantic's core (which takes
+    # the shared parts as they are): cheaper than a model_validate call per treatment.
+    verdicts: dict[str, dict[str, Any]] = {}
     for t in TREATMENTS:
-        if extra is None:
-            verdicts[t] = _verdict(t, reasons[t], fit_reasons[t], any_goal)
-        else:
-            data = _verdict_data(t, reasons[t], fit_reasons[t], any_goal)
-            data["decisive"] = extra.decisive[t]
-            data["would_improve"] = extra.would_improve[t]
-            data["would_worsen"] = extra.would_worsen[t]
-            verdicts[t] = TreatmentVerdict.model_validate(data)
+        verdict = combine(t in relevant, safety_cells[t])
+        fit = plan_fit(plan_cells[t])
+        info = TREATMENT_INFO[t]
+        verdicts[t] = {
+            "treatment": t,
+            "name": info.name,
+            "verdict": verdict,
+            "summary": _summary_of(verdict, info.name, reasons[t], any_goal),
+            "reasons": reasons[t],
+            "fit": fit,
+            "fit_summary": _fit_summary_of(fit, fit_reasons[t]),
+            "fit_reasons": fit_reasons[t],
+            "downtime": info.downtime,
+            "results": info.results,
+            "event_gap": info.event_gap,
+        }
+        if extra is not None:
+            verdicts[t]["decisive"] = extra.decisive[t]
+            verdicts[t]["would_improve"] = extra.would_improve[t]
+            verdicts[t]["would_worsen"] = extra.would_worsen[t]
 
     return Assessment.model_validate(
         {
@@ -624,47 +646,23 @@ def _provenance(q: Questionnaire) -> Provenance:
     return found
 
 
-def _verdict(
-    t: str, reasons: list[Reason], fit_reasons: list[FitReason], any_goal: bool
-) -> TreatmentVerdict:
-    """A treatment's verdict without decisive answers: a function of its reasons (each stands
-    for one rule, cell and wording), so it is validated once per set of reasons. The entry
-    keeps its reasons alive, so their ids are never reused while it is here."""
-    key = (t, any_goal, tuple(map(id, reasons)), tuple(map(id, fit_reasons)))
-    found = _VERDICTS.get(key)
-    if found is None:
-        made = TreatmentVerdict.model_validate(_verdict_data(t, reasons, fit_reasons, any_goal))
-        found = _bounded(_VERDICTS)[key] = (tuple(reasons), tuple(fit_reasons), made)
-    return found[2]
+def _summary_of(verdict: Verdict, name: str, reasons: list[Reason], any_goal: bool) -> str:
+    # Only an avoid verdict names its reasons' titles.
+    avoid = (
+        list(dict.fromkeys(r.title for r in reasons if r.effect == "avoid"))
+        if verdict == "avoid_until_reviewed"
+        else []
+    )
+    return _summary(verdict, name, avoid, any_goal)
 
 
-def _verdict_data(
-    t: str, reasons: list[Reason], fit_reasons: list[FitReason], any_goal: bool
-) -> dict[str, Any]:
-    relevant = False
-    safety_cells: list[Cell] = []
-    for r in reasons:
-        if RULES_BY_ID[r.rule].kind == "goal":
-            relevant = True
-        else:
-            safety_cells.append(RULES_BY_ID[r.rule].cells[t])
-    verdict = combine(relevant, safety_cells)
-    fit = plan_fit(RULES_BY_ID[r.rule].cells[t] for r in fit_reasons)
-    avoid = list(dict.fromkeys(r.title for r in reasons if r.effect == "avoid"))
-    info = TREATMENT_INFO[t]
-    return {
-        "treatment": t,
-        "name": info.name,
-        "verdict": verdict,
-        "summary": _summary(verdict, info.name, avoid, any_goal),
-        "reasons": reasons,
-        "fit": fit,
-        "fit_summary": _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons))),
-        "fit_reasons": fit_reasons,
-        "downtime": info.downtime,
-        "results": info.results,
-        "event_gap": info.event_gap,
-    }
+def _fit_summary_of(fit: Fit, fit_reasons: list[FitReason]) -> str:
+    if fit == "fits":
+        return _FITS_SUMMARY
+    return _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons)))
+
+
+_FITS_SUMMARY = _fit_summary("fits", [])
 
 
 def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
