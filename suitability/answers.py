@@ -266,10 +266,10 @@ def validate_answers(
     # Questions whose answer was wrong, or whether they are asked is unknown because of one:
     # a question shown or hidden by them is not reported too, only the root.
     unsure: set[str] = set()
-    for q in questionnaire.questions:
+    for q, show_if, read, dated in _reading_plan(questionnaire):
         given = raw.get(q.id)
         undecided = (
-            bool(unsure) and q.show_if is not None and not unsure.isdisjoint(q.show_if.questions())
+            bool(unsure) and show_if is not None and not unsure.isdisjoint(show_if.questions())
         )
         if undecided:
             unsure.add(q.id)
@@ -277,16 +277,15 @@ def validate_answers(
             if complete and q.required and not undecided and questionnaire.visible(q, values):
                 problems.append(replace(_answer_problem(q, "missing_answer"), source=source))
             continue
-        if not undecided and not questionnaire.visible(q, values):
+        if not undecided and show_if is not None and not show_if.holds(values):
             condition = _describe_condition(q, questionnaire)
             problems.append(
                 replace(_answer_problem(q, "not_asked", condition=condition), source=source)
             )
             unsure.add(q.id)
             continue
-        # Bound to the question once (validation is on the hot path of every assessment).
-        value, error = q.read(given)
-        if error is None and value is not None and q.kind.dated:
+        value, error = read(given)
+        if error is None and value is not None and dated:
             day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
             error = q.kind.bound_problem(q, value, day)
         if error is not None:
@@ -303,12 +302,23 @@ def validate_answers(
         )
     if earlier is not None:
         version = questionnaire.version  # what is kept is valid for this version
-    result = Answers(
-        questionnaire=questionnaire.id,
-        questionnaire_version=version if isinstance(version, str) else questionnaire.version,
-        answered_on=answered_on,
-        values=values,
-    )
+    kept_version = version if isinstance(version, str) else questionnaire.version
+    if type(answered_on) in (dt.date, type(None)) and all(map(_plain_value, values.values())):
+        # Every part was checked above, by this module (the questionnaire's id and version, the
+        # day, each value as its kind reads it): validating it all again would change nothing.
+        result = Answers.model_construct(
+            questionnaire=questionnaire.id,
+            questionnaire_version=kept_version,
+            answered_on=answered_on,
+            values=values,
+        )
+    else:
+        result = Answers(
+            questionnaire=questionnaire.id,
+            questionnaire_version=kept_version,
+            answered_on=answered_on,
+            values=values,
+        )
     if earlier is not None:
         unanswered = [
             qid
@@ -329,6 +339,62 @@ def validate_answers(
         ]
     result._mark_validated(questionnaire)
     return result
+
+
+def _plain_value(value: Any) -> bool:
+    """Whether an answer is of a type validating :class:`Answers` keeps exactly as it is."""
+    kind = type(value)
+    if kind is list:
+        return all(type(v) is str for v in value)
+    return kind is str or kind is int or kind is float
+
+
+class _Reader:
+    """Reads one question's answers given as data, remembering what each text or whole
+    number (or list of texts) read as: the same few values recur from one answer set to the
+    next, and reading is a pure function of the question and the value. Floats are read each
+    time (-0.0 equals 0.0 but is written differently)."""
+
+    __slots__ = ("known", "question")
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.known: dict[Any, tuple[AnswerValue | None, Problem | None]] = {}
+
+    def __call__(self, given: Any) -> tuple[AnswerValue | None, Problem | None]:
+        kind = type(given)
+        if kind is str or kind is int:
+            key: Any = (kind, given)
+        elif kind is list and all(type(v) is str for v in given):
+            key = tuple(given)
+        else:
+            return self.question.read(given)
+        found = self.known.get(key)
+        if found is None:
+            found = self.question.read(given)
+            if found[1] is not None:
+                return found  # problems are rare and carry the value given: not kept
+            if len(self.known) >= 512:
+                self.known.clear()
+            self.known[key] = found
+        value = found[0]
+        # A list is the caller's to keep: each gets its own.
+        return (value.copy() if isinstance(value, list) else value), None
+
+
+_PLANS: dict[int, tuple[Questionnaire, list[tuple[Question, Any, _Reader, bool]]]] = {}
+
+
+def _reading_plan(questionnaire: Questionnaire) -> list[tuple[Question, Any, _Reader, bool]]:
+    """Per question, in order: the question, its show-if, its reader and whether its answers
+    depend on the day; made once per questionnaire (kept alive here, so its id is not reused)."""
+    found = _PLANS.get(id(questionnaire))
+    if found is None or found[0] is not questionnaire:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        plan = [(q, q.show_if, _Reader(q), q.kind.dated) for q in questionnaire.questions]
+        found = _PLANS[id(questionnaire)] = (questionnaire, plan)
+    return found[1]
 
 
 def _describe_condition(q: Question, questionnaire: Questionnaire) -> str:
