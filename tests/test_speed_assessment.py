@@ -32,7 +32,8 @@ from suitability.questionnaire import SPECIAL_VALUES, questionnaire_from_data
 from suitability.rules.catalogue import RULES, RULES_BY_ID, RULESET, TREATMENTS
 from suitability.rules.decisive import find_decisive
 from suitability.rules.engine import get_engine
-from suitability.rules.facts import fact_from_values, rule_values
+from suitability.rules.facts import ANY_NUMBER, fact_from_values, fact_properties, rule_values
+from suitability.rules.model import SAFETY_UNKNOWN
 from suitability.treatments import TREATMENT_INFO
 
 from .conftest import EXAMPLES
@@ -226,3 +227,37 @@ def test_to_json__odd_answers_written_as_json_dumps_wrote_them(
 ) -> None:
     result = _with_answer(assess({"age": 34}, questionnaire, decisive=False), answer)
     assert result.to_json() == old_json(result)
+
+
+def reference_fact(found: Any) -> dict[str, Any]:
+    """The engine's fact as it was built: every property a rule tests, with a value tested."""
+    tested = fact_properties()
+    fact: dict[str, Any] = {}
+
+    def put(prop: str, value: Any) -> None:
+        wanted = tested.get(prop)
+        if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
+            fact[prop] = value
+
+    for qid, value in found.values.items():
+        if isinstance(value, list):
+            for choice in value:
+                put(f"{qid}__{choice}", 1)
+        elif isinstance(value, str):
+            put(qid, value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            put(f"{qid}__n", value)
+    if found.unknown:
+        fact[SAFETY_UNKNOWN] = 1
+    return fact
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_generated_answers__engine_fact_as_built_before(
+    questionnaire: Questionnaire, data: st.DataObject
+) -> None:
+    answers = validate_answers(data.draw(answers_for(questionnaire)), questionnaire)
+    found = rule_values(questionnaire, answers, dt.date(2026, 11, 20))
+    fact = fact_from_values(found)
+    assert list(fact.items()) == list(reference_fact(found).items())
