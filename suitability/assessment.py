@@ -481,21 +481,36 @@ def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
     return cache
 
 
-def _used_key(used: list[tuple[str, Any, str]]) -> tuple[Any, ...]:
-    # The type is part of the key: 1 and 1.0 (and True) must not share a reason.
-    return tuple(
-        (qid, type(value), tuple(value) if value.__class__ is list else value, status)
-        for qid, value, status in used
-    )
+def _used_key(
+    questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
+) -> tuple[Any, ...]:
+    """What :func:`_used` would give, as a key, without building it: the type is part of it (1
+    and 1.0 must not share a reason); a given answer's status follows from its value."""
+    out: list[tuple[Any, ...]] = []
+    values = answers.values
+    by_id = questionnaire.by_id
+    for qid in ids:
+        q = by_id.get(qid)
+        if q is None:
+            continue
+        value = values.get(qid)
+        if value is None:
+            out.append((qid, None, questionnaire.visible(q, values)))
+        elif value.__class__ is list:
+            out.append((qid, list, tuple(value)))
+        else:
+            out.append((qid, value.__class__, value))
+    return tuple(out)
 
 
 def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None) -> _Firing:
     """What ``rule`` contributes (for the unanswered-safety rule, about ``question``)."""
-    used = _used(q, answers, (question,) if question else rule.reads)
-    key = (q.content_hash, rule.id, question, _used_key(used))
+    ids = (question,) if question else rule.reads
+    key = (q.content_hash, rule.id, question, _used_key(q, answers, ids))
     found = _FIRINGS.get(key)
     if found is not None:
         return found
+    used = _used(q, answers, ids)
     answers_used = tuple(
         UsedAnswer.model_validate({"question": qid, "answer": value, "status": status})
         for qid, value, status in used
@@ -678,7 +693,7 @@ def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
 
 def _no_goals_flag(q: Questionnaire, answers: Answers) -> Flag:
     used = _used(q, answers, ("goals",))
-    key = (q.content_hash, "no_goals", _used_key(used))
+    key = (q.content_hash, "no_goals", _used_key(q, answers, ("goals",)))
     found = _FLAGS.get(key)
     if found is None:
         found = Flag.model_validate(
