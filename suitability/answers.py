@@ -266,13 +266,12 @@ def validate_answers(
     # Questions whose answer was wrong, or whether they are asked is unknown because of one:
     # a question shown or hidden by them is not reported too, only the root.
     unsure: set[str] = set()
-    for q, show_if, read, dated in _reading_plan(questionnaire):
-        given = raw.get(q.id)
-        undecided = (
-            bool(unsure) and show_if is not None and not unsure.isdisjoint(show_if.questions())
-        )
+    plain = True  # every value of a type validating Answers keeps exactly as it is
+    for qid, q, show_if, shows_on, known, dated in _reading_plan(questionnaire):
+        given = raw.get(qid)
+        undecided = bool(unsure) and shows_on is not None and not unsure.isdisjoint(shows_on)
         if undecided:
-            unsure.add(q.id)
+            unsure.add(qid)
         if given is None:
             if complete and q.required and not undecided and questionnaire.visible(q, values):
                 problems.append(replace(_answer_problem(q, "missing_answer"), source=source))
@@ -282,17 +281,39 @@ def validate_answers(
             problems.append(
                 replace(_answer_problem(q, "not_asked", condition=condition), source=source)
             )
-            unsure.add(q.id)
+            unsure.add(qid)
             continue
-        value, error = read(given)
+        # How the same text, whole number or list of texts read before (reading is a pure
+        # function of the question and the value); anything else is read each time.
+        kind = given.__class__
+        memo = (
+            given
+            if kind is str or kind is int
+            else tuple(given)
+            if kind is list and all(v.__class__ is str for v in given)
+            else None
+        )
+        value = known.get(memo) if memo is not None else None
+        error = None
+        if value is None:
+            value, error = q.read(given)
+            if error is None and value is not None:
+                if memo is not None and _plain_value(value):
+                    if len(known) >= 512:
+                        known.clear()
+                    known[memo] = value
+                else:
+                    plain = plain and _plain_value(value)
+        if isinstance(value, list):
+            value = value.copy()  # each caller keeps its own
         if error is None and value is not None and dated:
             day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
             error = q.kind.bound_problem(q, value, day)
         if error is not None:
             problems.append(replace(error, source=source))
-            unsure.add(q.id)
+            unsure.add(qid)
         elif value is not None and not undecided:
-            values[q.id] = value
+            values[qid] = value
 
     if problems:
         head = f"{source}: " if source else ""
@@ -303,7 +324,7 @@ def validate_answers(
     if earlier is not None:
         version = questionnaire.version  # what is kept is valid for this version
     kept_version = version if isinstance(version, str) else questionnaire.version
-    if type(answered_on) in (dt.date, type(None)) and all(map(_plain_value, values.values())):
+    if plain and type(answered_on) in (dt.date, type(None)):
         # Every part was checked above, by this module (the questionnaire's id and version, the
         # day, each value as its kind reads it): validating it all again would change nothing.
         result = Answers.model_construct(
@@ -349,50 +370,30 @@ def _plain_value(value: Any) -> bool:
     return kind is str or kind is int or kind is float
 
 
-class _Reader:
-    """Reads one question's answers given as data, remembering what each text or whole
-    number (or list of texts) read as: the same few values recur from one answer set to the
-    next, and reading is a pure function of the question and the value. Floats are read each
-    time (-0.0 equals 0.0 but is written differently)."""
-
-    __slots__ = ("known", "question")
-
-    def __init__(self, question: Question) -> None:
-        self.question = question
-        self.known: dict[Any, tuple[AnswerValue | None, Problem | None]] = {}
-
-    def __call__(self, given: Any) -> tuple[AnswerValue | None, Problem | None]:
-        kind = type(given)
-        if kind is str or kind is int:
-            key: Any = (kind, given)
-        elif kind is list and all(type(v) is str for v in given):
-            key = tuple(given)
-        else:
-            return self.question.read(given)
-        found = self.known.get(key)
-        if found is None:
-            found = self.question.read(given)
-            if found[1] is not None:
-                return found  # problems are rare and carry the value given: not kept
-            if len(self.known) >= 512:
-                self.known.clear()
-            self.known[key] = found
-        value = found[0]
-        # A list is the caller's to keep: each gets its own.
-        return (value.copy() if isinstance(value, list) else value), None
+_Plan = list[tuple[str, Question, Any, "frozenset[str] | None", dict[Any, Any], bool]]
+_PLANS: dict[int, tuple[Questionnaire, _Plan]] = {}
 
 
-_PLANS: dict[int, tuple[Questionnaire, list[tuple[Question, Any, _Reader, bool]]]] = {}
-
-
-def _reading_plan(questionnaire: Questionnaire) -> list[tuple[Question, Any, _Reader, bool]]:
-    """Per question, in order: the question, its show-if, its reader and whether its answers
-    depend on the day; made once per questionnaire (kept alive here, so its id is not reused)."""
+def _reading_plan(questionnaire: Questionnaire) -> _Plan:
+    """Per question, in order: its id, the question, its show-if and the questions that
+    condition reads, what its common answers read as (filled as they are met), and whether its
+    answers depend on the day; made once per questionnaire (kept alive here, so its id is not
+    reused)."""
     found = _PLANS.get(id(questionnaire))
     if found is None or found[0] is not questionnaire:
         if len(_PLANS) >= 64:
             _PLANS.clear()
-        plan = [(q, q.show_if, _Reader(q), q.kind.dated) for q in questionnaire.questions]
+        plan: _Plan = [
+            (
+                q.id,
+                q,
+                q.show_if,
+                frozenset(q.show_if.questions()) if q.show_if is not None else None,
+                {},
+                q.kind.dated,
+            )
+            for q in questionnaire.questions
+        ]
         found = _PLANS[id(questionnaire)] = (questionnaire, plan)
     return found[1]
 
