@@ -452,16 +452,17 @@ def assess(
     )
 
 
-#: Where a fired rule's reason goes for a treatment: the fit, relevance, or the verdict.
-_FIT_ROW, _GOAL_ROW, _SAFETY_ROW = 0, 1, 2
-
-
 class _Firing(NamedTuple):
-    """What one rule firing on given answers contributes, as validated parts: for each of its
-    treatments (treatment, reason, where it goes, cell); its flag (health and plans rows); the
-    answers it read."""
+    """What one rule firing on given answers contributes, as validated parts, grouped by where
+    each goes: the verdict's reasons and the fit's, per treatment; the treatments it makes
+    relevant (goal rows); the cells it adds to a verdict (health and safety rows) or to a fit
+    (plans rows); its flag (health and plans rows); the answers it read."""
 
-    items: tuple[tuple[str, Reason | FitReason, int, Cell], ...]
+    reasons: tuple[tuple[str, Reason], ...]
+    fit_reasons: tuple[tuple[str, FitReason], ...]
+    relevant: tuple[str, ...]
+    safety_cells: tuple[tuple[str, Cell], ...]
+    plan_cells: tuple[tuple[str, Cell], ...]
     flag: Flag | None
     used: tuple[UsedAnswer, ...]
 
@@ -519,19 +520,27 @@ def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None
     if question:
         how = _UNKNOWN_HOW[used[0][2]] if used else "was left unanswered"
         text = f"'{q.by_id[question].label}' {how}. {text}"
-    shared: dict[Cell, Reason | FitReason] = {}  # one reason per cell, shared by its treatments
-    items: list[tuple[str, Reason | FitReason, int, Cell]] = []
-    where = {"preference": _FIT_ROW, "goal": _GOAL_ROW}.get(rule.kind, _SAFETY_ROW)
+    shared: dict[Cell, Any] = {}  # one reason per cell, shared by its treatments
     for t in rule.treatments:
         cell = rule.cells[t]
         if cell not in shared:
             shared[cell] = _reason(rule, cell, text, answers_used)
-        items.append((t, shared[cell], where, cell))
+    pairs = tuple((t, shared[rule.cells[t]]) for t in rule.treatments)
+    cells = tuple((t, rule.cells[t]) for t in rule.treatments)
     flag = None
     if rule.kind != "goal" and rule.treatments and question is None:
         kind: FlagKind = "plans" if rule.kind == "preference" else "health"
         flag = Flag.model_validate(_flag(rule, kind, rule.title, list(answers_used)))
-    found = _bounded(_FIRINGS)[key] = _Firing(tuple(items), flag, answers_used)
+    plans = rule.kind == "preference"
+    found = _bounded(_FIRINGS)[key] = _Firing(
+        reasons=() if plans else pairs,
+        fit_reasons=pairs if plans else (),
+        relevant=rule.treatments if rule.kind == "goal" else (),
+        safety_cells=cells if rule.kind not in ("goal", "preference") else (),
+        plan_cells=cells if plans else (),
+        flag=flag,
+        used=answers_used,
+    )
     return found
 
 
@@ -586,16 +595,15 @@ def _compose(
     any_goal = False
     for rule, question in fired:
         firing = _firing(q, answers, rule, question)
-        for t, reason, where, cell in firing.items:
-            if where == _FIT_ROW:
-                plan_cells[t].append(cell)
-                fit_reasons[t].append(reason)  # type: ignore[arg-type]
-                continue
-            if where == _GOAL_ROW:
-                relevant.add(t)
-            else:
-                safety_cells[t].append(cell)
-            reasons[t].append(reason)  # type: ignore[arg-type]
+        for t, reason in firing.reasons:
+            reasons[t].append(reason)
+        for t, fit_reason in firing.fit_reasons:
+            fit_reasons[t].append(fit_reason)
+        for t, cell in firing.safety_cells:
+            safety_cells[t].append(cell)
+        for t, cell in firing.plan_cells:
+            plan_cells[t].append(cell)
+        relevant.update(firing.relevant)
         if rule.kind == "goal":
             any_goal = True
         elif question is not None:
