@@ -455,14 +455,15 @@ def assess(
 class _Firing(NamedTuple):
     """What one rule firing on given answers contributes, as validated parts, grouped by where
     each goes: the verdict's reasons and the fit's, per treatment; the treatments it makes
-    relevant (goal rows); the cells it adds to a verdict (health and safety rows) or to a fit
-    (plans rows); its flag (health and plans rows); the answers it read."""
+    relevant (goal rows); the caution (1) or avoid (2) it adds to a treatment's verdict (health
+    and safety rows) or to its fit (plans rows); its flag (health and plans rows); the answers
+    it read."""
 
     reasons: tuple[tuple[str, Reason], ...]
     fit_reasons: tuple[tuple[str, FitReason], ...]
     relevant: tuple[str, ...]
-    safety_cells: tuple[tuple[str, Cell], ...]
-    plan_cells: tuple[tuple[str, Cell], ...]
+    cautions: tuple[tuple[str, int], ...]
+    plan_cautions: tuple[tuple[str, int], ...]
     flag: Flag | None
     used: tuple[UsedAnswer, ...]
 
@@ -526,7 +527,7 @@ def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None
         if cell not in shared:
             shared[cell] = _reason(rule, cell, text, answers_used)
     pairs = tuple((t, shared[rule.cells[t]]) for t in rule.treatments)
-    cells = tuple((t, rule.cells[t]) for t in rule.treatments)
+    ranks = tuple((t, _RANK[rule.cells[t]]) for t in rule.treatments if rule.cells[t] in _RANK)
     flag = None
     if rule.kind != "goal" and rule.treatments and question is None:
         kind: FlagKind = "plans" if rule.kind == "preference" else "health"
@@ -536,8 +537,8 @@ def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None
         reasons=() if plans else pairs,
         fit_reasons=pairs if plans else (),
         relevant=rule.treatments if rule.kind == "goal" else (),
-        safety_cells=cells if rule.kind not in ("goal", "preference") else (),
-        plan_cells=cells if plans else (),
+        cautions=ranks if rule.kind not in ("goal", "preference") else (),
+        plan_cautions=ranks if plans else (),
         flag=flag,
         used=answers_used,
     )
@@ -586,8 +587,9 @@ def _compose(
 
     reasons: dict[str, list[Reason]] = {t: [] for t in TREATMENTS}
     fit_reasons: dict[str, list[FitReason]] = {t: [] for t in TREATMENTS}
-    safety_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
-    plan_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
+    # The most conservative cell so far, as :func:`combine` and :func:`plan_fit` rank them.
+    worst = dict.fromkeys(TREATMENTS, 0)
+    plan_worst = dict.fromkeys(TREATMENTS, 0)
     relevant: set[str] = set()
     flags: list[Flag] = []
     unknown_used: list[UsedAnswer] = []
@@ -599,10 +601,12 @@ def _compose(
             reasons[t].append(reason)
         for t, fit_reason in firing.fit_reasons:
             fit_reasons[t].append(fit_reason)
-        for t, cell in firing.safety_cells:
-            safety_cells[t].append(cell)
-        for t, cell in firing.plan_cells:
-            plan_cells[t].append(cell)
+        for t, rank in firing.cautions:
+            if rank > worst[t]:
+                worst[t] = rank
+        for t, rank in firing.plan_cautions:
+            if rank > plan_worst[t]:
+                plan_worst[t] = rank
         relevant.update(firing.relevant)
         if rule.kind == "goal":
             any_goal = True
@@ -621,21 +625,12 @@ def _compose(
     # the shared parts as they are): cheaper than a model_validate call per treatment.
     verdicts: dict[str, dict[str, Any]] = {}
     for t in TREATMENTS:
-        verdict = combine(t in relevant, safety_cells[t])
-        fit = plan_fit(plan_cells[t])
-        info = TREATMENT_INFO[t]
+        verdict = VERDICT_SCALE[worst[t]] if t in relevant else "not_relevant"
+        fit = _FIT_SCALE[plan_worst[t]]
         verdicts[t] = {
-            "treatment": t,
-            "name": info.name,
-            "verdict": verdict,
-            "summary": _summary_of(verdict, info.name, reasons[t], any_goal),
+            **_verdict_words(t, verdict, fit, any_goal, reasons[t], fit_reasons[t]),
             "reasons": reasons[t],
-            "fit": fit,
-            "fit_summary": _fit_summary_of(fit, fit_reasons[t]),
             "fit_reasons": fit_reasons[t],
-            "downtime": info.downtime,
-            "results": info.results,
-            "event_gap": info.event_gap,
         }
         if extra is not None:
             verdicts[t]["decisive"] = extra.decisive[t]
@@ -669,6 +664,44 @@ def _provenance(q: Questionnaire) -> Provenance:
     return found
 
 
+#: Ranks of the cells that hold a treatment back, and what each rank gives (see
+#: :func:`combine` and :func:`plan_fit`, which these follow).
+_RANK: dict[str, int] = {"C": 1, "A": 2}
+_FIT_SCALE: tuple[Fit, ...] = ("fits", "ask_the_practitioner", "does_not_fit")
+_WORDS: dict[tuple[str, str, str, bool], dict[str, Any]] = {}
+
+
+def _verdict_words(
+    t: str,
+    verdict: Verdict,
+    fit: Fit,
+    any_goal: bool,
+    reasons: list[Reason],
+    fit_reasons: list[FitReason],
+) -> dict[str, Any]:
+    """A verdict's fields other than its reasons; the same for every person unless the summary
+    names reasons (an avoid verdict, a plan that may not fit), so kept once for the rest."""
+    names_reasons = verdict == "avoid_until_reviewed" or fit != "fits"
+    key = (t, verdict, fit, any_goal)
+    found = None if names_reasons else _WORDS.get(key)
+    if found is None:
+        info = TREATMENT_INFO[t]
+        found = {
+            "treatment": t,
+            "name": info.name,
+            "verdict": verdict,
+            "summary": _summary_of(verdict, info.name, reasons, any_goal),
+            "fit": fit,
+            "fit_summary": _fit_summary_of(fit, fit_reasons),
+            "downtime": info.downtime,
+            "results": info.results,
+            "event_gap": info.event_gap,
+        }
+        if not names_reasons:
+            _WORDS[key] = found  # bounded: treatments x verdicts x fits x 2
+    return found
+
+
 def _summary_of(verdict: Verdict, name: str, reasons: list[Reason], any_goal: bool) -> str:
     # Only an avoid verdict names its reasons' titles.
     avoid = (
@@ -691,7 +724,9 @@ _FITS_SUMMARY = _fit_summary("fits", [])
 def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
     key = (q.content_hash, rule.id, tuple(map(id, used)))
     found = _FLAGS.get(key)
-    if found is None or found.answers != used:
+    # The key holds ids: the answers must be the very ones (an id may be reused once a shared
+    # answer is gone).
+    if found is None or any(a is not b for a, b in zip(found.answers, used, strict=True)):
         count = len(used)
         title = f"{count} safety question{'s' if count != 1 else ''} not answered"
         found = Flag.model_validate(_flag(rule, "unknown_answers", title, used))
