@@ -62,6 +62,14 @@ def time_once(call: Callable[[], Any]) -> float:
     return time.perf_counter() - t0
 
 
+def both_times(call: Callable[[], Any]) -> tuple[float, float]:
+    """(wall-clock, this thread's CPU time) of one call: on a shared machine the process is
+    often descheduled mid-call, which the CPU time leaves out."""
+    c0, t0 = time.thread_time(), time.perf_counter()
+    call()
+    return time.perf_counter() - t0, time.thread_time() - c0
+
+
 def decisive_added(rounds: int) -> tuple[float, str]:
     """The largest p50 the decisive answers add to assess() over the shipped examples (ms)."""
     q = default_questionnaire()
@@ -121,6 +129,7 @@ def main() -> None:
     wrapped: list[float] = []
     prevalidated: list[float] = []
     raw: list[float] = []
+    cpu: dict[int, list[float]] = {id(wrapped): [], id(prevalidated): [], id(raw): []}
     for i in range(n):
         # The order rotates, so that no path always runs right after another.
         runs = [
@@ -130,7 +139,9 @@ def main() -> None:
         ]
         for k in range(3):
             samples, call = runs[(i + k) % 3]
-            samples.append(time_once(call))  # type: ignore[no-untyped-call]
+            wall, used = both_times(call)  # type: ignore[arg-type]
+            samples.append(wall)
+            cpu[id(samples)].append(used)
 
     worst_ms, worst_name = decisive_added(args.decisive_rounds)
     load_after = os.getloadavg()
@@ -146,6 +157,16 @@ def main() -> None:
         f"{verdict(ratio <= RATIO_TARGET)}"
     )
     print(f"{'ratio assess(Answers) / bare':<30} {ratio_valid:5.2f}x   (for comparison)")
+    cpu_ratio = statistics.median(cpu[id(wrapped)]) / statistics.median(cpu[id(raw)])
+    print(
+        f"{'CPU time p50':<30} assess(mapping) {statistics.median(cpu[id(wrapped)]) * 1e6:.0f} us,"
+        f" assess(Answers) {statistics.median(cpu[id(prevalidated)]) * 1e6:.0f} us,"
+        f" bare {statistics.median(cpu[id(raw)]) * 1e6:.0f} us"
+    )
+    print(
+        f"{'CPU ratio assess(mapping)/bare':<30} {cpu_ratio:5.2f}x   target <= {RATIO_TARGET}x: "
+        f"{verdict(cpu_ratio <= RATIO_TARGET)}"
+    )
     print(
         f"{'decisive answers added (p50)':<30} {worst_ms:5.2f} ms  target <= "
         f"{DECISIVE_TARGET_MS} ms: {verdict(worst_ms <= DECISIVE_TARGET_MS)}"
