@@ -271,7 +271,8 @@ class _Context:
         fired = set(self.fired)
         facts = set(self.facts)
         owners = {o for qid in touched for o in c.by_question.get(qid, ())}
-        for did, test in c.derivation_tests.items():
+        # Most changes touch no derivation: the file-order pass over them is skipped then.
+        for did, test in c.derivation_tests.items() if not owners.isdisjoint(c.fact_of) else ():
             if did in owners:  # few: derivations are read in the file's order
                 fired.discard(did)
                 facts.discard(c.fact_of[did])
