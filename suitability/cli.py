@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 invalid input (every problem listed); 2 usage error or 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -124,7 +123,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from .answers import answers_schema
 
     schema = answers_schema(_questionnaire(args.questionnaire))
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    from ._json import dumps
+
+    print(dumps(schema))
     return EXIT_OK
 
 

@@ -833,8 +833,6 @@ def _row_effect(rule: Any) -> str:
 def rules_catalogue(fmt: str) -> str:
     """The rule set for a clinician to review: text, markdown or json. Each rule says when it
     fires in plain words, grouped as the clinical reference is."""
-    import json
-
     from .rules.catalogue import RULESET
     from .rules.words import describe
 
@@ -861,7 +859,9 @@ def rules_catalogue(fmt: str) -> str:
                 for r in RULES
             ],
         }  # fmt: skip
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        from ._json import dumps
+
+        return dumps(data) + "\n"
     short = ["MESO", "BTX", "FILL", "PEEL", "LASER", "MN", "ULT"]
     if fmt == "markdown":
         lines = [

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._json import dumps_compact
 from ..errors import StorageError
 from ..storage import make_private_folders
 
@@ -207,7 +208,7 @@ def _record(row: sqlite3.Row) -> Record:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return dumps_compact(value)
 
 
 class Store:
