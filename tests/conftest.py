@@ -17,6 +17,11 @@ from suitability import Questionnaire, default_questionnaire
 _CACHE = tempfile.TemporaryDirectory(prefix="suitability-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE.name
 
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _CACHE.cleanup()  # explicitly: an implicit clean-up at exit is a ResourceWarning
+
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.*"))
 QUESTIONNAIRES = sorted((ROOT / "questionnaires").glob("*.yaml"))
