@@ -644,31 +644,16 @@ def _run_pool(
     spool = tempfile.mkdtemp(prefix="suitability-batch-")
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     stopping = context.RawValue("b", 0)  # set before the pool is terminated: workers may go
-    before = set(multiprocessing.active_children())
     pool = context.Pool(
         workers,
         initializer=_init_worker,
         initargs=(questionnaire_path, spool, os.getpid(), stopping, output),
     )
-    # A pool never hears of a worker that died (the kernel's OOM killer, a stray kill -9): the
-    # chunk it held would be awaited for ever. The pool's own workers are watched instead.
-    own = [child for child in multiprocessing.active_children() if child not in before]
     pending: deque[AsyncResult[tuple[str, int, int, int, int]]] = deque()
     limit = workers * 3  # chunks in flight: enough to keep every core busy, bounded memory
 
     def stopped() -> bool:
         return summary.interrupted or summary.fault is not None
-
-    def worker_died() -> bool:
-        for child in own:
-            if not child.is_alive():
-                code = child.exitcode or 0
-                how = f"killed by {_signal_name(-code)}" if code < 0 else f"exited with code {code}"
-                summary.fault = OutputFault(
-                    spool, f"a worker process stopped before writing its results ({how})"
-                )
-                return True
-        return False
 
     def open_spooled(path: str, size: int) -> _Spooled:
         # Unlinked as soon as it is open, so it cannot outlive the run even if this is killed.
@@ -687,7 +672,7 @@ def _run_pool(
     def collect(result: AsyncResult[tuple[str, int, int, int, int]]) -> None:
         # Waits in short steps: a signal only sets a flag, which ends the wait.
         while not result.ready():
-            if stopped() or worker_died():
+            if stopped():
                 return
             result.wait(0.2)
         opened: list[_Spooled] = []
@@ -732,13 +717,6 @@ def _run_pool(
         pool.join()
         shutil.rmtree(spool, ignore_errors=True)
     return summary
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
 
 
 def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int, int, int]:
