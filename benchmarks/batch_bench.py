@@ -152,29 +152,31 @@ def _spin(rounds: int, barrier: Any, results: Any) -> None:
     total = 0
     for number in range(rounds):
         total += number * number % 7
-    results.put(time.perf_counter() - started)
+    results.put((time.perf_counter() - started, time.process_time()))
 
 
-def control(rounds: int = 6_000_000) -> float:
-    """Speed-up of a fixed pure-Python loop run in two processes at once over one: 2.0 when
-    both cores are free, about 1.0 when only one is."""
+def control(rounds: int = 6_000_000) -> tuple[float, float]:
+    """A fixed pure-Python loop run in two processes at once against one: the speed-up (2.0
+    when both cores are free, about 1.0 when only one is) and the CPU the two cost against
+    twice the one's (above 1.0 when the processes slow each other down even on free cores,
+    as the batch's workers do too)."""
     context = multiprocessing.get_context("fork")
 
-    def loop_seconds(processes: int) -> float:
+    def loop(processes: int) -> tuple[float, float]:
         barrier, results = context.Barrier(processes), context.Queue()
         children = [
             context.Process(target=_spin, args=(rounds, barrier, results)) for _ in range(processes)
         ]
         for child in children:
             child.start()
-        seconds = [results.get() for _ in children]
+        measured = [results.get() for _ in children]
         for child in children:
             child.join()
-        return max(seconds)
+        return max(wall for wall, _cpu in measured), sum(cpu for _wall, cpu in measured)
 
-    one = loop_seconds(1)
-    two = loop_seconds(2)
-    return 2 * one / two
+    one_wall, one_cpu = loop(1)
+    two_wall, two_cpu = loop(2)
+    return 2 * one_wall / two_wall, two_cpu / (2 * one_cpu)
 
 
 def verdict(ok: bool) -> str:
@@ -185,7 +187,9 @@ def load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def report(size: int, one: Run, two: Run, before: float, after: float) -> None:
+def report(
+    size: int, one: Run, two: Run, before: tuple[float, float], after: tuple[float, float]
+) -> None:
     print(f"\n{size:,} records")
     for run in (one, two):
         label = f"{run.workers} worker{'s' if run.workers > 1 else ''}"
@@ -195,13 +199,17 @@ def report(size: int, one: Run, two: Run, before: float, after: float) -> None:
             f"peak {run.peak_mb:6.1f} MB   CPU: total {run.total_cpu:6.2f} s  "
             f"parent {run.parent_cpu:5.2f} s{workers}"
         )
-    free = min(before, after) >= FREE_CONTROL
+    free = min(before[0], after[0]) >= FREE_CONTROL
     ratio = two.total_cpu / one.total_cpu
     speedup = two.rate / one.rate
     print(
-        f"  control: two processes {before:.2f}x one before, {after:.2f}x after "
+        f"  control: two processes {before[0]:.2f}x one before, {after[0]:.2f}x after "
         f"(both cores free when >= {FREE_CONTROL}x): "
         + ("both cores were free" if free else "the cores were NOT both free")
+    )
+    print(
+        f"  control's CPU, two processes / twice one: {before[1]:.2f}x before, "
+        f"{after[1]:.2f}x after (what running side by side costs any process here)"
     )
     print(
         f"  total CPU, 2 workers / 1:   {ratio:5.2f}x   target <= {CPU_RATIO_TARGET}x  "
