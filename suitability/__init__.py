@@ -10,10 +10,11 @@ The public API is what ``__all__`` names; every other module is internal.
 # more public name of the package (tests/test_public_names.py pins them all).
 import sys as _sys
 
-if not ((3, 10) <= _sys.version_info[:2] <= (3, 12)):  # pragma: no cover - checked at start-up
+# The range scripts/_env.sh and pyproject.toml's requires-python state (a test holds them together).
+if not ((3, 10) <= _sys.version_info[:2] <= (3, 13)):  # pragma: no cover - checked at start-up
     raise SystemExit(
-        "suitability needs Python 3.10, 3.11 or 3.12 (durable-rules 2.0.28 does not import on "
-        f"{_sys.version_info.major}.{_sys.version_info.minor})."
+        "suitability is verified on Python 3.10 to 3.13 (durable-rules 2.0.28 is built for those); "
+        f"this is Python {_sys.version_info.major}.{_sys.version_info.minor}."
     )
 
 # Not `typing.TYPE_CHECKING`: importing typing alone takes longer than the rest of this file.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -12,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 from .errors import StorageError
 
@@ -20,6 +21,44 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # sysexits' EX_IOERR: an output refused a write and the run was cut short. Distinct from 1 (a
 # complete run with some bad records), so a wrapper never mistakes one for the other.
 EXIT_IO_ERROR = 74
+
+
+def _copy_bytes(source: int, target: int, size: int) -> tuple[int, OSError | None]:
+    """Copies the first ``size`` bytes of the file ``source`` to ``target`` at its position;
+    returns how many went out and the error that stopped the copy, if one did. The kernel
+    copies them (sendfile) where it can; elsewhere, or for an output it refuses to send to,
+    blocks are read and written. The count is what cuts a refused copy back to whole lines,
+    which shutil.copyfileobj cannot say."""
+    copied = 0
+    send = getattr(os, "sendfile", None)
+    try:
+        while send is not None and copied < size:
+            try:
+                sent = send(target, source, copied, size - copied)
+            except OSError as exc:
+                if copied or exc.errno not in _NO_SENDFILE:
+                    raise
+                send = None  # this pair of files cannot: the blocks below do it
+                break
+            if sent == 0:  # the source is shorter than said: nothing more to copy
+                return copied, None
+            copied += sent
+        while copied < size:
+            block = os.pread(source, min(size - copied, 1 << 16), copied)
+            if not block:
+                return copied, None
+            view = memoryview(block)
+            while view:
+                written = os.write(target, view)
+                copied += written
+                view = view[written:]
+    except OSError as exc:
+        return copied, exc
+    return copied, None
+
+
+# What sendfile says when it cannot copy between these two kinds of file.
+_NO_SENDFILE = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
 class _LineFile:
@@ -39,16 +78,28 @@ class _LineFile:
             while written < len(data):
                 written += os.write(self.fd, data[written:])
         except OSError as exc:
-            kept = bytes(data[:written]).rfind(b"\n") + 1
-            if kept < written:
-                with contextlib.suppress(OSError):
-                    os.ftruncate(self.fd, self.size + kept)
-            self.size += kept
-            lines = bytes(data[:kept]).count(b"\n")
-            from .batch import OutputFault  # not at the top: the CLI starts without batch
-
-            raise OutputFault(self.name, exc.strerror or str(exc), lines) from None
+            self._refused(bytes(data[:written]), exc)
         self.size += written
+
+    def copy(self, source: int, size: int, lines: int) -> None:
+        """Appends a spooled file's bytes (whole lines) as they are."""
+        copied, error = _copy_bytes(source, self.fd, size)
+        if error is not None:
+            self._refused(os.pread(source, copied, 0) if copied else b"", error)
+        self.size += copied
+
+    def _refused(self, written: bytes, exc: OSError) -> NoReturn:
+        """``written`` got out before the system refused the rest: it is cut back to its last
+        complete line, and the fault says how many lines remain."""
+        kept = written.rfind(b"\n") + 1
+        if kept < len(written):
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, self.size + kept)
+        self.size += kept
+        from .batch import OutputFault  # not at the top: the CLI starts without batch
+
+        lines = written[:kept].count(b"\n")
+        raise OutputFault(self.name, exc.strerror or str(exc), lines) from None
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -62,16 +113,36 @@ class _Stream:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def write(self, text: str) -> None:
+    def _stream(self) -> TextIO:
         # Looked up at each write: a progress bar stands in for the stream while it shows.
-        stream = sys.stdout if self.name == "standard output" else sys.stderr
+        return sys.stdout if self.name == "standard output" else sys.stderr
+
+    def write(self, text: str) -> None:
+        stream = self._stream()
         try:
             stream.write(text)
             stream.flush()
         except OSError as exc:
-            from .batch import OutputFault
+            self._refused(exc)
 
-            raise OutputFault(self.name, exc.strerror or str(exc)) from None
+    def copy(self, source: int, size: int, lines: int) -> None:
+        stream = self._stream()
+        if stream not in (sys.__stdout__, sys.__stderr__):  # a progress bar's stand-in
+            self.write(os.pread(source, size, 0).decode("utf-8"))
+            return
+        try:
+            stream.flush()
+            target = stream.fileno()
+        except OSError as exc:
+            self._refused(exc)
+        _copied, error = _copy_bytes(source, target, size)
+        if error is not None:
+            self._refused(error)
+
+    def _refused(self, exc: OSError) -> NoReturn:
+        from .batch import OutputFault
+
+        raise OutputFault(self.name, exc.strerror or str(exc)) from None
 
     def close(self) -> None:
         pass
@@ -232,8 +303,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with source, _progress(show, total) as advance:
             summary = run_batch(
                 read_records(source, fmt, questionnaire),
-                output.write,
-                errors.write,
+                output,
+                errors,
                 workers=workers,
                 questionnaire_path=args.questionnaire,
                 progress=advance,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import secrets
 import sys
 from collections.abc import Callable
@@ -124,7 +123,9 @@ class _StoreIntake(_Intake):
             record_id, "complete", None, started, self.q, values, reference=self.reference
         )
         answers = dict(record["answers"].get("answers", {}))
-        assessment = json.dumps(record["assessment"], indent=2, ensure_ascii=False) + "\n"
+        from ._json import dumps
+
+        assessment = dumps(record["assessment"]) + "\n"
 
         def write() -> None:
             self._ensure(record_id, started, answers)

@@ -96,8 +96,10 @@ def _answers_text(
     )
     if not outputs:
         return dump_answers(answers, "json")
+    from ._json import dumps
+
     data = {**answers.to_file_data(), OUTPUTS_KEY: outputs}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps(data) + "\n"
 
 
 def _say(console: Console) -> Callable[[str], None]:
@@ -551,7 +553,9 @@ def _save_outputs(
             "answers": answers.to_file_data(),
             "assessment": assessment.model_dump(mode="json"),
         }
-        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+        from ._json import dumps
+
+        text = dumps(record) + "\n"
         outputs.append((args.json, text, "Answers and assessment"))
     saved, failed = [], []
     for path, text, what in outputs:
@@ -1176,7 +1180,9 @@ class _Intake:
 
 
 def _record_text(record: dict[str, Any]) -> str:
-    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    from ._json import dumps
+
+    return dumps(record) + "\n"
 
 
 def _staff_word(prompter: Any) -> str:

@@ -7,13 +7,15 @@ needs a TLS certificate and key, or ``--insecure-http``, which prints a warning.
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import logging
 import signal
-import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+# logging, socket and ipaddress load with `serve` only: every other command builds this
+# module's parser too, and would pay for them at each start.
+if TYPE_CHECKING:
+    import socket
 
 __all__ = ["add_commands", "cmd_serve"]
 
@@ -25,6 +27,8 @@ EXIT_TERMINATED = 143
 
 
 def _loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -103,6 +107,8 @@ def _questionnaire(path: str | None) -> Any:
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -113,6 +119,8 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _run(app: Any, sock: socket.socket, args: argparse.Namespace) -> None:
+    import logging
+
     import uvicorn
 
     # The app logs each request itself (method, path, status, time): never a query string or

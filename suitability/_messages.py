@@ -639,3 +639,16 @@ CATALOGUE.update(
         "example_invalid": _same("the example is not an answer this question accepts: {detail}"),
     }
 )
+
+
+# --------------------------------------------------------------------------- every CPython from
+# 3.10 (issue 14, h-py313): durable-rules built without the define Python 3.13 needs.
+
+CATALOGUE.update(
+    {
+        "durable_not_built": _same(
+            "durable-rules: built without the fix this Python needs (it calls {removed}, which "
+            "Python 3.13 removed); rebuild it with: {command}"
+        ),
+    }
+)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from ._json import dumps
 from ._messages import problem, show_value
 from ._problems import count, nearest, pydantic_problems
 from ._reader import (
@@ -265,34 +266,54 @@ def validate_answers(
     # Questions whose answer was wrong, or whether they are asked is unknown because of one:
     # a question shown or hidden by them is not reported too, only the root.
     unsure: set[str] = set()
-    for q in questionnaire.questions:
-        given = raw.get(q.id)
-        undecided = (
-            bool(unsure) and q.show_if is not None and not unsure.isdisjoint(q.show_if.questions())
-        )
+    plain = True  # every value of a type validating Answers keeps exactly as it is
+    for qid, q, show_if, shows_on, known, dated in _reading_plan(questionnaire):
+        given = raw.get(qid)
+        undecided = bool(unsure) and shows_on is not None and not unsure.isdisjoint(shows_on)
         if undecided:
-            unsure.add(q.id)
+            unsure.add(qid)
         if given is None:
             if complete and q.required and not undecided and questionnaire.visible(q, values):
                 problems.append(replace(_answer_problem(q, "missing_answer"), source=source))
             continue
-        if not undecided and not questionnaire.visible(q, values):
+        if not undecided and show_if is not None and not show_if.holds(values):
             condition = _describe_condition(q, questionnaire)
             problems.append(
                 replace(_answer_problem(q, "not_asked", condition=condition), source=source)
             )
-            unsure.add(q.id)
+            unsure.add(qid)
             continue
-        # Bound to the question once (validation is on the hot path of every assessment).
-        value, error = q.read(given)
-        if error is None and value is not None and q.kind.dated:
+        # How the same text, whole number or list of texts read before (reading is a pure
+        # function of the question and the value); anything else is read each time.
+        kind = given.__class__
+        memo = (
+            given
+            if kind is str or kind is int
+            else tuple(given)
+            if kind is list and all(v.__class__ is str for v in given)
+            else None
+        )
+        value = known.get(memo) if memo is not None else None
+        error = None
+        if value is None:
+            value, error = q.read(given)
+            if error is None and value is not None:
+                if memo is not None and _plain_value(value):
+                    if len(known) >= 512:
+                        known.clear()
+                    known[memo] = value
+                else:
+                    plain = plain and _plain_value(value)
+        if isinstance(value, list):
+            value = value.copy()  # each caller keeps its own
+        if error is None and value is not None and dated:
             day = answered_on if isinstance(answered_on, dt.date) else dt.date.today()
             error = q.kind.bound_problem(q, value, day)
         if error is not None:
             problems.append(replace(error, source=source))
-            unsure.add(q.id)
+            unsure.add(qid)
         elif value is not None and not undecided:
-            values[q.id] = value
+            values[qid] = value
 
     if problems:
         head = f"{source}: " if source else ""
@@ -302,12 +323,23 @@ def validate_answers(
         )
     if earlier is not None:
         version = questionnaire.version  # what is kept is valid for this version
-    result = Answers(
-        questionnaire=questionnaire.id,
-        questionnaire_version=version if isinstance(version, str) else questionnaire.version,
-        answered_on=answered_on,
-        values=values,
-    )
+    kept_version = version if isinstance(version, str) else questionnaire.version
+    if plain and type(answered_on) in (dt.date, type(None)):
+        # Every part was checked above, by this module (the questionnaire's id and version, the
+        # day, each value as its kind reads it): validating it all again would change nothing.
+        result = Answers.model_construct(
+            questionnaire=questionnaire.id,
+            questionnaire_version=kept_version,
+            answered_on=answered_on,
+            values=values,
+        )
+    else:
+        result = Answers(
+            questionnaire=questionnaire.id,
+            questionnaire_version=kept_version,
+            answered_on=answered_on,
+            values=values,
+        )
     if earlier is not None:
         unanswered = [
             qid
@@ -328,6 +360,42 @@ def validate_answers(
         ]
     result._mark_validated(questionnaire)
     return result
+
+
+def _plain_value(value: Any) -> bool:
+    """Whether an answer is of a type validating :class:`Answers` keeps exactly as it is."""
+    kind = type(value)
+    if kind is list:
+        return all(type(v) is str for v in value)
+    return kind is str or kind is int or kind is float
+
+
+_Plan = list[tuple[str, Question, Any, "frozenset[str] | None", dict[Any, Any], bool]]
+_PLANS: dict[int, tuple[Questionnaire, _Plan]] = {}
+
+
+def _reading_plan(questionnaire: Questionnaire) -> _Plan:
+    """Per question, in order: its id, the question, its show-if and the questions that
+    condition reads, what its common answers read as (filled as they are met), and whether its
+    answers depend on the day; made once per questionnaire (kept alive here, so its id is not
+    reused)."""
+    found = _PLANS.get(id(questionnaire))
+    if found is None or found[0] is not questionnaire:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        plan: _Plan = [
+            (
+                q.id,
+                q,
+                q.show_if,
+                frozenset(q.show_if.questions()) if q.show_if is not None else None,
+                {},
+                q.kind.dated,
+            )
+            for q in questionnaire.questions
+        ]
+        found = _PLANS[id(questionnaire)] = (questionnaire, plan)
+    return found[1]
 
 
 def _describe_condition(q: Question, questionnaire: Questionnaire) -> str:
@@ -514,7 +582,7 @@ def dump_answers(answers: Answers, fmt: Literal["json", "yaml"] = "json") -> str
     """The answers-file text in JSON or YAML; reading it back gives equal answers."""
     data = answers.to_file_data()
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dumps(data) + "\n"
     return dump_yaml(data)
 
 

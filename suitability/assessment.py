@@ -15,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticSerializationError
 
+from ._json import plain_json
 from .answers import Answers, AnswerStatus, AnswerValue, validate_answers
 from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire
 from .rules.catalogue import (
@@ -233,9 +235,10 @@ class TreatmentVerdict(BaseModel):
     results: str
     event_gap: str
     #: Computed from the rule data (see :mod:`suitability.rules.decisive`), for the practitioner.
-    decisive: list[DecisiveAnswer] = []
-    would_improve: list[VerdictChange] = []
-    would_worsen: list[Worsening] = []
+    # Factories, not `= []`: pydantic deep-copies a mutable default for every instance.
+    decisive: list[DecisiveAnswer] = Field(default_factory=list)
+    would_improve: list[VerdictChange] = Field(default_factory=list)
+    would_worsen: list[Worsening] = Field(default_factory=list)
 
 
 class Flag(BaseModel):
@@ -299,7 +302,23 @@ class Assessment(BaseModel):
 
     def to_json(self) -> str:
         """The stable JSON form (the same answers always give the same bytes)."""
+        # pydantic's serialiser writes what model_dump + json.dumps wrote, several times faster,
+        # except a float below 1e-4 (only an answer can be one) or a lone surrogate in text.
+        if all(plain_json(u.answer) for u in self._used_answers()):
+            try:
+                return self.model_dump_json(indent=2) + "\n"
+            except PydanticSerializationError:
+                pass
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+    def _used_answers(self) -> Iterator[UsedAnswer]:
+        for verdict in self.verdicts.values():
+            for reason in verdict.reasons:
+                yield from reason.answers
+            for fit_reason in verdict.fit_reasons:
+                yield from fit_reason.answers
+        for flag in self.flags:
+            yield from flag.answers
 
 
 # --------------------------------------------------------------------------- fixed parts
@@ -358,23 +377,50 @@ def _fit_summary(fit: Fit, titles: list[str]) -> str:
 # --------------------------------------------------------------------------- assess
 
 
+class _Shape(NamedTuple):
+    """What assessing reads of a questionnaire on every call, computed once per questionnaire."""
+
+    questionnaire: Questionnaire
+    position: dict[str, int]
+    dates: frozenset[str]
+
+
+# Keyed by identity (a questionnaire holds lists, so it cannot be hashed); each entry keeps its
+# questionnaire alive, so an id is never reused while it is here. Bounded: cleared when full.
+_SHAPES: dict[int, _Shape] = {}
+
+
+def _shape(q: Questionnaire) -> _Shape:
+    found = _SHAPES.get(id(q))
+    if found is None or found.questionnaire is not q:
+        if len(_SHAPES) >= 64:
+            _SHAPES.clear()
+        found = _SHAPES[id(q)] = _Shape(
+            q,
+            {qid: i for i, qid in enumerate(q.by_id)},
+            frozenset(x.id for x in q.questions if x.type == "date"),
+        )
+    return found
+
+
 def _used(
     questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """The answers a rule read, as plain data for :class:`UsedAnswer`."""
+) -> list[tuple[str, Any, str]]:
+    """The answers a rule read: (question id, value or None, status)."""
     out = []
+    values = answers.values
     for qid in ids:
         q = questionnaire.by_id.get(qid)
         if q is None:
             continue
-        value = answers.values.get(qid)
+        value = values.get(qid)
         if value is None:
-            status = "unanswered" if questionnaire.visible(q, answers.values) else "not_asked"
+            status = "unanswered" if questionnaire.visible(q, values) else "not_asked"
         elif value in SPECIAL_VALUES:
             status = str(value)
         else:
             status = "answered"
-        out.append({"question": qid, "answer": value, "status": status})
+        out.append((qid, value, status))
     return out
 
 
@@ -396,7 +442,7 @@ def assess(
     q = questionnaire or default_questionnaire()
     ensure_rules_fit(q)
     valid = validate_answers(answers, q)
-    uses_dates = any(q.by_id[k].type == "date" for k in valid.values)
+    uses_dates = not _shape(q).dates.isdisjoint(valid.values)
     as_of = valid.answered_on or dt.date.today()
     found = rule_values(q, valid, as_of)
     hits = get_engine().run(fact_from_values(found))
@@ -404,6 +450,113 @@ def assess(
     return _compose(
         q, valid, hits, found.unknown, as_of if uses_dates else valid.answered_on, extra
     )
+
+
+class _Firing(NamedTuple):
+    """What one rule firing on given answers contributes, as validated parts, grouped by where
+    each goes: the verdict's reasons and the fit's, per treatment; the treatments it makes
+    relevant (goal rows); the caution (1) or avoid (2) it adds to a treatment's verdict (health
+    and safety rows) or to its fit (plans rows); its flag (health and plans rows); the answers
+    it read."""
+
+    reasons: tuple[tuple[str, Reason], ...]
+    fit_reasons: tuple[tuple[str, FitReason], ...]
+    relevant: tuple[str, ...]
+    cautions: tuple[tuple[str, int], ...]
+    plan_cautions: tuple[tuple[str, int], ...]
+    flag: Flag | None
+    used: tuple[UsedAnswer, ...]
+
+
+# The parts of a result recur from one person to the next (the same rule on the same answers,
+# a flag): each is validated once and shared, within an assessment and across assessments, so
+# that an assessment validates only what is new in it. Bounded: cleared when full. Concurrent
+# use at worst builds a duplicate. Shared parts are frozen models.
+_FIRINGS: dict[tuple[Any, ...], _Firing] = {}
+_FLAGS: dict[tuple[Any, ...], Flag] = {}
+_CACHE_MAX = 4_096  # a few MB at most each; real workloads need about 2,000
+
+
+def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    return cache
+
+
+def _used_key(
+    questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
+) -> tuple[Any, ...]:
+    """What :func:`_used` would give, as a key, without building it: the type is part of it (1
+    and 1.0 must not share a reason); a given answer's status follows from its value."""
+    out: list[tuple[Any, ...]] = []
+    values = answers.values
+    by_id = questionnaire.by_id
+    for qid in ids:
+        q = by_id.get(qid)
+        if q is None:
+            continue
+        value = values.get(qid)
+        if value is None:
+            out.append((qid, None, questionnaire.visible(q, values)))
+        elif value.__class__ is list:
+            out.append((qid, list, tuple(value)))
+        else:
+            out.append((qid, value.__class__, value))
+    return tuple(out)
+
+
+def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None) -> _Firing:
+    """What ``rule`` contributes (for the unanswered-safety rule, about ``question``)."""
+    ids = (question,) if question else rule.reads
+    key = (q.content_hash, rule.id, question, _used_key(q, answers, ids))
+    found = _FIRINGS.get(key)
+    if found is not None:
+        return found
+    used = _used(q, answers, ids)
+    answers_used = tuple(
+        UsedAnswer.model_validate({"question": qid, "answer": value, "status": status})
+        for qid, value, status in used
+    )
+    text = rule.rationale
+    if question:
+        how = _UNKNOWN_HOW[used[0][2]] if used else "was left unanswered"
+        text = f"'{q.by_id[question].label}' {how}. {text}"
+    shared: dict[Cell, Any] = {}  # one reason per cell, shared by its treatments
+    for t in rule.treatments:
+        cell = rule.cells[t]
+        if cell not in shared:
+            shared[cell] = _reason(rule, cell, text, answers_used)
+    pairs = tuple((t, shared[rule.cells[t]]) for t in rule.treatments)
+    ranks = tuple((t, _RANK[rule.cells[t]]) for t in rule.treatments if rule.cells[t] in _RANK)
+    flag = None
+    if rule.kind != "goal" and rule.treatments and question is None:
+        kind: FlagKind = "plans" if rule.kind == "preference" else "health"
+        flag = Flag.model_validate(_flag(rule, kind, rule.title, list(answers_used)))
+    plans = rule.kind == "preference"
+    found = _bounded(_FIRINGS)[key] = _Firing(
+        reasons=() if plans else pairs,
+        fit_reasons=pairs if plans else (),
+        relevant=rule.treatments if rule.kind == "goal" else (),
+        cautions=ranks if rule.kind not in ("goal", "preference") else (),
+        plan_cautions=ranks if plans else (),
+        flag=flag,
+        used=answers_used,
+    )
+    return found
+
+
+def _reason(rule: Rule, cell: Cell, text: str, used: tuple[UsedAnswer, ...]) -> Reason | FitReason:
+    """A verdict reason (goal and health rows) or, for a plans row, a fit reason."""
+    data: dict[str, Any] = {
+        "rule": rule.id,
+        "title": rule.title,
+        "text": text,
+        "answers": list(used),
+        "source": rule.source,
+    }
+    if rule.kind == "preference":
+        return FitReason.model_validate({**data, "fit": _FIT[cell]})
+    return Reason.model_validate({**data, "effect": _EFFECT[cell]})
 
 
 def _compose(
@@ -414,10 +567,11 @@ def _compose(
     as_of: dt.date | None,
     extra: Decisive | None = None,
 ) -> Assessment:
-    """Builds the assessment as plain data, validated once at the end (one pass in pydantic's
-    core is much cheaper than a model per reason). The unanswered-safety rule fires once; it
-    gives one reason per unknown safety question, naming it. Goal rows decide relevance, health
-    and safety rows the verdict (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
+    """Builds the assessment from validated parts, most of them shared with earlier
+    assessments (see ``_FIRINGS``), then validates the whole, which takes its parts as they
+    are. The unanswered-safety rule fires once; it gives one reason per unknown safety
+    question, naming it. Goal rows decide relevance, health and safety rows the verdict
+    (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
     fired: list[tuple[Rule, str | None]] = []
     for h in hits:
         rule = RULES_BY_ID.get(h.rule)
@@ -428,54 +582,55 @@ def _compose(
         else:
             fired.append((rule, None))
     # Firing order between rules is not guaranteed by the engine: sort by catalogue order.
-    position = {qid: i for i, qid in enumerate(q.by_id)}
+    position = _shape(q).position
     fired.sort(key=lambda item: (_ORDER[item[0].id], position.get(item[1] or "", -1)))
 
     reasons: dict[str, list[Reason]] = {t: [] for t in TREATMENTS}
     fit_reasons: dict[str, list[FitReason]] = {t: [] for t in TREATMENTS}
-    safety_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
-    plan_cells: dict[str, list[Cell]] = {t: [] for t in TREATMENTS}
+    # The most conservative cell so far, as :func:`combine` and :func:`plan_fit` rank them.
+    worst = dict.fromkeys(TREATMENTS, 0)
+    plan_worst = dict.fromkeys(TREATMENTS, 0)
     relevant: set[str] = set()
+    flags: list[Flag] = []
+    unknown_used: list[UsedAnswer] = []
+    unknown_rule: Rule | None = None
+    any_goal = False
     for rule, question in fired:
-        used = _used(q, answers, (question,) if question else rule.reads)
-        text = rule.rationale
-        if question:
-            how = _UNKNOWN_HOW[used[0]["status"]] if used else "was left unanswered"
-            text = f"'{q.by_id[question].label}' {how}. {text}"
-        shared: dict[str, Any] = {}  # one reason per cell, shared by its treatments
-        for t in rule.treatments:
-            cell = rule.cells[t]
-            if cell not in shared:
-                shared[cell] = _reason(q, rule, cell, text, used)
-            if rule.kind == "preference":
-                plan_cells[t].append(cell)
-                fit_reasons[t].append(shared[cell])
-                continue
-            if rule.kind == "goal":
-                relevant.add(t)
-            else:
-                safety_cells[t].append(cell)
-            reasons[t].append(shared[cell])
+        firing = _firing(q, answers, rule, question)
+        for t, reason in firing.reasons:
+            reasons[t].append(reason)
+        for t, fit_reason in firing.fit_reasons:
+            fit_reasons[t].append(fit_reason)
+        for t, rank in firing.cautions:
+            if rank > worst[t]:
+                worst[t] = rank
+        for t, rank in firing.plan_cautions:
+            if rank > plan_worst[t]:
+                plan_worst[t] = rank
+        relevant.update(firing.relevant)
+        if rule.kind == "goal":
+            any_goal = True
+        elif question is not None:
+            if rule.treatments:
+                unknown_used.extend(firing.used)
+                unknown_rule = rule
+        elif firing.flag is not None:
+            flags.append(firing.flag)
+    if unknown_rule is not None:
+        flags.insert(0, _unknown_flag(q, unknown_rule, unknown_used))
+    if not any_goal:
+        flags.insert(0, _no_goals_flag(q, answers))
 
-    any_goal = any(rule.kind == "goal" for rule, _ in fired)
+    # Plain data, validated with the whole result in one pass of pydantic's core (which takes
+    # the shared parts as they are): cheaper than a model_validate call per treatment.
     verdicts: dict[str, dict[str, Any]] = {}
     for t in TREATMENTS:
-        verdict = combine(t in relevant, safety_cells[t])
-        fit = plan_fit(plan_cells[t])
-        avoid = list(dict.fromkeys(r.title for r in reasons[t] if r.effect == "avoid"))
-        info = TREATMENT_INFO[t]
+        verdict = VERDICT_SCALE[worst[t]] if t in relevant else "not_relevant"
+        fit = _FIT_SCALE[plan_worst[t]]
         verdicts[t] = {
-            "treatment": t,
-            "name": info.name,
-            "verdict": verdict,
-            "summary": _summary(verdict, info.name, avoid, any_goal),
+            **_verdict_words(t, verdict, fit, any_goal, reasons[t], fit_reasons[t]),
             "reasons": reasons[t],
-            "fit": fit,
-            "fit_summary": _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons[t]))),
             "fit_reasons": fit_reasons[t],
-            "downtime": info.downtime,
-            "results": info.results,
-            "event_gap": info.event_gap,
         }
         if extra is not None:
             verdicts[t]["decisive"] = extra.decisive[t]
@@ -484,11 +639,11 @@ def _compose(
 
     return Assessment.model_validate(
         {
-            "questionnaire": {"id": q.id, "version": q.version, "content_hash": q.content_hash},
+            "questionnaire": _provenance(q),
             "rules": rules_provenance(),
             "as_of": as_of,
             "verdicts": verdicts,
-            "flags": _flags(q, answers, fired),
+            "flags": flags,
             "mesotherapy_expectations": _expectations(),
             "disclaimer": DISCLAIMER,
         }
@@ -496,71 +651,95 @@ def _compose(
 
 
 _ORDER = {r.id: i for i, r in enumerate(RULES)}
-
-# Reasons are immutable and, for categorical answers, recur from one person to the next: each
-# is validated once and shared, within an assessment (by every treatment it applies to) and
-# across assessments. Bounded: cleared when full. Concurrent use at worst builds a duplicate.
-_REASONS: dict[tuple[Any, ...], Reason | FitReason] = {}
-_REASONS_MAX = 4_096  # a few MB at most; real workloads need about 2,000
+_PROVENANCES: dict[tuple[str, str, str], Provenance] = {}
 
 
-def _reason(
-    q: Questionnaire, rule: Rule, cell: Cell, text: str, used: list[dict[str, Any]]
-) -> Reason | FitReason:
-    """A verdict reason (goal and health rows) or, for a plans row, a fit reason."""
-    key = (
-        q.content_hash,
-        rule.id,
-        cell,
-        text,
-        tuple((u["question"], _hashable(u["answer"]), u["status"]) for u in used),
-    )
-    reason = _REASONS.get(key)
-    if reason is None:
-        if len(_REASONS) >= _REASONS_MAX:
-            _REASONS.clear()
-        data: dict[str, Any] = {
-            "rule": rule.id,
-            "title": rule.title,
-            "text": text,
-            "answers": used,
-            "source": rule.source,
+def _provenance(q: Questionnaire) -> Provenance:
+    key = (q.id, q.version, q.content_hash)
+    found = _PROVENANCES.get(key)
+    if found is None:
+        found = _bounded(_PROVENANCES)[key] = Provenance(
+            id=q.id, version=q.version, content_hash=q.content_hash
+        )
+    return found
+
+
+#: Ranks of the cells that hold a treatment back, and what each rank gives (see
+#: :func:`combine` and :func:`plan_fit`, which these follow).
+_RANK: dict[str, int] = {"C": 1, "A": 2}
+_FIT_SCALE: tuple[Fit, ...] = ("fits", "ask_the_practitioner", "does_not_fit")
+_WORDS: dict[tuple[str, str, str, bool], dict[str, Any]] = {}
+
+
+def _verdict_words(
+    t: str,
+    verdict: Verdict,
+    fit: Fit,
+    any_goal: bool,
+    reasons: list[Reason],
+    fit_reasons: list[FitReason],
+) -> dict[str, Any]:
+    """A verdict's fields other than its reasons; the same for every person unless the summary
+    names reasons (an avoid verdict, a plan that may not fit), so kept once for the rest."""
+    names_reasons = verdict == "avoid_until_reviewed" or fit != "fits"
+    key = (t, verdict, fit, any_goal)
+    found = None if names_reasons else _WORDS.get(key)
+    if found is None:
+        info = TREATMENT_INFO[t]
+        found = {
+            "treatment": t,
+            "name": info.name,
+            "verdict": verdict,
+            "summary": _summary_of(verdict, info.name, reasons, any_goal),
+            "fit": fit,
+            "fit_summary": _fit_summary_of(fit, fit_reasons),
+            "downtime": info.downtime,
+            "results": info.results,
+            "event_gap": info.event_gap,
         }
-        if rule.kind == "preference":
-            reason = FitReason.model_validate({**data, "fit": _FIT[cell]})
-        else:
-            reason = Reason.model_validate({**data, "effect": _EFFECT[cell]})
-        _REASONS[key] = reason
-    return reason
+        if not names_reasons:
+            _WORDS[key] = found  # bounded: treatments x verdicts x fits x 2
+    return found
 
 
-def _hashable(value: Any) -> Any:
-    # The type is part of the key: 1 and 1.0 (and True) must not share a reason.
-    return (type(value).__name__, tuple(value) if isinstance(value, list) else value)
+def _summary_of(verdict: Verdict, name: str, reasons: list[Reason], any_goal: bool) -> str:
+    # Only an avoid verdict names its reasons' titles.
+    avoid = (
+        list(dict.fromkeys(r.title for r in reasons if r.effect == "avoid"))
+        if verdict == "avoid_until_reviewed"
+        else []
+    )
+    return _summary(verdict, name, avoid, any_goal)
 
 
-def _flags(
-    q: Questionnaire, answers: Answers, fired: list[tuple[Rule, str | None]]
-) -> list[dict[str, Any]]:
-    flags: list[dict[str, Any]] = []
-    unknown: list[str] = []
-    unknown_rule: Rule | None = None
-    for rule, question in fired:
-        if rule.kind == "goal" or not rule.treatments:
-            continue
-        if question is not None:
-            unknown.append(question)
-            unknown_rule = rule
-            continue
-        kind: FlagKind = "plans" if rule.kind == "preference" else "health"
-        flags.append(_flag(rule, kind, rule.title, _used(q, answers, rule.reads)))
-    if unknown_rule is not None:
-        title = f"{len(unknown)} safety question{'s' if len(unknown) != 1 else ''} not answered"
-        used = _used(q, answers, tuple(unknown))
-        flags.insert(0, _flag(unknown_rule, "unknown_answers", title, used))
-    if not any(rule.kind == "goal" for rule, _ in fired):
-        flags.insert(
-            0,
+def _fit_summary_of(fit: Fit, fit_reasons: list[FitReason]) -> str:
+    if fit == "fits":
+        return _FITS_SUMMARY
+    return _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons)))
+
+
+_FITS_SUMMARY = _fit_summary("fits", [])
+
+
+def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
+    key = (q.content_hash, rule.id, tuple(map(id, used)))
+    found = _FLAGS.get(key)
+    # The key holds ids: the answers must be the very ones (an id may be reused once a shared
+    # answer is gone).
+    if found is None or any(a is not b for a, b in zip(found.answers, used, strict=True)):
+        count = len(used)
+        title = f"{count} safety question{'s' if count != 1 else ''} not answered"
+        found = Flag.model_validate(_flag(rule, "unknown_answers", title, used))
+        _bounded(_FLAGS)[key] = found
+    return found
+
+
+def _no_goals_flag(q: Questionnaire, answers: Answers) -> Flag:
+    used = _used(q, answers, ("goals",))
+    key = (q.content_hash, "no_goals", _used_key(q, answers, ("goals",)))
+    found = _FLAGS.get(key)
+    if found is None:
+        found = Flag.model_validate(
             {
                 "id": "no_goals",
                 "kind": "no_goals",
@@ -570,14 +749,18 @@ def _flags(
                     "ask the practitioner what could help."
                 ),
                 "treatments": [],
-                "answers": _used(q, answers, ("goals",)),
+                "answers": [
+                    {"question": qid, "answer": value, "status": status}
+                    for qid, value, status in used
+                ],
                 "source": "design",
-            },
+            }
         )
-    return flags
+        _bounded(_FLAGS)[key] = found
+    return found
 
 
-def _flag(rule: Rule, kind: FlagKind, title: str, used: list[dict[str, Any]]) -> dict[str, Any]:
+def _flag(rule: Rule, kind: FlagKind, title: str, used: list[Any]) -> dict[str, Any]:
     return {
         "id": rule.id,
         "kind": kind,

@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol, runtime_checkable
 
 from ._messages import problem
 from ._reader import (
@@ -78,6 +78,29 @@ class Output:
     format: str = "json"
     fhir_version: FhirVersion = "R5"
     base: str = DEFAULT_BASE
+
+
+@runtime_checkable
+class Sink(Protocol):
+    """An output that can also take a spooled file's bytes as they are: the parent then copies
+    each worker's lines without decoding and encoding them again. ``copy`` appends ``size``
+    bytes from the start of the open file ``source``, which holds ``lines`` whole lines, and
+    raises OutputFault (saying how many whole lines went out) if the output refuses them."""
+
+    def write(self, text: str) -> None: ...
+
+    def copy(self, source: int, size: int, lines: int) -> None: ...
+
+
+class _TextSink:
+    """A plain callable taking text (a list's append, a test's recorder) as a Sink: a spooled
+    file is decoded and handed over as text."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+
+    def copy(self, source: int, size: int, lines: int) -> None:
+        self.write(os.pread(source, size, 0).decode("utf-8"))
 
 
 @dataclass
@@ -482,8 +505,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def run_batch(
     records: Iterable[Record],
-    write_ok: Callable[[str], None],
-    write_error: Callable[[str], None],
+    write_ok: Callable[[str], None] | Sink,
+    write_error: Callable[[str], None] | Sink,
     *,
     workers: int,
     questionnaire_path: str | None = None,
@@ -492,7 +515,8 @@ def run_batch(
     output: Output | None = None,
 ) -> BatchSummary:
     """Assesses ``records`` and writes the result lines in input order: ``write_ok`` and
-    ``write_error`` receive text made of whole lines, each ending in a newline.
+    ``write_error`` receive text made of whole lines, each ending in a newline (a Sink also
+    receives the workers' spooled files to copy as bytes).
 
     With ``workers`` > 1, chunks go to a pool of worker processes with a bounded number in
     flight; with 1, everything runs in this process. Ctrl-C (SIGINT) or SIGTERM stops the run
@@ -505,13 +529,21 @@ def run_batch(
     output = output or Output()
     summary = BatchSummary()
     advance = progress or (lambda _n: None)
+    sinks = {
+        name: sink if isinstance(sink, Sink) else _TextSink(sink)
+        for name, sink in (("ok", write_ok), ("error", write_error))
+    }
 
-    def deliver(write: Callable[[str], None], pieces: Iterable[tuple[str, int]]) -> int:
-        """Writes each (text, number of lines in it); returns how many lines went out."""
+    def deliver(sink: Sink, pieces: Iterable[tuple[str | _Spooled, int]]) -> int:
+        """Writes each (text or spooled file, number of lines in it); returns how many lines
+        went out."""
         written = 0
-        for text, count in pieces:
+        for piece, count in pieces:
             try:
-                write(text)
+                if isinstance(piece, _Spooled):
+                    sink.copy(piece.fd, piece.size, count)
+                else:
+                    sink.write(piece)
             except OutputFault as exc:
                 summary.fault = exc
                 return written + exc.lines
@@ -521,10 +553,10 @@ def run_batch(
             written += count
         return written
 
-    def emit(ok: Iterable[tuple[str, int]], error: Iterable[tuple[str, int]], total: int) -> None:
-        summary.done += deliver(write_ok, ok)
+    def emit(ok: Iterable[_Piece], error: Iterable[_Piece], total: int) -> None:
+        summary.done += deliver(sinks["ok"], ok)
         if summary.fault is None:
-            summary.failed += deliver(write_error, error)
+            summary.failed += deliver(sinks["error"], error)
         advance(total)
 
     chunks = _chunks(records, chunk_size)
@@ -540,6 +572,18 @@ def run_batch(
                     break
             return summary
         return _run_pool(chunks, summary, workers, questionnaire_path, output, emit)
+
+
+@dataclass(frozen=True)
+class _Spooled:
+    """A worker's spooled file, open for reading: ``size`` bytes of whole lines."""
+
+    fd: int
+    size: int
+
+
+# Text or a spooled file, with its number of lines.
+_Piece = tuple["str | _Spooled", int]
 
 
 def _pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[tuple[str, int]]:
@@ -587,16 +631,16 @@ def _run_pool(
     workers: int,
     questionnaire_path: str | None,
     output: Output,
-    emit: Callable[[Iterable[tuple[str, int]], Iterable[tuple[str, int]], int], None],
+    emit: Callable[[Iterable[_Piece], Iterable[_Piece], int], None],
 ) -> BatchSummary:
     import multiprocessing
     import tempfile
     from multiprocessing.pool import AsyncResult
 
-    # Workers write each chunk's lines to private files and hand back only their names: the
-    # parent appends them in order instead of unpickling every assessment through a pipe. The
-    # folder is private (0700) and removed on every way out, by the workers if this process
-    # is killed outright.
+    # Workers write each chunk's lines to private files and hand back only their names, sizes
+    # and line counts: the parent copies the files' bytes in order, without decoding a line.
+    # The folder is private (0700) and removed on every way out, by the workers if this
+    # process is killed outright.
     spool = tempfile.mkdtemp(prefix="suitability-batch-")
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     stopping = context.RawValue("b", 0)  # set before the pool is terminated: workers may go
@@ -605,37 +649,53 @@ def _run_pool(
         initializer=_init_worker,
         initargs=(questionnaire_path, spool, os.getpid(), stopping, output),
     )
-    pending: deque[AsyncResult[tuple[str, int, int]]] = deque()
+    pending: deque[AsyncResult[tuple[str, int, int, int, int]]] = deque()
     limit = workers * 3  # chunks in flight: enough to keep every core busy, bounded memory
 
     def stopped() -> bool:
         return summary.interrupted or summary.fault is not None
 
-    def read_spooled(path: str) -> str:
+    def open_spooled(path: str, size: int) -> _Spooled:
         # Unlinked as soon as it is open, so it cannot outlive the run even if this is killed.
-        spooled = Path(path)
-        with spooled.open(encoding="utf-8") as handle:
-            spooled.unlink()
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            Path(path).unlink()
+            found = os.fstat(fd).st_size
+        except OSError:
+            os.close(fd)
+            raise
+        if found != size:  # never copy part of a line, nor lines nobody counted
+            os.close(fd)
+            raise OSError(0, f"it holds {found} bytes, not the {size} its worker wrote", path)
+        return _Spooled(fd, size)
 
-    def collect(result: AsyncResult[tuple[str, int, int]]) -> None:
+    def collect(result: AsyncResult[tuple[str, int, int, int, int]]) -> None:
         # Waits in short steps: a signal only sets a flag, which ends the wait.
         while not result.ready():
             if stopped():
                 return
             result.wait(0.2)
+        opened: list[_Spooled] = []
         try:
-            path, done, failed = result.get()
-            ok_text = read_spooled(path + ".ok") if done else ""
-            error_text = read_spooled(path + ".err") if failed else ""
+            path, done, done_size, failed, failed_size = result.get()
+            if done:
+                opened.append(open_spooled(path + ".ok", done_size))
+            if failed:
+                opened.append(open_spooled(path + ".err", failed_size))
         except OSError as exc:  # the spool could not be written or read (TMPDIR full...)
+            for spooled in opened:
+                os.close(spooled.fd)
             summary.fault = OutputFault(exc.filename or spool, exc.strerror or str(exc))
             return
-        emit(
-            [(ok_text, done)] if done else [],
-            [(error_text, failed)] if failed else [],
-            done + failed,
-        )
+        try:
+            emit(
+                [(opened[0], done)] if done else [],
+                [(opened[-1], failed)] if failed else [],
+                done + failed,
+            )
+        finally:
+            for spooled in opened:
+                os.close(spooled.fd)
 
     finished = False
     try:
@@ -659,22 +719,24 @@ def _run_pool(
     return summary
 
 
-def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int]:
+def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int, int, int]:
     """In a worker: assesses a chunk into private files of result (``.ok``) and error
-    (``.err``) lines; returns their path without the suffix and the counts."""
+    (``.err``) lines; returns their path without the suffix, and each file's line count and
+    size in bytes, so the parent copies them without reading a line."""
     if _PARENT and os.getppid() != _PARENT["pid"]:  # where no signal says so at once
         _leave(_SPOOL["dir"])
     results = assess_chunk(chunk)
     path = str(Path(_SPOOL["dir"]) / f"{index:09d}")
-    counts = []
+    counts: list[int] = []
     for suffix, wanted in ((".ok", True), (".err", False)):
-        lines = [text + "\n" for ok, text in results if ok is wanted]
-        counts.append(len(lines))
+        lines = [text for ok, text in results if ok is wanted]
+        data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        counts += [len(lines), len(data)]
         if lines:
             fd = os.open(path + suffix, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write("".join(lines))
-    return path, counts[0], counts[1]
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    return path, counts[0], counts[1], counts[2], counts[3]
 
 
 _SPOOL: dict[str, str] = {}

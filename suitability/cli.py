@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 invalid input (every problem listed); 2 usage error or 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._problems import count
-from .errors import Problem, SuitabilityError
+from .errors import EngineBuildError, Problem, SuitabilityError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,7 +123,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from .answers import answers_schema
 
     schema = answers_schema(_questionnaire(args.questionnaire))
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    from ._json import dumps
+
+    print(dumps(schema))
     return EXIT_OK
 
 
@@ -233,7 +234,18 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands defined in this module: a command line naming one of them first needs none of
+#: the other modules' commands (nor the imports they bring).
+_OWN_COMMANDS = ("validate", "schema", "assess", "rules")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser; with ``only`` (one of this module's commands), that command alone
+    under the same program, which parses its arguments (and words its errors) the same way."""
+
+    def wanted(command: str) -> bool:
+        return only is None or only == command
+
     parser = argparse.ArgumentParser(
         prog="suitability",
         description=(
@@ -244,67 +256,85 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"suitability {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser(
-        "validate", help="check questionnaire or answers files; exit 1 listing every problem"
-    )
-    p.add_argument(
-        "files", nargs="*", metavar="FILE", help="questionnaire or answers files (default: shipped)"
-    )
-    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire for answers files")
-    p.set_defaults(func=cmd_validate)
+    if wanted("validate"):
+        p = sub.add_parser(
+            "validate", help="check questionnaire or answers files; exit 1 listing every problem"
+        )
+        p.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="questionnaire or answers files (default: shipped)",
+        )
+        p.add_argument("--questionnaire", metavar="FILE", help="questionnaire for answers files")
+        p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of an answers file")
-    p.add_argument("questionnaire", nargs="?", metavar="QUESTIONNAIRE")
-    p.set_defaults(func=cmd_schema)
+    if wanted("schema"):
+        p = sub.add_parser("schema", help="print the JSON Schema of an answers file")
+        p.add_argument("questionnaire", nargs="?", metavar="QUESTIONNAIRE")
+        p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("text", "json", "markdown", "fhir"), default="text")
-    p.add_argument(
-        "--fhir-version",
-        choices=("R4", "R5"),
-        help="with --format fhir: the FHIR version of the Bundle (default: R5)",
-    )
-    p.add_argument(
-        "--settings",
-        metavar="FILE",
-        help="with --format fhir: the clinic's settings, for the base of canonical URLs",
-    )
-    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
-    p.set_defaults(func=cmd_assess)
+    if wanted("assess"):
+        p = sub.add_parser("assess", help="assess an answers file (YAML or JSON; - for stdin)")
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("--format", choices=("text", "json", "markdown", "fhir"), default="text")
+        p.add_argument(
+            "--fhir-version",
+            choices=("R4", "R5"),
+            help="with --format fhir: the FHIR version of the Bundle (default: R5)",
+        )
+        p.add_argument(
+            "--settings",
+            metavar="FILE",
+            help="with --format fhir: the clinic's settings, for the base of canonical URLs",
+        )
+        p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
+        p.set_defaults(func=cmd_assess)
 
-    from ._cli_batch import add_command as add_batch
-    from ._cli_fhir import add_command as add_fhir
-    from ._cli_records import add_commands as add_records
-    from ._cli_screen import add_commands
-    from ._cli_web import add_commands as add_web
+    if only is None:
+        from ._cli_batch import add_command as add_batch
+        from ._cli_fhir import add_command as add_fhir
+        from ._cli_records import add_commands as add_records
+        from ._cli_screen import add_commands
+        from ._cli_web import add_commands as add_web
 
-    add_commands(sub)
-    add_batch(sub)
-    add_web(sub)
-    add_records(sub)
-    add_fhir(sub)
+        add_commands(sub)
+        add_batch(sub)
+        add_web(sub)
+        add_records(sub)
+        add_fhir(sub)
 
-    p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="prove the rule set's properties over every answer; exit 1 with a counterexample",
-    )
-    p.add_argument("--rules", metavar="FILE", help="rule-set file to check (default: shipped)")
-    p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
-    p.set_defaults(func=cmd_rules)
+    if wanted("rules"):
+        p = sub.add_parser("rules", help="print the rule catalogue for clinical review")
+        p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+        p.add_argument(
+            "--check",
+            action="store_true",
+            help="prove the rule set's properties over every answer; exit 1 with a counterexample",
+        )
+        p.add_argument("--rules", metavar="FILE", help="rule-set file to check (default: shipped)")
+        p.add_argument("--questionnaire", metavar="FILE", help="questionnaire (default: shipped)")
+        p.set_defaults(func=cmd_rules)
     return parser
 
 
+#: Commands that assess after asking, reading or serving for a while: a durable-rules that cannot
+#: load is said at their start, before a person answers anything or an output file is made.
+_ASSESS_LATER = frozenset({"batch", "intake", "screen", "serve"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words and words[0] in _OWN_COMMANDS else None)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
     try:
+        if args.command in _ASSESS_LATER:
+            from .rules._durable import check_durable
+
+            check_durable()
         code: int = args.func(args)
         return code
     except SuitabilityError as exc:
@@ -323,6 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except EngineBuildError as exc:  # the installation, not the input: its one line says how
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
         from ._entry import interrupted_by
 

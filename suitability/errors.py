@@ -6,6 +6,8 @@
     ├── RulesError           the rule set is inconsistent, or a rule failed while assessing
     └── StorageError         a result or record could not be written safely
 
+    EngineBuildError (an ImportError)   durable-rules was built without what this Python needs
+
 Errors of the libraries underneath (YAML, pydantic, durable-rules, the file system) are
 translated where they occur, so callers only ever catch these.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "AnswersError",
+    "EngineBuildError",
     "Problem",
     "QuestionnaireError",
     "RulesError",
@@ -110,3 +113,10 @@ class RulesError(_ProblemError):
 
 class StorageError(SuitabilityError):
     """A file could not be written safely (it exists already, or the disk refused)."""
+
+
+class EngineBuildError(ImportError):
+    """durable-rules is installed but cannot be imported by this Python because it was built
+    without the define this Python needs: the message is one line, with the command that
+    rebuilds it. An ImportError, since that is what it is to a caller importing the engine; not a
+    SuitabilityError, since no input is at fault and no other input would help."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._json import dumps
 from ._reader import MAX_ANSWERS_BYTES, Limits
 from .treatments import SHORT_NAMES, TREATMENT_INFO
 
@@ -399,7 +400,7 @@ def list_text(rows: Sequence[ListRow], title: str, width: int | None) -> str:
 
 
 def list_json(rows: Sequence[ListRow]) -> str:
-    return json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False) + "\n"
+    return dumps([r.as_dict() for r in rows]) + "\n"
 
 
 def list_csv(rows: Sequence[ListRow]) -> str:

@@ -775,7 +775,18 @@ _DEFAULT: dict[str, Questionnaire] = {}
 
 
 def default_questionnaire() -> Questionnaire:
-    """The shipped questionnaire, loaded once per process."""
+    """The shipped questionnaire, loaded once per process (from the cache of the checked
+    shipped files when it is there: see :mod:`suitability._shipped`)."""
     if "q" not in _DEFAULT:
-        _DEFAULT["q"] = load_questionnaire(default_questionnaire_path())
+        from . import _shipped
+
+        hit = _shipped.cached()
+        if hit is not None:
+            _DEFAULT["q"] = hit[0]
+        else:
+            loaded = load_questionnaire(default_questionnaire_path())
+            from .rules.model import default_rules
+
+            _shipped.remember(loaded, default_rules())
+            _DEFAULT["q"] = loaded
     return _DEFAULT["q"]

@@ -8,7 +8,7 @@ in words that never read as a medical caution, how it fits the person's plans.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .answers import Answers, display_value
@@ -573,12 +573,10 @@ def print_assessment(
     mention. Rule ids, hashes and the decisive answers are not on it: they are
     in the handout and the record. ``details=True`` prints the whole report with the
     practitioner's part, as ``suitability assess`` does."""
-    from rich.markdown import Markdown
-
     if details:
-        console.print(Markdown(to_markdown(assessment, questionnaire)))
+        console.print(draw_markdown(to_markdown(assessment, questionnaire)))
         return
-    console.print(Markdown(_patient_markdown(assessment, questionnaire)))
+    console.print(draw_markdown(_patient_markdown(assessment, questionnaire)))
     summary = _summary(assessment, questionnaire)
     # Room for the lines printed after it (where the handout went) and the shell's prompt.
     if len(console.render_lines(summary, pad=False)) > console.height - SUMMARY_MARGIN:
@@ -587,6 +585,116 @@ def print_assessment(
 
 
 SUMMARY_MARGIN = 4
+
+# The Markdown this module writes, read back a line at a time for the terminal: headings,
+# paragraphs, one- or two-level lists (a line indented under an item continues it), quotes and
+# tables, with **bold**, `code` and backslash escapes inline. Nothing else is ever written, so
+# rich's own Markdown renderer (and markdown-it, which it parses with) is not needed here: it
+# took longer to load and run than the rest of `suitability assess` did.
+_INLINE = re.compile(r"\\(.)|\*\*(.+?)\*\*|`([^`]*)`")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_HEADING_STYLE = {1: "bold", 2: "bold underline", 3: "bold"}
+
+
+def _inline(text: str, style: str = "") -> Any:
+    from rich.text import Text
+
+    out = Text(style=style)
+    at = 0
+    for match in _INLINE.finditer(text):
+        out.append(text[at : match.start()])
+        escaped, bold, code = match.groups()
+        if escaped is not None:
+            out.append(escaped)
+        elif bold is not None:
+            out.append_text(_inline(bold, "bold"))
+        else:
+            out.append(code, style="bold cyan")
+        at = match.end()
+    out.append(text[at:])
+    return out
+
+
+def draw_markdown(text: str) -> Any:
+    """This module's Markdown as rich renderables, in its words and order (see above)."""
+    from rich.box import SIMPLE
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    blocks: list[Any] = []
+    items: list[list[Any]] = []  # [depth, text] of the list being read
+    paragraph: list[str] = []
+    quote: list[str] = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(_inline(" ".join(paragraph)))
+        if quote:
+            quoted = _inline(" ".join(quote), "italic")
+            blocks.append(_Hanging("\u258c ", quoted, repeat=True, style="magenta"))
+        if items:
+            bullets = [(" " * (1 + 3 * depth) + "\u2022 ", words) for depth, words in items]
+            blocks.append(Group(*(_Hanging(bullet, _inline(words)) for bullet, words in bullets)))
+        if rows:
+            table = Table(box=SIMPLE, show_edge=False, expand=False)
+            for name in rows[0]:
+                table.add_column(name, overflow="fold")
+            for row in rows[2:]:  # the second row only marks the columns
+                table.add_row(*(_inline(cell) for cell in row))
+            blocks.append(table)
+        paragraph.clear()
+        quote.clear()
+        items.clear()
+        rows.clear()
+
+    for line in text.splitlines():
+        if not line.strip():
+            flush()
+        elif line.startswith("#"):
+            flush()
+            level, _, words = line.partition(" ")
+            heading = _inline(words, _HEADING_STYLE.get(len(level), "bold"))
+            heading.justify = "center" if len(level) == 1 else "left"
+            blocks.append(heading)
+        elif line.startswith("> "):
+            quote.append(line[2:])
+        elif line.startswith("| "):
+            cells = _CELL_SPLIT.split(line.strip())[1:-1]
+            rows.append([cell.strip() for cell in cells])
+        elif line.lstrip().startswith("- "):
+            depth = (len(line) - len(line.lstrip())) // 2
+            items.append([depth, line.lstrip()[2:]])
+        elif items and line.startswith("  "):
+            items[-1][1] += " " + line.strip()  # continues the item above
+        else:
+            paragraph.append(line.strip())
+    flush()
+    spaced: list[Any] = []
+    for block in blocks:
+        spaced += [block, Text("")]
+    return Group(*spaced[:-1])
+
+
+class _Hanging:
+    """Text after a prefix (a bullet, a quote's bar), its later lines under its first word, or
+    with the prefix again when ``repeat``: as wide as the screen allows."""
+
+    def __init__(self, prefix: str, text: Any, *, repeat: bool = False, style: str = "") -> None:
+        self.prefix, self.text, self.repeat, self.style = prefix, text, repeat, style
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.segment import Segment
+
+        first = Segment(self.prefix, console.get_style(self.style) if self.style else None)
+        later = first if self.repeat else Segment(" " * len(self.prefix))
+        width = options.max_width - len(self.prefix)
+        lines = console.render_lines(self.text, options.update_width(width), pad=False)
+        for index, line in enumerate(lines):
+            yield later if index else first
+            yield from line
+            yield Segment.line()
 
 
 def short_name(name: str) -> str:
@@ -725,8 +833,6 @@ def _row_effect(rule: Any) -> str:
 def rules_catalogue(fmt: str) -> str:
     """The rule set for a clinician to review: text, markdown or json. Each rule says when it
     fires in plain words, grouped as the clinical reference is."""
-    import json
-
     from .rules.catalogue import RULESET
     from .rules.words import describe
 
@@ -753,7 +859,9 @@ def rules_catalogue(fmt: str) -> str:
                 for r in RULES
             ],
         }  # fmt: skip
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        from ._json import dumps
+
+        return dumps(data) + "\n"
     short = ["MESO", "BTX", "FILL", "PEEL", "LASER", "MN", "ULT"]
     if fmt == "markdown":
         lines = [

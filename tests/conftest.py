@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +11,16 @@ from pathlib import Path
 import pytest
 
 from suitability import Questionnaire, default_questionnaire
+
+# Before anything loads the shipped questionnaire: the tests never read or write the cache of
+# the person running them (each test also gets a folder of its own, below).
+_CACHE = tempfile.TemporaryDirectory(prefix="suitability-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE.name
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _CACHE.cleanup()  # explicitly: an implicit clean-up at exit is a ResourceWarning
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.*"))
@@ -37,3 +49,5 @@ def _no_settings_of_yours(
     """The clinic's settings file of whoever runs the tests (which the intake and the web app
     read by default) never changes what a test sees; a test names its own with --settings."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    # Nor does the cache of the shipped questionnaire and rules in the user's cache folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -623,7 +623,8 @@ def test_impossible_values_in_a_file__are_answer_problems(text: str, expected: l
             "<in>: line 2, column 8: malformed YAML: a number with too many digits to read",
         ),
         (
-            '{"answers": {"age": ' + "[" * 5000,
+            # Deeper than any Python's JSON parser goes (3.13's goes further than 3.11's).
+            '{"answers": {"age": ' + "[" * 100_000,
             "<in>: malformed JSON: nested too deeply (more than 100 levels)",
         ),
         (
@@ -655,6 +656,22 @@ def test_impossible_values_in_a_file__are_answer_problems(text: str, expected: l
     ],
 )
 def test_hostile_answers_text__is_one_located_problem(text: str, expected: str) -> None:
+    with pytest.raises(AnswersError) as caught:
+        parse_answers_text(text, "<in>")
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
+def test_deep_json_cut_short__is_too_deep_or_cut_short_as_the_parser_finds_it_first() -> None:
+    # 5,000 levels: Python 3.11's parser stops on the depth, 3.13's reaches the end of the text
+    # first. Either way it is one located problem in our words, never a traceback.
+    text = '{"answers": {"age": ' + "[" * 5000
+    try:
+        json.loads(text)
+    except RecursionError:
+        expected = "<in>: malformed JSON: nested too deeply (more than 100 levels)"
+    except json.JSONDecodeError as exc:
+        assert (exc.msg, exc.pos) == ("Expecting value", len(text))
+        expected = f"<in>: line 1, column {len(text) + 1}: malformed JSON: Expecting value"
     with pytest.raises(AnswersError) as caught:
         parse_answers_text(text, "<in>")
     assert [str(p) for p in caught.value.problems] == [expected]

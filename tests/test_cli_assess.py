@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,11 +36,13 @@ def test_assess_markdown__reads_as_a_report(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_assess_text__writes_verdicts_in_words_without_colour(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # The cache folder is named, so that the command's cache is not written to the home folder.
+    env = {"NO_COLOR": "1", "PATH": "", "XDG_CACHE_HOME": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-m", "suitability", "assess", example("eve")],
-        capture_output=True, text=True, cwd=ROOT, check=False, env={"NO_COLOR": "1", "PATH": ""},
+        capture_output=True, text=True, cwd=ROOT, check=False, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     # Eve's event in ten days is a plan: it never raises a verdict, it gives each fit.

@@ -8,12 +8,13 @@ import it to tell a FHIR resource from an answers file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._json import dumps as dumps_json
+from .._json import dumps_compact
 from .._values import NOT_SURE, PREFER_NOT_TO_SAY
 
 if TYPE_CHECKING:
@@ -183,5 +184,5 @@ def dumps(resource: Mapping[str, Any], *, compact: bool = False) -> str:
     """A resource as the product writes it: indented JSON and a newline, or one line (NDJSON)
     without the newline; UTF-8 text as is."""
     if compact:
-        return json.dumps(resource, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+        return dumps_compact(resource)
+    return dumps_json(resource) + "\n"

@@ -177,8 +177,21 @@ class _Compiled:
             t: frozenset(r.id for r in rs.rules if r.kind != "preference" and r.cells[t] in "CA")
             for t in TREATMENTS
         }
+        self.known: dict[frozenset[str], dict[str, str]] = {}
 
     def verdicts(self, fired: Iterable[str]) -> dict[str, str]:
+        """Each treatment's verdict from the rules that fired; remembered per set of fired
+        rules, which recurs often: most answers tried change no rule, or the same few."""
+        key = frozenset(fired)
+        found = self.known.get(key)
+        if found is None:
+            found = self._verdicts(key)
+            if len(self.known) >= 4_096:
+                self.known.clear()
+            self.known[key] = found
+        return found
+
+    def _verdicts(self, fired: Iterable[str]) -> dict[str, str]:
         relevant: set[str] = set()
         worst = dict.fromkeys(TREATMENTS, 0)
         for rid in fired:
@@ -214,15 +227,19 @@ class _Context:
                 self.shows.setdefault(qid, []).append(x)
         self.fired = rs.evaluate(base.values, safety_unknown=base.safety_unknown)
         self.facts = {self.c.fact_of[i] for i in self.fired if i in self.c.fact_of}
-        self.cache: dict[tuple[tuple[str, Any], ...], dict[str, str]] = {}
-        self.fired_of: dict[tuple[tuple[str, Any], ...], set[str]] = {}
+        self.cache: dict[tuple[tuple[str, Any], ...], tuple[dict[str, str], set[str]]] = {}
         self.evaluations = 0
         self.singles = 0
 
     def verdicts(self, changes: tuple[tuple[str, Any], ...]) -> dict[str, str]:
         """The verdicts with ``changes`` (question id, rule value) made; only the derivations
         and rules that read a changed answer are evaluated again."""
-        key = tuple((qid, tuple(v) if isinstance(v, list) else v) for qid, v in changes)
+        return self._evaluated(_key(changes), changes)[0]
+
+    def _evaluated(
+        self, key: tuple[tuple[str, Any], ...], changes: tuple[tuple[str, Any], ...]
+    ) -> tuple[dict[str, str], set[str]]:
+        """(verdicts, rules and derivations fired) with ``changes`` made, ``key`` their key."""
         found = self.cache.get(key)
         if found is not None:
             return found
@@ -254,7 +271,8 @@ class _Context:
         fired = set(self.fired)
         facts = set(self.facts)
         owners = {o for qid in touched for o in c.by_question.get(qid, ())}
-        for did, test in c.derivation_tests.items():
+        # Most changes touch no derivation: the file-order pass over them is skipped then.
+        for did, test in c.derivation_tests.items() if not owners.isdisjoint(c.fact_of) else ():
             if did in owners:  # few: derivations are read in the file's order
                 fired.discard(did)
                 facts.discard(c.fact_of[did])
@@ -272,21 +290,27 @@ class _Context:
                 fired.discard(rid)
                 if rule_test(values, facts):
                     fired.add(rid)
-        result = c.verdicts(fired)
-        self.cache[key] = result
-        self.fired_of[key] = fired
-        return result
+        found = self.cache[key] = (c.verdicts(fired), fired)
+        return found
 
     def burden(self, changes: tuple[tuple[str, Any], ...], t: str) -> tuple[int, int]:
         """How hard ``changes`` weigh on ``t``: its verdict's rank, then how many rows hold it
         back (to try the most favourable answer first)."""
-        v = self.verdicts(changes)[t]
-        key = tuple((qid, tuple(x) if isinstance(x, list) else x) for qid, x in changes)
-        held = len(self.fired_of[key] & self.c.against[t])
+        verdicts, fired = self._evaluated(_key(changes), changes)
+        v = verdicts[t]
+        held = len(fired & self.c.against[t])
         return (_SCALE.index(v) if v in _SCALE else len(_SCALE), held)
 
 
 _UNKNOWN = (UNANSWERED, *SPECIAL_VALUES)
+
+
+def _key(changes: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    """``changes`` as a cache key (a list answer as a tuple)."""
+    if len(changes) == 1:  # most changes are single: no generator for them
+        qid, value = changes[0]
+        return ((qid, tuple(value) if value.__class__ is list else value),)
+    return tuple((qid, tuple(v) if isinstance(v, list) else v) for qid, v in changes)
 
 
 def _plan(rs: RuleSet) -> tuple[frozenset[str], dict[str, frozenset[str]]]:

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from .._messages import problem
 from ..errors import Problem, RulesError
+from ._durable import not_built_for_this_python
 from .model import SAFETY_UNKNOWN, Derivation, RuleCondition, RuleSet, default_rules
 
 __all__ = ["Engine", "Hit", "durable_condition", "get_engine"]
@@ -60,7 +61,14 @@ def _durable_engine() -> Any:
     in the module at each call, so replacing the module's attribute is enough)."""
     import logging
 
-    import durable.engine
+    try:
+        import durable.engine
+    except ImportError as exc:
+        unbuilt = not_built_for_this_python(exc)
+        if unbuilt is None:
+            raise
+        # The linker's own words (a path, a symbol) say nothing a person can act on.
+        raise unbuilt from None
 
     durable.engine._unix_now = _unix_now
     # Every failure reaches the caller as a RulesError; without a handler of its own, the

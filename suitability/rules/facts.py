@@ -59,45 +59,88 @@ def rule_values(questionnaire: Questionnaire, answers: Answers, as_of: dt.date) 
     values: dict[str, Any] = {}
     unknown: list[str] = []
     given = answers.values
-    for q in questionnaire.questions:
-        value = given.get(q.id)
+    for qid, show_if, is_date, is_text, safety in _plan(questionnaire):
+        value = given.get(qid)
         if value is None:
-            if not questionnaire.visible(q, given):
+            if show_if is not None and not show_if.holds(given):
                 continue
             value = UNANSWERED
-        elif q.type == "date" and isinstance(value, str) and value not in SPECIAL_VALUES:
+        elif is_date and isinstance(value, str) and value not in SPECIAL_VALUES:
             value = (dt.date.fromisoformat(value) - as_of).days
-        elif q.type == "text":
-            if q.safety and value in SPECIAL_VALUES:
-                unknown.append(q.id)
+        elif is_text:
+            if safety and value in SPECIAL_VALUES:
+                unknown.append(qid)
             continue  # free text is never read by rules
-        values[q.id] = value
-        if q.safety and isinstance(value, str) and value in (UNANSWERED, *SPECIAL_VALUES):
-            unknown.append(q.id)
+        values[qid] = value
+        if safety and isinstance(value, str) and value in _UNKNOWN:
+            unknown.append(qid)
     return RuleValues(values, unknown)
+
+
+_UNKNOWN = frozenset((UNANSWERED, *SPECIAL_VALUES))
+_PLANS: dict[int, tuple[Questionnaire, list[tuple[str, Any, bool, bool, bool]]]] = {}
+
+
+def _plan(questionnaire: Questionnaire) -> list[tuple[str, Any, bool, bool, bool]]:
+    """Per question, in order: id, show-if, is a date, is free text, is a safety question;
+    made once per questionnaire (kept alive here, so its id is not reused)."""
+    found = _PLANS.get(id(questionnaire))
+    if found is None or found[0] is not questionnaire:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        plan = [
+            (q.id, q.show_if, q.type == "date", q.type == "text", q.safety)
+            for q in questionnaire.questions
+        ]
+        found = _PLANS[id(questionnaire)] = (questionnaire, plan)
+    return found[1]
 
 
 def fact_from_values(found: RuleValues) -> dict[str, Any]:
     """The lean answers fact durable-rules is given (without its ``t`` and ``sid``)."""
     tested = _tested()
     fact: dict[str, Any] = {}
-
-    def put(prop: str, value: Any) -> None:
-        wanted = tested.get(prop)
-        if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
-            fact[prop] = value
-
     for qid, value in found.values.items():
         if isinstance(value, list):
             for choice in value:
-                put(f"{qid}__{choice}", 1)
-        elif isinstance(value, str):
-            put(qid, value)
+                tick = _tick(qid, choice)
+                if tick is not None:
+                    fact[tick] = 1
+            continue
+        if isinstance(value, str):
+            prop = qid
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            put(f"{qid}__n", value)
+            prop = _NUMBER.get(qid) or _NUMBER.setdefault(qid, f"{qid}__n")
+        else:
+            continue
+        wanted = tested.get(prop)
+        if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
+            fact[prop] = value
     if found.unknown:
         fact[SAFETY_UNKNOWN] = 1
     return fact
+
+
+# Property names, made once: each answer would otherwise format its own. Bounded by the
+# questions and choices of the questionnaires in use; cleared if that ever grows large.
+_NUMBER: dict[str, str] = {}
+_TICKS: dict[tuple[str, str], str | None] = {}
+_UNSEEN = object()
+
+
+def _tick(qid: str, choice: str) -> str | None:
+    """The property a ticked choice gives (``q__choice``), or None when no rule tests it."""
+    key = (qid, choice)
+    known = _TICKS.get(key, _UNSEEN)
+    if known is not _UNSEEN:
+        return known  # type: ignore[return-value]
+    prop = f"{qid}__{choice}"
+    wanted = _tested().get(prop)
+    found = prop if wanted is not None and (1 in wanted or ANY_NUMBER in wanted) else None
+    if len(_TICKS) >= 4_096:
+        _TICKS.clear()
+    _TICKS[key] = found
+    return found
 
 
 def build_fact(

@@ -501,14 +501,35 @@ def check_rules_data(
     _semantics(data, err)
     if model is None or problems:
         return None, _sorted(problems)
+    return _ruleset(model, source, positions), []
+
+
+def _ruleset(model: _RuleSetData, source: str, positions: Positions | None) -> RuleSet:
     facts = {d.fact: d for d in model.derivations}
     for r in model.rules:
         if r.when.derived is not None:
             r._via = facts[r.when.derived].reads
-    ruleset = RuleSet(
+    return RuleSet(
         model.id, model.version, tuple(model.rules), tuple(model.derivations), source, positions
     )
-    return ruleset, []
+
+
+def ruleset_data(ruleset: RuleSet) -> dict[str, Any]:
+    """The rule set as JSON data that :func:`ruleset_from_data` reads back equal (for the cache
+    of the shipped rule set: only fields the file gave, as it gave them)."""
+    data = _RuleSetData(
+        id=ruleset.id,
+        version=ruleset.version,
+        derivations=list(ruleset.derivations),
+        rules=list(ruleset.rules),
+    )
+    return data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def ruleset_from_data(data: Any, source: str, positions: Positions | None) -> RuleSet:
+    """A rule set from :func:`ruleset_data`'s output, already checked when it was written;
+    raises ValidationError (a ValueError) when the data does not have its shape."""
+    return _ruleset(_RuleSetData.model_validate(data), source, positions)
 
 
 def _parsed(items: Any, model: type[Derivation] | type[Rule]) -> list[tuple[int, Any]]:
@@ -603,7 +624,11 @@ _DEFAULT: dict[str, RuleSet] = {}
 
 
 def default_rules() -> RuleSet:
-    """The shipped rule set, loaded once per process."""
+    """The shipped rule set, loaded once per process (from the cache of the checked shipped
+    files when it is there: see :mod:`suitability._shipped`)."""
     if "r" not in _DEFAULT:
-        _DEFAULT["r"] = load_rules(default_rules_path())
+        from .. import _shipped
+
+        hit = _shipped.cached()
+        _DEFAULT["r"] = hit[1] if hit is not None else load_rules(default_rules_path())
     return _DEFAULT["r"]

@@ -22,7 +22,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import json
 import logging
 import re
 import threading
@@ -37,6 +36,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from .._json import dumps
 from ..answers import display_value
 from ..assessment import Assessment, TreatmentVerdict, UsedAnswer
 from ..errors import StorageError
@@ -861,7 +861,7 @@ def _export(
         payload: Any = record_json(records[0])
     else:
         payload = {"day": day, "records": [record_json(r) for r in records]}
-    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    text = dumps(payload) + "\n"
     return _download(text, f"{name}.json", "application/json")
 
 

@@ -19,11 +19,13 @@ import os
 import secrets
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._json import dumps_compact
 from ..errors import StorageError
 from ..storage import make_private_folders
 
@@ -207,7 +209,7 @@ def _record(row: sqlite3.Row) -> Record:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return dumps_compact(value)
 
 
 class Store:
@@ -222,6 +224,10 @@ class Store:
         self._db = connection
         self._lock = threading.RLock()
         self.path = path
+        # The connection lives as long as this object: closed with it when nobody closed it
+        # (a test's store, a caller that forgot), rather than left to Python 3.13's warning
+        # about a connection collected open.
+        weakref.finalize(self, _close_quietly, connection)
         self.name = f"the records database {path}" if path else "the in-memory records database"
 
     # ------------------------------------------------------------------ opening
@@ -819,6 +825,11 @@ class Store:
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
         return target
+
+
+def _close_quietly(connection: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        connection.close()
 
 
 def _statements(script: str) -> list[str]:

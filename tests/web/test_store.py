@@ -5,6 +5,7 @@ database and the reason (and never an answer), staff and API tokens kept as hash
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -349,3 +350,13 @@ def test_import__keeps_ids_and_times_and_never_imports_twice() -> None:
     [record] = s.records()
     assert record.status == "complete" and record.answers == {"age": 41}
     assert record.started == started and record.assessment == {"verdicts": {}}
+
+
+def test_a_store_nobody_closed__its_connection_is_closed_with_it() -> None:
+    # Python 3.13 warns about a connection collected open; the store closes its own.
+    store = Store.in_memory()
+    connection = store._db
+    del store
+    gc.collect()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        connection.execute("SELECT 1")
