@@ -61,9 +61,13 @@ def _unraisable(hook: sys.UnraisableHookArgs) -> None:
     """A Ctrl-C that lands where Python cannot raise it (a callback from compiled code, a
     finaliser) would be reported as "Exception ignored" with a traceback, and lost: it is
     recorded instead, and the command ends as interrupted. (Delivering it again from here
-    would raise it inside this hook, which is reported the same way.)"""
+    would raise it inside this hook, which is reported the same way.) Once interrupted, a file
+    that the interrupted code had just opened is collected unclosed: its ResourceWarning (an
+    error where warnings are errors, as in the test suite) is expected, and not reported."""
     if issubclass(hook.exc_type, KeyboardInterrupt):
         _interrupts.append(2)
+        return
+    if _interrupts and issubclass(hook.exc_type, ResourceWarning):
         return
     sys.__unraisablehook__(hook)
 

@@ -160,6 +160,26 @@ def test_ctrl_c_where_python_cannot_raise_it__is_recorded_quietly(
     assert _entry.interrupted_by(RuntimeError("a check that failed because of it"))
 
 
+def test_a_file_left_open_by_the_interrupted_code__is_not_reported_once_interrupted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from suitability import _entry
+
+    reported: list[Any] = []
+    monkeypatch.setattr(sys, "__unraisablehook__", reported.append)
+    unclosed = SimpleNamespace(exc_type=ResourceWarning, object="a locale data file")
+    monkeypatch.setattr(_entry, "_interrupts", [])
+    _entry._unraisable(unclosed)  # type: ignore[arg-type]
+    assert reported == [unclosed]  # not interrupted: reported as Python would
+    monkeypatch.setattr(_entry, "_interrupts", [2])
+    _entry._unraisable(unclosed)  # type: ignore[arg-type]
+    other = SimpleNamespace(exc_type=ValueError, object="a finaliser")
+    _entry._unraisable(other)  # type: ignore[arg-type]
+    assert reported == [unclosed, other]  # the warning after Ctrl-C was the expected one
+
+
 def test_ctrl_c_that_durable_rules_hands_over_as_an_error__stays_an_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
