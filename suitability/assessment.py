@@ -18,9 +18,10 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any, Literal, NamedTuple
+from operator import itemgetter
+from typing import Any, Literal, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticSerializationError
 
 from ._json import plain_json
@@ -29,7 +30,6 @@ from .questionnaire import SPECIAL_VALUES, Questionnaire, default_questionnaire
 from .rules.catalogue import (
     DERIVATIONS,
     RULES,
-    RULES_BY_ID,
     RULESET,
     RULESET_ID,
     RULESET_VERSION,
@@ -38,7 +38,14 @@ from .rules.catalogue import (
     Rule,
 )
 from .rules.decisive import Decisive, find_decisive
-from .rules.facts import build_fact, fact_from_values, rule_values  # noqa: F401 (build_fact: kept importable here)
+from .rules.facts import (  # noqa: F401 (build_fact: kept importable here)
+    PlainRead,
+    RuleValues,
+    build_fact,
+    fact_from_values,
+    read_plain,
+    rule_values,
+)
 from .treatments import MESOTHERAPY, TREATMENT_INFO
 
 __all__ = [
@@ -404,18 +411,22 @@ def _shape(q: Questionnaire) -> _Shape:
 
 
 def _used(
-    questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
+    questionnaire: Questionnaire,
+    values: Mapping[str, Any],
+    shown: Mapping[str, Any],
+    ids: tuple[str, ...],
 ) -> list[tuple[str, Any, str]]:
-    """The answers a rule read: (question id, value or None, status)."""
+    """The answers a rule read: (question id, value or None, status). ``shown`` is what the
+    rules read (see :func:`rule_values`): a question with no answer is there only when it was
+    shown, so it tells an unanswered question from one that was not asked."""
     out = []
-    values = answers.values
+    by_id = questionnaire.by_id
     for qid in ids:
-        q = questionnaire.by_id.get(qid)
-        if q is None:
+        if qid not in by_id:
             continue
         value = values.get(qid)
         if value is None:
-            status = "unanswered" if questionnaire.visible(q, values) else "not_asked"
+            status = "unanswered" if qid in shown else "not_asked"
         elif value in SPECIAL_VALUES:
             status = str(value)
         else:
@@ -441,29 +452,35 @@ def assess(
 
     q = questionnaire or default_questionnaire()
     ensure_rules_fit(q)
-    valid = validate_answers(answers, q)
-    uses_dates = not _shape(q).dates.isdisjoint(valid.values)
-    as_of = valid.answered_on or dt.date.today()
-    found = rule_values(q, valid, as_of)
-    hits = get_engine().run(fact_from_values(found))
-    extra = find_decisive(RULESET, q, valid.values, found) if decisive else None
-    return _compose(
-        q, valid, hits, found.unknown, as_of if uses_dates else valid.answered_on, extra
-    )
+    # A caller's plain mapping is read in one pass when it is valid; otherwise (and for an
+    # Answers, already validated) the full readers, which say what is wrong and where.
+    read = read_plain(answers, q)
+    if read is None:
+        valid = validate_answers(answers, q)
+        as_of = valid.answered_on or dt.date.today()
+        found = rule_values(q, valid, as_of)
+        read = PlainRead(valid.values, valid.answered_on, as_of, found, fact_from_values(found))
+    values, answered_on, as_of, found, fact = read
+    hits = get_engine().run(fact)
+    extra = find_decisive(RULESET, q, values, found) if decisive else None
+    if not _shape(q).dates.isdisjoint(values):
+        answered_on = as_of  # dates were counted from this day: say which
+    return _compose(q, values, found, hits, answered_on, extra)
 
 
 class _Firing(NamedTuple):
-    """What one rule firing on given answers contributes, as validated parts, grouped by where
-    each goes: the verdict's reasons and the fit's, per treatment; the treatments it makes
-    relevant (goal rows); the caution (1) or avoid (2) it adds to a treatment's verdict (health
-    and safety rows) or to its fit (plans rows); its flag (health and plans rows); the answers
-    it read."""
+    """What one rule firing on given answers contributes, as validated parts: its verdict
+    reasons (goal and health and safety rows) and fit reasons (plans rows), each with the
+    treatment's index in ``TREATMENTS``; per treatment, in that order, the caution (1) or avoid
+    (2) it adds to the verdict (health and safety rows) or to the fit (plans rows), 0 where
+    none; the treatments it makes relevant (goal rows); its flag (health and plans rows); the
+    answers it read."""
 
-    reasons: tuple[tuple[str, Reason], ...]
-    fit_reasons: tuple[tuple[str, FitReason], ...]
+    reasons: tuple[tuple[int, Reason], ...]
+    fit_reasons: tuple[tuple[int, FitReason], ...]
+    ranks: tuple[int, ...]
+    plan_ranks: tuple[int, ...]
     relevant: tuple[str, ...]
-    cautions: tuple[tuple[str, int], ...]
-    plan_cautions: tuple[tuple[str, int], ...]
     flag: Flag | None
     used: tuple[UsedAnswer, ...]
 
@@ -484,35 +501,37 @@ def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
 
 
 def _used_key(
-    questionnaire: Questionnaire, answers: Answers, ids: tuple[str, ...]
+    values: Mapping[str, Any], shown: Mapping[str, Any], ids: tuple[str, ...]
 ) -> tuple[Any, ...]:
     """What :func:`_used` would give, as a key, without building it: the type is part of it (1
-    and 1.0 must not share a reason); a given answer's status follows from its value."""
-    out: list[tuple[Any, ...]] = []
-    values = answers.values
-    by_id = questionnaire.by_id
+    and 1.0 must not share a reason); a given answer's status follows from its value, a
+    missing one's from whether it was shown. (Each part is a bool, or a type then a value.)"""
+    out: list[Any] = []
     for qid in ids:
-        q = by_id.get(qid)
-        if q is None:
-            continue
         value = values.get(qid)
         if value is None:
-            out.append((qid, None, questionnaire.visible(q, values)))
+            out.append(qid in shown)
         elif value.__class__ is list:
-            out.append((qid, list, tuple(value)))
+            out += (list, tuple(value))
         else:
-            out.append((qid, value.__class__, value))
+            out += (value.__class__, value)
     return tuple(out)
 
 
-def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None) -> _Firing:
+def _firing(
+    q: Questionnaire,
+    values: Mapping[str, Any],
+    shown: Mapping[str, Any],
+    rule: Rule,
+    question: str | None,
+) -> _Firing:
     """What ``rule`` contributes (for the unanswered-safety rule, about ``question``)."""
     ids = (question,) if question else rule.reads
-    key = (q.content_hash, rule.id, question, _used_key(q, answers, ids))
+    key = (q.content_hash, rule.id, question, _used_key(values, shown, ids))
     found = _FIRINGS.get(key)
     if found is not None:
         return found
-    used = _used(q, answers, ids)
+    used = _used(q, values, shown, ids)
     answers_used = tuple(
         UsedAnswer.model_validate({"question": qid, "answer": value, "status": status})
         for qid, value, status in used
@@ -522,23 +541,25 @@ def _firing(q: Questionnaire, answers: Answers, rule: Rule, question: str | None
         how = _UNKNOWN_HOW[used[0][2]] if used else "was left unanswered"
         text = f"'{q.by_id[question].label}' {how}. {text}"
     shared: dict[Cell, Any] = {}  # one reason per cell, shared by its treatments
+    shared_for = frozenset(rule.treatments)
     for t in rule.treatments:
         cell = rule.cells[t]
         if cell not in shared:
             shared[cell] = _reason(rule, cell, text, answers_used)
-    pairs = tuple((t, shared[rule.cells[t]]) for t in rule.treatments)
-    ranks = tuple((t, _RANK[rule.cells[t]]) for t in rule.treatments if rule.cells[t] in _RANK)
+    given = tuple((i, shared[rule.cells[t]]) for i, t in enumerate(TREATMENTS) if t in shared_for)
+    ranks = tuple(_RANK.get(rule.cells[t], 0) if t in shared_for else 0 for t in TREATMENTS)
+    zeros = (0,) * len(TREATMENTS)
     flag = None
     if rule.kind != "goal" and rule.treatments and question is None:
         kind: FlagKind = "plans" if rule.kind == "preference" else "health"
         flag = Flag.model_validate(_flag(rule, kind, rule.title, list(answers_used)))
     plans = rule.kind == "preference"
     found = _bounded(_FIRINGS)[key] = _Firing(
-        reasons=() if plans else pairs,
-        fit_reasons=pairs if plans else (),
+        reasons=() if plans else given,
+        fit_reasons=given if plans else (),
+        ranks=zeros if rule.kind in ("goal", "preference") else ranks,
+        plan_ranks=ranks if plans else zeros,
         relevant=rule.treatments if rule.kind == "goal" else (),
-        cautions=ranks if rule.kind not in ("goal", "preference") else (),
-        plan_cautions=ranks if plans else (),
         flag=flag,
         used=answers_used,
     )
@@ -561,55 +582,58 @@ def _reason(rule: Rule, cell: Cell, text: str, used: tuple[UsedAnswer, ...]) -> 
 
 def _compose(
     q: Questionnaire,
-    answers: Answers,
+    values: Mapping[str, Any],
+    found: RuleValues,
     hits: list[Any],
-    unknown: list[str],
     as_of: dt.date | None,
     extra: Decisive | None = None,
 ) -> Assessment:
     """Builds the assessment from validated parts, most of them shared with earlier
-    assessments (see ``_FIRINGS``), then validates the whole, which takes its parts as they
-    are. The unanswered-safety rule fires once; it gives one reason per unknown safety
-    question, naming it. Goal rows decide relevance, health and safety rows the verdict
-    (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
-    fired: list[tuple[Rule, str | None]] = []
-    for h in hits:
-        rule = RULES_BY_ID.get(h.rule)
-        if rule is None:
-            continue  # a derivation: its effect is in the rules it fed
-        if rule.when.safety_unknown:
-            fired.extend((rule, question) for question in unknown)
-        else:
-            fired.append((rule, None))
-    # Firing order between rules is not guaranteed by the engine: sort by catalogue order.
+    assessments (see ``_FIRINGS``). The unanswered-safety rule fires once; it gives one reason
+    per unknown safety question, naming it. Goal rows decide relevance, health and safety
+    rows the verdict (:func:`combine`), plans rows the fit (:func:`plan_fit`)."""
+    shown = found.values
+    # Firing order between rules is not guaranteed by the engine: catalogue order, then (for
+    # the unanswered-safety rule) questionnaire order.
     position = _shape(q).position
-    fired.sort(key=lambda item: (_ORDER[item[0].id], position.get(item[1] or "", -1)))
-
-    reasons: dict[str, list[Reason]] = {t: [] for t in TREATMENTS}
-    fit_reasons: dict[str, list[FitReason]] = {t: [] for t in TREATMENTS}
-    # The most conservative cell so far, as :func:`combine` and :func:`plan_fit` rank them.
-    worst = dict.fromkeys(TREATMENTS, 0)
-    plan_worst = dict.fromkeys(TREATMENTS, 0)
+    order: list[tuple[int, int, Rule, str | None]] = []
+    for h in hits:
+        found_rule = _CATALOGUE_AT.get(h.rule)
+        if found_rule is None:
+            continue  # a derivation: its effect is in the rules it fed
+        at, rule = found_rule
+        if rule.when.safety_unknown:
+            order.extend(
+                (at, position.get(question, -1), rule, question) for question in found.unknown
+            )
+        else:
+            order.append((at, -1, rule, None))
+    order.sort(key=_FIRST_TWO)
+    fired = [(rule, question) for _, _, rule, question in order]
+    firings = [_firing(q, values, shown, rule, question) for rule, question in fired]
+    # Per treatment, in TREATMENTS order: its reasons in firing order, and the most
+    # conservative cell, as :func:`combine` and :func:`plan_fit` rank them.
+    reasons: list[list[Reason]] = [[] for _ in TREATMENTS]
+    fit_reasons: list[list[FitReason]] = [[] for _ in TREATMENTS]
+    for firing in firings:
+        for i, reason in firing.reasons:
+            reasons[i].append(reason)
+        for i, fit_reason in firing.fit_reasons:
+            fit_reasons[i].append(fit_reason)
+    if firings:
+        worst = list(map(max, zip(*[f.ranks for f in firings], strict=True)))
+        plan_worst = list(map(max, zip(*[f.plan_ranks for f in firings], strict=True)))
+    else:
+        worst = plan_worst = [0] * len(TREATMENTS)
     relevant: set[str] = set()
     flags: list[Flag] = []
     unknown_used: list[UsedAnswer] = []
     unknown_rule: Rule | None = None
     any_goal = False
-    for rule, question in fired:
-        firing = _firing(q, answers, rule, question)
-        for t, reason in firing.reasons:
-            reasons[t].append(reason)
-        for t, fit_reason in firing.fit_reasons:
-            fit_reasons[t].append(fit_reason)
-        for t, rank in firing.cautions:
-            if rank > worst[t]:
-                worst[t] = rank
-        for t, rank in firing.plan_cautions:
-            if rank > plan_worst[t]:
-                plan_worst[t] = rank
-        relevant.update(firing.relevant)
+    for (rule, question), firing in zip(fired, firings, strict=True):
         if rule.kind == "goal":
             any_goal = True
+            relevant.update(firing.relevant)
         elif question is not None:
             if rule.treatments:
                 unknown_used.extend(firing.used)
@@ -619,25 +643,44 @@ def _compose(
     if unknown_rule is not None:
         flags.insert(0, _unknown_flag(q, unknown_rule, unknown_used))
     if not any_goal:
-        flags.insert(0, _no_goals_flag(q, answers))
+        flags.insert(0, _no_goals_flag(q, values, shown))
 
-    # Plain data, validated with the whole result in one pass of pydantic's core (which takes
-    # the shared parts as they are): cheaper than a model_validate call per treatment.
-    verdicts: dict[str, dict[str, Any]] = {}
-    for t in TREATMENTS:
-        verdict = VERDICT_SCALE[worst[t]] if t in relevant else "not_relevant"
-        fit = _FIT_SCALE[plan_worst[t]]
-        verdicts[t] = {
-            **_verdict_words(t, verdict, fit, any_goal, reasons[t], fit_reasons[t]),
-            "reasons": reasons[t],
-            "fit_reasons": fit_reasons[t],
-        }
-        if extra is not None:
-            verdicts[t]["decisive"] = extra.decisive[t]
-            verdicts[t]["would_improve"] = extra.would_improve[t]
-            verdicts[t]["would_worsen"] = extra.would_worsen[t]
-
-    return Assessment.model_validate(
+    # Every part is a validated model, or one of the literals and texts made here: the result
+    # is put together as validating it would (see `_built`), which costs more than the rest.
+    verdicts: dict[str, TreatmentVerdict] = {}
+    for i, t in enumerate(TREATMENTS):
+        verdict: Verdict = VERDICT_SCALE[worst[i]] if t in relevant else "not_relevant"
+        fit = _FIT_SCALE[plan_worst[i]]
+        words = _verdict_words(t, verdict, fit, any_goal, reasons[i], fit_reasons[i])
+        if extra is None:
+            decisive, improve, worsen, given = [], [], [], _VERDICT_GIVEN
+        else:
+            decisive = _DECISIVE.validate_python(extra.decisive[t])
+            improve = _IMPROVE.validate_python(extra.would_improve[t])
+            worsen = _WORSEN.validate_python(extra.would_worsen[t])
+            given = _VERDICT_ALL
+        verdicts[t] = _built(
+            TreatmentVerdict,
+            {
+                "treatment": t,
+                "name": words.name,
+                "verdict": verdict,
+                "summary": words.summary,
+                "reasons": reasons[i],
+                "fit": fit,
+                "fit_summary": words.fit_summary,
+                "fit_reasons": fit_reasons[i],
+                "downtime": words.downtime,
+                "results": words.results,
+                "event_gap": words.event_gap,
+                "decisive": decisive,
+                "would_improve": improve,
+                "would_worsen": worsen,
+            },
+            given,
+        )
+    return _built(
+        Assessment,
         {
             "questionnaire": _provenance(q),
             "rules": rules_provenance(),
@@ -646,11 +689,37 @@ def _compose(
             "flags": flags,
             "mesotherapy_expectations": _expectations(),
             "disclaimer": DISCLAIMER,
-        }
+        },
+        _ASSESSMENT_GIVEN,
     )
 
 
-_ORDER = {r.id: i for i, r in enumerate(RULES)}
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _built(cls: type[_M], fields: dict[str, Any], given: frozenset[str]) -> _M:
+    """A model of already-valid parts, as pydantic's ``model_construct`` makes one (the same
+    four attributes) without its per-field work: ``fields`` holds every field, in order, and
+    ``given`` the fields validation would record as set. tests/test_speed_assessment.py holds
+    every result equal to one validated afresh, field sets included."""
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", fields)
+    object.__setattr__(model, "__pydantic_fields_set__", set(given))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+_DECISIVE = TypeAdapter(list[DecisiveAnswer])
+_IMPROVE = TypeAdapter(list[VerdictChange])
+_WORSEN = TypeAdapter(list[Worsening])
+_VERDICT_ALL = frozenset(TreatmentVerdict.model_fields)
+_VERDICT_GIVEN = _VERDICT_ALL - {"decisive", "would_improve", "would_worsen"}
+_ASSESSMENT_GIVEN = frozenset(Assessment.model_fields)
+
+
+_CATALOGUE_AT = {r.id: (i, r) for i, r in enumerate(RULES)}
+_FIRST_TWO = itemgetter(0, 1)
 _PROVENANCES: dict[tuple[str, str, str], Provenance] = {}
 
 
@@ -668,7 +737,20 @@ def _provenance(q: Questionnaire) -> Provenance:
 #: :func:`combine` and :func:`plan_fit`, which these follow).
 _RANK: dict[str, int] = {"C": 1, "A": 2}
 _FIT_SCALE: tuple[Fit, ...] = ("fits", "ask_the_practitioner", "does_not_fit")
-_WORDS: dict[tuple[str, str, str, bool], dict[str, Any]] = {}
+
+
+class _Words(NamedTuple):
+    """A verdict's words: the treatment's name and the texts that do not list its reasons."""
+
+    name: str
+    summary: str
+    fit_summary: str
+    downtime: str
+    results: str
+    event_gap: str
+
+
+_WORDS: dict[tuple[str, str, str, bool, tuple[str, ...], tuple[str, ...]], _Words] = {}
 
 
 def _verdict_words(
@@ -678,47 +760,29 @@ def _verdict_words(
     any_goal: bool,
     reasons: list[Reason],
     fit_reasons: list[FitReason],
-) -> dict[str, Any]:
-    """A verdict's fields other than its reasons; the same for every person unless the summary
-    names reasons (an avoid verdict, a plan that may not fit), so kept once for the rest."""
-    names_reasons = verdict == "avoid_until_reviewed" or fit != "fits"
-    key = (t, verdict, fit, any_goal)
-    found = None if names_reasons else _WORDS.get(key)
+) -> _Words:
+    """A verdict's texts, kept once for each set of titles they name (an avoid verdict names
+    its avoid reasons, a plan that may not fit its plans rows)."""
+    avoid = (
+        tuple(r.title for r in reasons if r.effect == "avoid")
+        if verdict == "avoid_until_reviewed"
+        else ()
+    )
+    plans = tuple(r.title for r in fit_reasons) if fit != "fits" else ()
+    key = (t, verdict, fit, any_goal, avoid, plans)
+    found = _WORDS.get(key)
     if found is None:
         info = TREATMENT_INFO[t]
-        found = {
-            "treatment": t,
-            "name": info.name,
-            "verdict": verdict,
-            "summary": _summary_of(verdict, info.name, reasons, any_goal),
-            "fit": fit,
-            "fit_summary": _fit_summary_of(fit, fit_reasons),
-            "downtime": info.downtime,
-            "results": info.results,
-            "event_gap": info.event_gap,
-        }
-        if not names_reasons:
-            _WORDS[key] = found  # bounded: treatments x verdicts x fits x 2
+        found = _Words(
+            info.name,
+            _summary(verdict, info.name, list(dict.fromkeys(avoid)), any_goal),
+            _fit_summary(fit, list(dict.fromkeys(plans))),
+            info.downtime,
+            info.results,
+            info.event_gap,
+        )
+        _bounded(_WORDS)[key] = found
     return found
-
-
-def _summary_of(verdict: Verdict, name: str, reasons: list[Reason], any_goal: bool) -> str:
-    # Only an avoid verdict names its reasons' titles.
-    avoid = (
-        list(dict.fromkeys(r.title for r in reasons if r.effect == "avoid"))
-        if verdict == "avoid_until_reviewed"
-        else []
-    )
-    return _summary(verdict, name, avoid, any_goal)
-
-
-def _fit_summary_of(fit: Fit, fit_reasons: list[FitReason]) -> str:
-    if fit == "fits":
-        return _FITS_SUMMARY
-    return _fit_summary(fit, list(dict.fromkeys(r.title for r in fit_reasons)))
-
-
-_FITS_SUMMARY = _fit_summary("fits", [])
 
 
 def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
@@ -734,9 +798,9 @@ def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
     return found
 
 
-def _no_goals_flag(q: Questionnaire, answers: Answers) -> Flag:
-    used = _used(q, answers, ("goals",))
-    key = (q.content_hash, "no_goals", _used_key(q, answers, ("goals",)))
+def _no_goals_flag(q: Questionnaire, values: Mapping[str, Any], shown: Mapping[str, Any]) -> Flag:
+    used = _used(q, values, shown, ("goals",))
+    key = (q.content_hash, "no_goals", _used_key(values, shown, ("goals",)))
     found = _FLAGS.get(key)
     if found is None:
         found = Flag.model_validate(

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
-from ..answers import Answers
+from .._values import parse_date
+from ..answers import HEADER_KEYS, Answers, AnswerValue
 from ..questionnaire import SPECIAL_VALUES, Questionnaire
 from .model import SAFETY_UNKNOWN, UNANSWERED, Derivation, Rule, RuleCondition, default_rules
 
-__all__ = ["ANY_NUMBER", "RuleValues", "build_fact", "fact_from_values", "fact_properties",
-           "rule_values"]  # fmt: skip
+__all__ = ["ANY_NUMBER", "PlainRead", "RuleValues", "build_fact", "fact_from_values",
+           "fact_properties", "read_plain", "rule_values"]  # fmt: skip
 
 #: In :func:`fact_properties`: the property is a number, and every value is read.
 ANY_NUMBER = "any number"
@@ -191,3 +192,222 @@ def fact_properties(
 @lru_cache(maxsize=1)
 def _tested() -> Mapping[str, frozenset[Any]]:
     return fact_properties()
+
+
+# --------------------------------------------------------------------------- one pass
+
+
+class PlainRead(NamedTuple):
+    """A caller's answers read in one pass: the values as :func:`validate_answers` keeps them,
+    the day they were given, the day dates were counted from (that day, else today), what the
+    rules read of them, and the engine's fact."""
+
+    values: dict[str, AnswerValue]
+    answered_on: dt.date | None
+    as_of: dt.date
+    found: RuleValues
+    fact: dict[str, Any]
+
+
+def read_plain(data: Any, questionnaire: Questionnaire) -> PlainRead | None:
+    """Validation, rule values and the fact in one pass, for the usual case: a plain dict of
+    answers (or an answers-file dict) of this questionnaire's version, every value valid and
+    most of them seen before. Anything else, an invalid answer included, gives None: the full
+    readers then say what is wrong, where (they are the reference this pass is tested
+    against). Dates are counted from the day the answers were given, else today."""
+    if data.__class__ is not dict:
+        return None
+    plan, by_id = _reading(questionnaire)
+    answered_on: Any = None
+    raw = data
+    if "answers" in data and "answers" not in by_id:
+        raw = data["answers"]
+        if raw.__class__ is not dict:
+            return None
+        for key in data:
+            if key != "answers" and key not in HEADER_KEYS:
+                return None
+        qid = data.get("questionnaire")
+        version = data.get("questionnaire_version")
+        if (qid is not None and qid != questionnaire.id) or (
+            version is not None and version != questionnaire.version
+        ):
+            return None
+        answered_on = data.get("answered_on")
+        if answered_on is not None:
+            if answered_on.__class__ is str:
+                answered_on = parse_date(answered_on)
+                if answered_on is None:
+                    return None
+            elif answered_on.__class__ is not dt.date:
+                return None
+    if not raw.keys() <= by_id:  # an unknown question (or a key that is not one)
+        return None
+    day = answered_on or dt.date.today()
+    values: dict[str, AnswerValue] = {}
+    rule: dict[str, Any] = {}
+    unknown: list[str] = []
+    fact: dict[str, Any] = {}
+    for qid, show_if, known, unanswered, step in plan:
+        given = raw.get(qid)
+        if show_if is not None and not show_if.holds(values):
+            if given is not None:
+                return None  # an answer to a question that was not asked
+            continue
+        if given is None:
+            gives, is_unknown = unanswered
+            rule[qid] = UNANSWERED
+            if gives:
+                fact.update(gives)
+            if is_unknown:
+                unknown.append(qid)
+            continue
+        kind = given.__class__
+        if kind is str or kind is int:
+            memo: Any = given
+        elif kind is list:
+            memo = tuple(given)
+            for item in memo:
+                if item.__class__ is not str:
+                    memo = None
+                    break
+        else:
+            memo = None
+        # What this answer reads as, and gives the rules, when it was met before.
+        seen = known.get(memo) if memo is not None else None
+        if seen is None:
+            seen = _read_one(step, given, day)
+            if seen is None:
+                return None
+            if memo is not None and step.memo:
+                if len(known) >= 512:
+                    known.clear()
+                known[memo] = seen
+        value, ruled, gives, is_unknown = seen
+        if value.__class__ is list:
+            value = value.copy()  # each caller keeps its own
+            ruled = value
+        values[qid] = value
+        if ruled is not _SKIP:
+            rule[qid] = ruled
+        if gives:
+            fact.update(gives)
+        if is_unknown:
+            unknown.append(qid)
+    if unknown:
+        fact[SAFETY_UNKNOWN] = 1
+    return PlainRead(values, answered_on, day, RuleValues(rule, unknown), fact)
+
+
+class _Step(NamedTuple):
+    """How one question's answers are read for :func:`read_plain`: its id, reader, check
+    against the day (dated questions), whether it is a date, free text or a safety question,
+    what the engine's fact keeps of its answers (the ticked choices some rule tests, the
+    words, the number property and the numbers, None for any), and whether what an answer
+    gives can be kept for the next person (not when it depends on the day)."""
+
+    qid: str
+    read: Any
+    bound: Any
+    is_date: bool
+    is_text: bool
+    safety: bool
+    ticks: dict[str, str]
+    words: frozenset[Any]
+    number: str | None
+    numbers: frozenset[Any] | None
+    memo: bool
+
+
+#: A rule value that is not there: free text is never read by rules.
+_SKIP = object()
+
+
+def _read_one(
+    step: _Step, given: Any, day: dt.date
+) -> tuple[Any, Any, dict[str, Any], bool] | None:
+    """One answer: (the value as validated, what the rules read, what it gives the engine's
+    fact, whether it is an unknown safety answer), or None when it is wrong, or of a type
+    validating Answers would change."""
+    value, error = step.read(given)
+    if error is not None or value is None or not _plain(value):
+        return None
+    if step.bound is not None and step.bound(value, day) is not None:
+        return None
+    if step.is_text:
+        return value, _SKIP, {}, step.safety and value in SPECIAL_VALUES
+    ruled = value
+    if step.is_date and value not in SPECIAL_VALUES:
+        ruled = (dt.date.fromisoformat(value) - day).days
+    return ruled_parts(step, value, ruled)
+
+
+def ruled_parts(step: _Step, value: Any, ruled: Any) -> tuple[Any, Any, dict[str, Any], bool]:
+    """A valid answer's parts: the value, its rule value, what the fact keeps, whether it is
+    an unknown safety answer."""
+    gives: dict[str, Any] = {}
+    kind = ruled.__class__
+    is_unknown = False
+    if kind is str:
+        is_unknown = step.safety and ruled in _UNKNOWN
+        if ruled in step.words:
+            gives[step.qid] = ruled
+    elif kind is list:
+        for choice in ruled:
+            prop = step.ticks.get(choice)
+            if prop is not None:
+                gives[prop] = 1
+    elif (
+        (kind is int or kind is float)
+        and step.number is not None
+        and (step.numbers is None or ruled in step.numbers)
+    ):
+        gives[step.number] = ruled
+    return value, ruled, gives, is_unknown
+
+
+def _plain(value: Any) -> bool:
+    kind = value.__class__
+    if kind is list:
+        return all(v.__class__ is str for v in value)
+    return kind is str or kind is int or kind is float
+
+
+_Plan = list[tuple[str, Any, dict[Any, Any], tuple[dict[str, Any], bool], _Step]]
+_READINGS: dict[int, tuple[Questionnaire, _Plan, Any]] = {}
+
+
+def _reading(questionnaire: Questionnaire) -> tuple[_Plan, Any]:
+    """Per question, in order, what :func:`read_plain` needs: its id, show-if, what its
+    common answers give (filled as they are met), what no answer gives, and how its answers
+    are read; with the questionnaire's ids. Made once per questionnaire (kept alive here)."""
+    found = _READINGS.get(id(questionnaire))
+    if found is None or found[0] is not questionnaire:
+        if len(_READINGS) >= 64:
+            _READINGS.clear()
+        tested = _tested()
+        plan: _Plan = []
+        for q in questionnaire.questions:
+            ticks = {}
+            for c in q.choice_ids:
+                wanted = tested.get(f"{q.id}__{c}", frozenset())
+                if 1 in wanted or ANY_NUMBER in wanted:
+                    ticks[c] = f"{q.id}__{c}"
+            number = tested.get(f"{q.id}__n")
+            step = _Step(
+                q.id,
+                q.read,
+                partial(q.kind.bound_problem, q) if q.kind.dated else None,
+                q.type == "date",
+                q.type == "text",
+                q.safety,
+                ticks,
+                frozenset(v for v in tested.get(q.id, ()) if isinstance(v, str)),
+                f"{q.id}__n" if number is not None else None,
+                None if number is None or ANY_NUMBER in number else number,
+                not q.kind.dated,
+            )
+            _, _, gives, is_unknown = ruled_parts(step, None, UNANSWERED)
+            plan.append((q.id, q.show_if, {}, (gives, is_unknown), step))
+        found = _READINGS[id(questionnaire)] = (questionnaire, plan, questionnaire.by_id.keys())
+    return found[1], found[2]
