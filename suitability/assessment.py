@@ -552,7 +552,7 @@ def _firing(
     flag = None
     if rule.kind != "goal" and rule.treatments and question is None:
         kind: FlagKind = "plans" if rule.kind == "preference" else "health"
-        flag = Flag.model_validate(_flag(rule, kind, rule.title, list(answers_used)))
+        flag = _built(Flag, _flag(rule, kind, rule.title, list(answers_used)), _FLAG_GIVEN)
     plans = rule.kind == "preference"
     found = _bounded(_FIRINGS)[key] = _Firing(
         reasons=() if plans else given,
@@ -567,17 +567,33 @@ def _firing(
 
 
 def _reason(rule: Rule, cell: Cell, text: str, used: tuple[UsedAnswer, ...]) -> Reason | FitReason:
-    """A verdict reason (goal and health rows) or, for a plans row, a fit reason."""
-    data: dict[str, Any] = {
-        "rule": rule.id,
-        "title": rule.title,
-        "text": text,
-        "answers": list(used),
-        "source": rule.source,
-    }
+    """A verdict reason (goal and health rows) or, for a plans row, a fit reason: texts of the
+    validated rule set, and answers already validated, put together (see `_built`)."""
     if rule.kind == "preference":
-        return FitReason.model_validate({**data, "fit": _FIT[cell]})
-    return Reason.model_validate({**data, "effect": _EFFECT[cell]})
+        return _built(
+            FitReason,
+            {
+                "rule": rule.id,
+                "title": rule.title,
+                "fit": _FIT[cell],
+                "text": text,
+                "answers": list(used),
+                "source": rule.source,
+            },
+            _FIT_REASON_GIVEN,
+        )
+    return _built(
+        Reason,
+        {
+            "rule": rule.id,
+            "title": rule.title,
+            "effect": _EFFECT[cell],
+            "text": text,
+            "answers": list(used),
+            "source": rule.source,
+        },
+        _REASON_GIVEN,
+    )
 
 
 def _compose(
@@ -716,6 +732,9 @@ _WORSEN = TypeAdapter(list[Worsening])
 _VERDICT_ALL = frozenset(TreatmentVerdict.model_fields)
 _VERDICT_GIVEN = _VERDICT_ALL - {"decisive", "would_improve", "would_worsen"}
 _ASSESSMENT_GIVEN = frozenset(Assessment.model_fields)
+_REASON_GIVEN = frozenset(Reason.model_fields)
+_FIT_REASON_GIVEN = frozenset(FitReason.model_fields)
+_FLAG_GIVEN = frozenset(Flag.model_fields)
 
 
 _CATALOGUE_AT = {r.id: (i, r) for i, r in enumerate(RULES)}
@@ -793,7 +812,7 @@ def _unknown_flag(q: Questionnaire, rule: Rule, used: list[UsedAnswer]) -> Flag:
     if found is None or any(a is not b for a, b in zip(found.answers, used, strict=True)):
         count = len(used)
         title = f"{count} safety question{'s' if count != 1 else ''} not answered"
-        found = Flag.model_validate(_flag(rule, "unknown_answers", title, used))
+        found = _built(Flag, _flag(rule, "unknown_answers", title, list(used)), _FLAG_GIVEN)
         _bounded(_FLAGS)[key] = found
     return found
 
