@@ -6,7 +6,8 @@ gives them, each round times, interleaved so that load on the machine hits every
 - ``assess(mapping, decisive=False)``: validation, facts, the engine, the result;
 - ``assess(answers, decisive=False)`` on the same answers already validated;
 - the bare durable-rules calls ``assess`` makes for them: ``assert_fact`` of the same fact in the
-  same ruleset (same actions), ``do_actions``, ``delete_state``.
+  same ruleset (same actions, the fact written as the engine writes it: ``assert_answers``),
+  ``do_actions``, ``delete_state``.
 
 Then, on the shipped examples, what the decisive answers add at p50 (``assess`` with them minus
 without). Each figure is printed next to its target (issue 14, section 2): ``assess`` on
@@ -31,7 +32,7 @@ from durable.engine import MessageNotHandledException
 
 from suitability import assess, default_questionnaire, read_answers_file
 from suitability.answers import validate_answers
-from suitability.rules.engine import get_engine
+from suitability.rules.engine import assert_answers, get_engine
 from suitability.rules.facts import fact_from_values, rule_values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +115,7 @@ def main() -> None:
 
     def bare(index: int, sid: str) -> None:
         try:
-            handle = ruleset.assert_fact({**facts[index], "t": "answers", "sid": sid})
+            handle = assert_answers(ruleset, {**facts[index], "t": "answers", "sid": sid})
             ruleset.do_actions(handle, lambda _e, _s: None)
         except MessageNotHandledException:
             pass  # never here: every answers fact has a catch-all rule

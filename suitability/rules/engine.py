@@ -28,11 +28,15 @@ So this wrapper:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import itertools
+import json
+import math
 import threading
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .._messages import problem
@@ -40,7 +44,7 @@ from ..errors import Problem, RulesError
 from ._durable import not_built_for_this_python
 from .model import SAFETY_UNKNOWN, Derivation, RuleCondition, RuleSet, default_rules
 
-__all__ = ["Engine", "Hit", "durable_condition", "get_engine"]
+__all__ = ["Engine", "Hit", "assert_answers", "durable_condition", "get_engine"]
 
 _names = itertools.count()
 _SEEN = "_seen"
@@ -222,14 +226,19 @@ class Engine:
             self._interrupted = False
             try:
                 self._assert({**answers_fact, "t": "answers", "sid": sid})
-            finally:
-                try:
+            except BaseException:
+                # Whether the session exists depends on how far the engine got (a fact it
+                # refused makes none): clean up if it does, and report the first failure.
+                with contextlib.suppress(Exception):
                     self._ruleset.delete_state(sid)
-                except Exception as exc:  # pragma: no cover - the C engine refused to clean up
-                    raise RulesError(
-                        [problem("rules_engine_cleanup", session=sid, error=str(exc))],
-                        summary=_FAILED,
-                    ) from exc
+                raise
+            try:
+                self._ruleset.delete_state(sid)
+            except Exception as exc:  # pragma: no cover - the C engine refused to clean up
+                raise RulesError(
+                    [problem("rules_engine_cleanup", session=sid, error=str(exc))],
+                    summary=_FAILED,
+                ) from exc
             if self._failures:
                 raise RulesError(self._failures, summary=_FAILED)
             return list(self._hits)
@@ -242,7 +251,7 @@ class Engine:
             outcome["state"] = state
 
         try:
-            handle = self._ruleset.assert_fact(fact)
+            handle = assert_answers(self._ruleset, fact)
         except self._not_handled:
             return  # no rule reads this fact: a legitimate outcome
         except Exception as exc:
@@ -266,6 +275,33 @@ class Engine:
             ]
             self._failures = []
             raise RulesError(failures, summary=_FAILED)
+
+
+def assert_answers(ruleset: Any, fact: dict[str, Any]) -> Any:
+    """``ruleset.assert_fact(fact)``, with the fact written so that durable-rules' parser reads
+    every number: it refuses an exponent, which Python's JSON writes for a float below 1e-4
+    or from 1e16 on (a decimal answer of 0.00005 made the whole assessment fail)."""
+    import durable_rules_engine
+
+    text = json.dumps(fact, ensure_ascii=False)
+    # Ids never hold "-" or "+": only a float written with an exponent does.
+    if "e-" in text or "e+" in text:
+        text = _positional(fact)
+    return ruleset._handle_result(durable_rules_engine.assert_fact(ruleset._handle, text), fact)
+
+
+def _positional(fact: dict[str, Any]) -> str:
+    """The flat answers fact as JSON, its finite floats written in full (``0.00005``), with a
+    decimal point, so that the engine reads them as the same floats."""
+    parts = []
+    for key, value in fact.items():
+        if value.__class__ is float and math.isfinite(value):
+            number = format(Decimal(repr(value)), "f")
+            written = number if "." in number else number + ".0"
+        else:
+            written = json.dumps(value, ensure_ascii=False)
+        parts.append(f"{json.dumps(key, ensure_ascii=False)}: {written}")
+    return "{" + ", ".join(parts) + "}"
 
 
 _ENGINE: dict[str, Engine] = {}
