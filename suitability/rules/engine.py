@@ -20,7 +20,9 @@ So this wrapper:
   an action (caught by us, or found in the session state) into :class:`RulesError`;
 - replaces durable-rules' clock helper, which calls ``datetime.utcfromtimestamp`` (deprecated
   since Python 3.12) on every fired action: under warnings-as-errors every assessment failed.
-  The replacement gives the same value without the deprecated call; filtering the warning
+  Its callers only subtract one reading from another (an action's 10-second time-out), so the
+  replacement is ``time.monotonic``: no deprecated call, unmoved by a change of the wall
+  clock, and about twenty times cheaper (it was 5% of an assessment). Filtering the warning
   instead would change process-wide state, which is not thread-safe;
 - gives the library's logger a null handler: it logs every exception met in its own code (a
   Ctrl-C included) with a traceback, which Python would otherwise print on standard error.
@@ -30,11 +32,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
 import itertools
 import json
 import math
 import threading
+import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -48,16 +50,6 @@ __all__ = ["Engine", "Hit", "assert_answers", "durable_condition", "get_engine"]
 
 _names = itertools.count()
 _SEEN = "_seen"
-
-
-#: What durable-rules' helper subtracts: the naive Unix epoch, as ``utcfromtimestamp(0)`` gives.
-_EPOCH = dt.datetime(1970, 1, 1)
-
-
-def _unix_now() -> float:
-    """durable-rules' clock, without its deprecated call: the local wall-clock time in seconds
-    since the naive epoch, exactly as before (its callers only compare it with itself)."""
-    return (dt.datetime.now() - _EPOCH).total_seconds()
 
 
 def _durable_engine() -> Any:
@@ -74,7 +66,7 @@ def _durable_engine() -> Any:
         # The linker's own words (a path, a symbol) say nothing a person can act on.
         raise unbuilt from None
 
-    durable.engine._unix_now = _unix_now
+    durable.engine._unix_now = time.monotonic
     # Every failure reaches the caller as a RulesError; without a handler of its own, the
     # library's log would print its tracebacks (a Ctrl-C's included) on standard error.
     logging.getLogger("durable").addHandler(logging.NullHandler())
