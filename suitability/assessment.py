@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -474,12 +474,14 @@ class _Firing(NamedTuple):
     treatment's index in ``TREATMENTS``; per treatment, in that order, the caution (1) or avoid
     (2) it adds to the verdict (health and safety rows) or to the fit (plans rows), 0 where
     none; the treatments it makes relevant (goal rows); its flag (health and plans rows); the
-    answers it read."""
+    answers it read. Cautions and avoids are bit masks: bit i for the treatment at index i."""
 
     reasons: tuple[tuple[int, Reason], ...]
     fit_reasons: tuple[tuple[int, FitReason], ...]
-    ranks: tuple[int, ...]
-    plan_ranks: tuple[int, ...]
+    cautions: int
+    avoids: int
+    plan_cautions: int
+    plan_avoids: int
     relevant: tuple[str, ...]
     flag: Flag | None
     used: tuple[UsedAnswer, ...]
@@ -506,6 +508,13 @@ def _used_key(
     """What :func:`_used` would give, as a key, without building it: the type is part of it (1
     and 1.0 must not share a reason); a given answer's status follows from its value, a
     missing one's from whether it was shown. (Each part is a bool, or a type then a value.)"""
+    if len(ids) == 1:  # the unanswered-safety rule, once per question
+        value = values.get(ids[0])
+        if value is None:
+            return (ids[0] in shown,)
+        if value.__class__ is list:
+            return (list, tuple(value))
+        return (value.__class__, value)
     out: list[Any] = []
     for qid in ids:
         value = values.get(qid)
@@ -547,8 +556,8 @@ def _firing(
         if cell not in shared:
             shared[cell] = _reason(rule, cell, text, answers_used)
     given = tuple((i, shared[rule.cells[t]]) for i, t in enumerate(TREATMENTS) if t in shared_for)
-    ranks = tuple(_RANK.get(rule.cells[t], 0) if t in shared_for else 0 for t in TREATMENTS)
-    zeros = (0,) * len(TREATMENTS)
+    cautions = sum(1 << i for i, t in enumerate(TREATMENTS) if rule.cells[t] == "C")
+    avoids = sum(1 << i for i, t in enumerate(TREATMENTS) if rule.cells[t] == "A")
     flag = None
     if rule.kind != "goal" and rule.treatments and question is None:
         kind: FlagKind = "plans" if rule.kind == "preference" else "health"
@@ -557,8 +566,10 @@ def _firing(
     found = _bounded(_FIRINGS)[key] = _Firing(
         reasons=() if plans else given,
         fit_reasons=given if plans else (),
-        ranks=zeros if rule.kind in ("goal", "preference") else ranks,
-        plan_ranks=ranks if plans else zeros,
+        cautions=0 if rule.kind in ("goal", "preference") else cautions,
+        avoids=0 if rule.kind in ("goal", "preference") else avoids,
+        plan_cautions=cautions if plans else 0,
+        plan_avoids=avoids if plans else 0,
         relevant=rule.treatments if rule.kind == "goal" else (),
         flag=flag,
         used=answers_used,
@@ -631,16 +642,16 @@ def _compose(
     # conservative cell, as :func:`combine` and :func:`plan_fit` rank them.
     reasons: list[list[Reason]] = [[] for _ in TREATMENTS]
     fit_reasons: list[list[FitReason]] = [[] for _ in TREATMENTS]
+    cautions = avoids = plan_cautions = plan_avoids = 0
     for firing in firings:
         for i, reason in firing.reasons:
             reasons[i].append(reason)
         for i, fit_reason in firing.fit_reasons:
             fit_reasons[i].append(fit_reason)
-    if firings:
-        worst = list(map(max, zip(*[f.ranks for f in firings], strict=True)))
-        plan_worst = list(map(max, zip(*[f.plan_ranks for f in firings], strict=True)))
-    else:
-        worst = plan_worst = [0] * len(TREATMENTS)
+        cautions |= firing.cautions
+        avoids |= firing.avoids
+        plan_cautions |= firing.plan_cautions
+        plan_avoids |= firing.plan_avoids
     relevant: set[str] = set()
     flags: list[Flag] = []
     unknown_used: list[UsedAnswer] = []
@@ -665,8 +676,23 @@ def _compose(
     # is put together as validating it would (see `_built`), which costs more than the rest.
     verdicts: dict[str, TreatmentVerdict] = {}
     for i, t in enumerate(TREATMENTS):
-        verdict: Verdict = VERDICT_SCALE[worst[i]] if t in relevant else "not_relevant"
-        fit = _FIT_SCALE[plan_worst[i]]
+        bit = 1 << i
+        verdict: Verdict = (
+            "not_relevant"
+            if t not in relevant
+            else "avoid_until_reviewed"
+            if avoids & bit
+            else "discuss_with_caution"
+            if cautions & bit
+            else "worth_discussing"
+        )
+        fit: Fit = (
+            "does_not_fit"
+            if plan_avoids & bit
+            else "ask_the_practitioner"
+            if plan_cautions & bit
+            else "fits"
+        )
         words = _verdict_words(t, verdict, fit, any_goal, reasons[i], fit_reasons[i])
         if extra is None:
             decisive, improve, worsen, given = [], [], [], _VERDICT_GIVEN
@@ -739,6 +765,7 @@ _FLAG_GIVEN = frozenset(Flag.model_fields)
 
 _CATALOGUE_AT = {r.id: (i, r) for i, r in enumerate(RULES)}
 _FIRST_TWO = itemgetter(0, 1)
+_TITLE = attrgetter("title")
 _PROVENANCES: dict[tuple[str, str, str], Provenance] = {}
 
 
@@ -750,12 +777,6 @@ def _provenance(q: Questionnaire) -> Provenance:
             id=q.id, version=q.version, content_hash=q.content_hash
         )
     return found
-
-
-#: Ranks of the cells that hold a treatment back, and what each rank gives (see
-#: :func:`combine` and :func:`plan_fit`, which these follow).
-_RANK: dict[str, int] = {"C": 1, "A": 2}
-_FIT_SCALE: tuple[Fit, ...] = ("fits", "ask_the_practitioner", "does_not_fit")
 
 
 class _Words(NamedTuple):
@@ -787,7 +808,7 @@ def _verdict_words(
         if verdict == "avoid_until_reviewed"
         else ()
     )
-    plans = tuple(r.title for r in fit_reasons) if fit != "fits" else ()
+    plans = tuple(map(_TITLE, fit_reasons)) if fit != "fits" else ()
     key = (t, verdict, fit, any_goal, avoid, plans)
     found = _WORDS.get(key)
     if found is None:
