@@ -673,7 +673,8 @@ def _compose(
         flags.insert(0, _no_goals_flag(q, values, shown))
 
     # Every part is a validated model, or one of the literals and texts made here: the result
-    # is put together as validating it would (see `_built`), which costs more than the rest.
+    # is put together as validating it would (see `_built`); validating it again would cost
+    # more than all the rest of this function.
     verdicts: dict[str, TreatmentVerdict] = {}
     for i, t in enumerate(TREATMENTS):
         bit = 1 << i
