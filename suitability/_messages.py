@@ -652,3 +652,13 @@ CATALOGUE.update(
         ),
     }
 )
+
+
+# --------------------------------------------------------------------------- batch workers
+# (issue 15, h-pool): a worker process killed from outside stops the run where it got to.
+
+CATALOGUE.update(
+    {
+        "batch_worker_lost": _same("worker process {pid} {how}"),
+    }
+)
