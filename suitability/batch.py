@@ -671,7 +671,7 @@ def _run_pool(
     done: dict[int, _Outcome] = {}  # chunks assessed, waiting for those before them
     first_line: dict[int, int] = {}  # each chunk in flight: the input line it starts at
     sent = emitted = 0
-    ahead = next(chunks, None)  # the next chunk to send
+    ahead: list[Record] | None = None  # the next chunk to send
     lost: tuple[int, WorkerLost] | None = None  # the first chunk a dead worker took with it
 
     def stopped() -> bool:
@@ -730,6 +730,7 @@ def _run_pool(
 
     finished = False
     try:
+        ahead = next(chunks, None)
         for number in range(1, workers + 1):
             crew.append(_Worker.start(context, number, setup))
         while not stopped():
