@@ -291,7 +291,7 @@ def _init_worker(
     questionnaire_path: str | None, spool: str, parent: int, stopping: Any, output: Output
 ) -> None:
     """Runs once in each worker process: its own questionnaire and engine. Signals are left to
-    the parent, which stops the pool cleanly; a worker whose parent is gone removes the spool
+    the parent, which stops the workers cleanly; a worker whose parent is gone removes the spool
     folder and exits, so neither it nor the assessments spooled there outlive the run."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -301,8 +301,8 @@ def _init_worker(
         if stopping.value:
             os._exit(0)
         # Otherwise the whole process group was signalled (a terminal, `timeout`, a service
-        # manager): the parent was too, and stops the pool. Dying here could leave the pool's
-        # task queue locked by a dead process, and the parent waiting on it for ever.
+        # manager): the parent was too, and stops the workers. Dying here first would look to
+        # the parent like a worker killed from outside, which stops the run with a fault.
 
     signal.signal(signal.SIGTERM, on_term)
     _SPOOL["dir"] = spool
@@ -873,7 +873,7 @@ def _work(
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent is gone: its death signal comes next
             return
         if job is None:
             return
@@ -885,6 +885,8 @@ def _work(
             outcome = exc
         try:
             conn.send((index, outcome))
+        except OSError:  # the parent is gone
+            return
         except Exception:  # an exception that cannot be pickled: its kind is enough
             conn.send((index, RuntimeError(type(outcome).__name__)))
 
