@@ -659,6 +659,12 @@ CATALOGUE.update(
 
 CATALOGUE.update(
     {
-        "batch_worker_lost": _same("worker process {pid} {how}"),
+        "batch_worker_killed": _same("worker process {pid} was killed by signal {signal} ({name})"),
+        # SIGKILL is what the kernel's out-of-memory killer sends.
+        "batch_worker_killed_oom": _same(
+            "worker process {pid} was killed by signal {signal} ({name}); the machine may have "
+            "run out of memory"
+        ),
+        "batch_worker_exited": _same("worker process {pid} stopped with exit code {status}"),
     }
 )

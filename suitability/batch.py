@@ -789,12 +789,11 @@ class WorkerLost(StorageError):
                 name = signal.Signals(number).name
             except ValueError:
                 name = "unknown"
-            how = f"was killed by signal {number} ({name})"
-            if number == signal.SIGKILL:
-                how += "; the machine may have run out of memory"
+            code = "batch_worker_killed_oom" if number == signal.SIGKILL else "batch_worker_killed"
+            told = problem(code, pid=pid, signal=number, name=name)
         else:
-            how = f"stopped with exit code {exitcode}"
-        super().__init__(problem("batch_worker_lost", pid=pid, how=how).text())
+            told = problem("batch_worker_exited", pid=pid, status=exitcode)
+        super().__init__(told.text())
         self.pid = pid
         self.exitcode = exitcode
         self.line = line
