@@ -18,7 +18,8 @@ from typing import Any, NoReturn, TextIO
 from .errors import StorageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-# sysexits' EX_IOERR: an output refused a write and the run was cut short. Distinct from 1 (a
+# sysexits' EX_IOERR: an output refused a write, or a worker process was killed (by the
+# out-of-memory killer...), and the run was cut short. Distinct from 1 (a
 # complete run with some bad records), so a wrapper never mistakes one for the other.
 EXIT_IO_ERROR = 74
 
@@ -256,7 +257,7 @@ def _progress(show: bool, total: int | None) -> Iterator[Callable[[int], None]]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import Output, input_problem, open_input, read_records, run_batch
+    from .batch import Output, WorkerLost, input_problem, open_input, read_records, run_batch
     from .questionnaire import default_questionnaire, load_questionnaire
 
     if args.workers is not None and args.workers < 1:
@@ -317,9 +318,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     where = "standard output" if args.out == "-" else args.out
     set_aside = f"({summary.failed} set aside as errors); every line written is complete."
     if summary.fault is not None:
+        # A lost worker's line of the input is where a rerun of the rest would start.
+        line = summary.fault.line if isinstance(summary.fault, WorkerLost) else None
+        named = "standard input" if args.input == "-" else args.input
+        rest = f" The records from line {line} of {named} on were not assessed." if line else ""
         _say(
-            f"error: cannot write {summary.fault.name}: {summary.fault.reason}. The run stopped "
-            f"there: {summary.done} records assessed and written to {where} {set_aside}"
+            f"error: {summary.fault}. The run stopped there: {summary.done} records assessed and "
+            f"written to {where} {set_aside}{rest}"
         )
         return EXIT_IO_ERROR
     if summary.interrupted:

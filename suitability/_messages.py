@@ -652,3 +652,19 @@ CATALOGUE.update(
         ),
     }
 )
+
+
+# --------------------------------------------------------------------------- batch workers
+# (issue 15, h-pool): a worker process killed from outside stops the run where it got to.
+
+CATALOGUE.update(
+    {
+        "batch_worker_killed": _same("worker process {pid} was killed by signal {signal} ({name})"),
+        # SIGKILL is what the kernel's out-of-memory killer sends.
+        "batch_worker_killed_oom": _same(
+            "worker process {pid} was killed by signal {signal} ({name}); the machine may have "
+            "run out of memory"
+        ),
+        "batch_worker_exited": _same("worker process {pid} stopped with exit code {status}"),
+    }
+)

@@ -22,7 +22,6 @@ import shutil
 import signal
 import sys
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +45,20 @@ from .fhir._codes import DEFAULT_BASE, is_fhir_resource
 from .questionnaire import Questionnaire, default_questionnaire, load_questionnaire
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from .fhir import FhirVersion
 
-__all__ = ["BatchSummary", "Output", "OutputFault", "assess_chunk", "read_records", "run_batch"]
+__all__ = [
+    "BatchSummary",
+    "Output",
+    "OutputFault",
+    "WorkerLost",
+    "assess_chunk",
+    "read_records",
+    "run_batch",
+]
 
 # A record as read: (line number, raw JSON text) for JSON Lines, or (line number, parsed
 # mapping) for CSV; parsing JSON happens in the workers, where it runs in parallel.
@@ -111,9 +121,9 @@ class BatchSummary:
     error_lines: list[int] = field(default_factory=list)
     # The signal that stopped the run between chunks (SIGINT or SIGTERM), 0 if none did.
     signal: int = 0
-    # Set when an output refused a write: the run stopped there, and the counts above are the
-    # records whose lines are in the outputs.
-    fault: OutputFault | None = None
+    # Set when an output refused a write, or a worker process died (WorkerLost): the run
+    # stopped there, and the counts above are the records whose lines are in the outputs.
+    fault: OutputFault | WorkerLost | None = None
 
     @property
     def total(self) -> int:
@@ -281,7 +291,7 @@ def _init_worker(
     questionnaire_path: str | None, spool: str, parent: int, stopping: Any, output: Output
 ) -> None:
     """Runs once in each worker process: its own questionnaire and engine. Signals are left to
-    the parent, which stops the pool cleanly; a worker whose parent is gone removes the spool
+    the parent, which stops the workers cleanly; a worker whose parent is gone removes the spool
     folder and exits, so neither it nor the assessments spooled there outlive the run."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -291,8 +301,8 @@ def _init_worker(
         if stopping.value:
             os._exit(0)
         # Otherwise the whole process group was signalled (a terminal, `timeout`, a service
-        # manager): the parent was too, and stops the pool. Dying here could leave the pool's
-        # task queue locked by a dead process, and the parent waiting on it for ever.
+        # manager): the parent was too, and stops the workers. Dying here first would look to
+        # the parent like a worker killed from outside, which stops the run with a fault.
 
     signal.signal(signal.SIGTERM, on_term)
     _SPOOL["dir"] = spool
@@ -523,7 +533,9 @@ def run_batch(
     cleanly between chunks: everything written so far is complete lines, and the summary says
     how far it got and which signal stopped it. A write that fails with OSError (or
     OutputFault, which says how many whole lines went out) stops the run too: the summary's
-    ``fault`` says which output and why, and its counts are the lines in the outputs.
+    ``fault`` says which output and why, and its counts are the lines in the outputs. A
+    worker process that dies (killed from outside) stops the run too, once the chunks before
+    the one it took with it are written: ``fault`` is then a WorkerLost.
     ``output`` says what a result line is (default: the assessment as JSON).
     """
     output = output or Output()
@@ -584,6 +596,8 @@ class _Spooled:
 
 # Text or a spooled file, with its number of lines.
 _Piece = tuple["str | _Spooled", int]
+# What a worker made of a chunk: spool_chunk's answer, or the exception it raised.
+_Outcome = tuple[str, int, int, int, int] | BaseException
 
 
 def _pieces(lines: Iterable[str], size: int = 1 << 16) -> Iterator[tuple[str, int]]:
@@ -633,9 +647,16 @@ def _run_pool(
     output: Output,
     emit: Callable[[Iterable[_Piece], Iterable[_Piece], int], None],
 ) -> BatchSummary:
+    """Runs the chunks on worker processes of this run's own, each fed through a pipe of its
+    own. Not multiprocessing.Pool: a worker killed from outside (the out-of-memory killer)
+    leaves its chunk unfinished for ever and may leave the pool's shared queues locked. Not
+    ProcessPoolExecutor either: before Python 3.14 it can neither stop its workers at once on
+    Ctrl-C (a chunk takes a while) nor say how a worker died. Here no lock is shared between
+    workers, each process's sentinel says when it dies and its exit code how, and stopping is
+    a SIGTERM to each process this run started."""
     import multiprocessing
     import tempfile
-    from multiprocessing.pool import AsyncResult
+    from multiprocessing.connection import wait
 
     # Workers write each chunk's lines to private files and hand back only their names, sizes
     # and line counts: the parent copies the files' bytes in order, without decoding a line.
@@ -643,14 +664,15 @@ def _run_pool(
     # process is killed outright.
     spool = tempfile.mkdtemp(prefix="suitability-batch-")
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    stopping = context.RawValue("b", 0)  # set before the pool is terminated: workers may go
-    pool = context.Pool(
-        workers,
-        initializer=_init_worker,
-        initargs=(questionnaire_path, spool, os.getpid(), stopping, output),
-    )
-    pending: deque[AsyncResult[tuple[str, int, int, int, int]]] = deque()
+    stopping = context.RawValue("b", 0)  # set before the workers are sent SIGTERM: they may go
+    setup = (questionnaire_path, spool, os.getpid(), stopping, output)
+    crew: list[_Worker] = []
     limit = workers * 3  # chunks in flight: enough to keep every core busy, bounded memory
+    done: dict[int, _Outcome] = {}  # chunks assessed, waiting for those before them
+    first_line: dict[int, int] = {}  # each chunk in flight: the input line it starts at
+    sent = emitted = 0
+    ahead: list[Record] | None = None  # the next chunk to send
+    lost: tuple[int, WorkerLost] | None = None  # the first chunk a dead worker took with it
 
     def stopped() -> bool:
         return summary.interrupted or summary.fault is not None
@@ -669,17 +691,14 @@ def _run_pool(
             raise OSError(0, f"it holds {found} bytes, not the {size} its worker wrote", path)
         return _Spooled(fd, size)
 
-    def collect(result: AsyncResult[tuple[str, int, int, int, int]]) -> None:
-        # Waits in short steps: a signal only sets a flag, which ends the wait.
-        while not result.ready():
-            if stopped():
-                return
-            result.wait(0.2)
+    def collect(outcome: _Outcome) -> None:
         opened: list[_Spooled] = []
         try:
-            path, done, done_size, failed, failed_size = result.get()
-            if done:
-                opened.append(open_spooled(path + ".ok", done_size))
+            if isinstance(outcome, BaseException):
+                raise outcome
+            path, ok, ok_size, failed, failed_size = outcome
+            if ok:
+                opened.append(open_spooled(path + ".ok", ok_size))
             if failed:
                 opened.append(open_spooled(path + ".err", failed_size))
         except OSError as exc:  # the spool could not be written or read (TMPDIR full...)
@@ -689,34 +708,186 @@ def _run_pool(
             return
         try:
             emit(
-                [(opened[0], done)] if done else [],
+                [(opened[0], ok)] if ok else [],
                 [(opened[-1], failed)] if failed else [],
-                done + failed,
+                ok + failed,
             )
         finally:
             for spooled in opened:
                 os.close(spooled.fd)
 
+    def bury(worker: _Worker) -> None:
+        """A worker died without being asked to: no chunk is sent any more, and the run stops
+        at the first chunk not assessed (the dead worker's, or the next one to read)."""
+        nonlocal lost
+        worker.process.join()
+        crew.remove(worker)
+        index = sent if worker.job is None else worker.job
+        line = first_line[index] if worker.job is not None else ahead[0][0] if ahead else None
+        if lost is None or index < lost[0]:
+            pid, code = worker.process.pid or 0, worker.process.exitcode or 0
+            lost = (index, WorkerLost(pid, code, line))
+
     finished = False
     try:
-        for index, chunk in enumerate(chunks):
-            pending.append(pool.apply_async(spool_chunk, (index, chunk)))
-            while len(pending) >= limit and not stopped():
-                collect(pending.popleft())
+        ahead = next(chunks, None)
+        for number in range(1, workers + 1):
+            crew.append(_Worker.start(context, number, setup))
+        while not stopped():
+            while ahead is not None and lost is None and sent - emitted < limit:
+                idle = next((worker for worker in crew if worker.job is None), None)
+                if idle is None:
+                    break
+                first_line[sent] = ahead[0][0]
+                idle.give(sent, ahead)
+                sent += 1
+                ahead = next(chunks, None)
+            while emitted in done and not stopped():
+                collect(done.pop(emitted))
+                del first_line[emitted]
+                emitted += 1
             if stopped():
                 break
-        while pending and not stopped():
-            collect(pending.popleft())
+            if lost is not None and emitted >= lost[0]:
+                if lost[1].line is not None:  # records were left unassessed
+                    summary.fault = lost[1]
+                break
+            if ahead is None and emitted == sent:
+                break
+            # Waits in short steps: a signal only sets a flag, which ends the wait.
+            ready = set(
+                wait([w.conn for w in crew] + [w.process.sentinel for w in crew], timeout=0.2)
+            )
+            for worker in list(crew):
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    received = worker.receive()
+                    if received is not None:
+                        done[received[0]] = received[1]
+                    elif not worker.process.is_alive():
+                        bury(worker)
         finished = not stopped()
     finally:
-        if finished:
-            pool.close()
-        else:
+        if not finished:
             stopping.value = 1
-            pool.terminate()
-        pool.join()
+        for worker in crew:
+            worker.stop(finished)
+        for worker in crew:
+            worker.end()
         shutil.rmtree(spool, ignore_errors=True)
     return summary
+
+
+class WorkerLost(StorageError):
+    """A worker process died before it was asked to (the kernel's out-of-memory killer,
+    ``kill -9``), so the run stopped at the first chunk not assessed: ``line`` is the input
+    line that chunk starts at. ``exitcode`` is negative for the signal that killed it."""
+
+    def __init__(self, pid: int, exitcode: int, line: int | None) -> None:
+        if exitcode < 0:
+            number = -exitcode
+            try:
+                name = signal.Signals(number).name
+            except ValueError:
+                name = "unknown"
+            code = "batch_worker_killed_oom" if number == signal.SIGKILL else "batch_worker_killed"
+            told = problem(code, pid=pid, signal=number, name=name)
+        else:
+            told = problem("batch_worker_exited", pid=pid, status=exitcode)
+        super().__init__(told.text())
+        self.pid = pid
+        self.exitcode = exitcode
+        self.line = line
+
+
+class _Worker:
+    """A worker process and this end of its pipe; ``job`` is the chunk it is assessing."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.job: int | None = None
+
+    @classmethod
+    def start(cls, context: Any, number: int, setup: tuple[Any, ...]) -> _Worker:
+        here, there = context.Pipe()
+        process = context.Process(
+            target=_work,
+            args=(there, *setup),
+            name=f"suitability-batch-{number}",
+            daemon=True,
+        )
+        try:
+            process.start()
+        except BaseException:
+            here.close()
+            raise
+        finally:
+            there.close()  # the worker's own end: only it holds one now
+        return cls(process, here)
+
+    def give(self, index: int, chunk: list[Record]) -> None:
+        self.job = index
+        # A worker that has just died refuses it: its sentinel says so next.
+        with contextlib.suppress(OSError):
+            self.conn.send((index, chunk))
+
+    def receive(self) -> tuple[int, _Outcome] | None:
+        """The chunk the worker finished and its outcome, or None if it has nothing to say
+        (it died, or only its sentinel woke the wait)."""
+        try:
+            if not self.conn.poll():
+                return None
+            index, outcome = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        self.job = None
+        return int(index), outcome
+
+    def stop(self, gently: bool) -> None:
+        if gently:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        elif self.process.is_alive():
+            self.process.terminate()
+
+    def end(self) -> None:
+        self.process.join(10)
+        if self.process.is_alive():  # a worker that did not heed SIGTERM
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _work(
+    conn: Connection,
+    questionnaire_path: str | None,
+    spool: str,
+    parent: int,
+    stopping: Any,
+    output: Output,
+) -> None:
+    """A worker's life: set up once, then assess each chunk the parent sends until it sends
+    None (or its end of the pipe closes)."""
+    _init_worker(questionnaire_path, spool, parent, stopping, output)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent is gone: its death signal comes next
+            return
+        if job is None:
+            return
+        index, chunk = job
+        outcome: Any
+        try:
+            outcome = spool_chunk(index, chunk)
+        except Exception as exc:  # the parent says it (OSError) or raises it (a bug)
+            outcome = exc
+        try:
+            conn.send((index, outcome))
+        except OSError:  # the parent is gone
+            return
+        except Exception:  # an exception that cannot be pickled: its kind is enough
+            conn.send((index, RuntimeError(type(outcome).__name__)))
 
 
 def spool_chunk(index: int, chunk: list[Record]) -> tuple[str, int, int, int, int]:
