@@ -16,7 +16,7 @@ from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from .._values import parse_date
-from ..answers import HEADER_KEYS, Answers, AnswerValue
+from ..answers import HEADER_KEYS, Answers, AnswerValue, _plain_value
 from ..questionnaire import SPECIAL_VALUES, Questionnaire
 from .model import SAFETY_UNKNOWN, UNANSWERED, Derivation, Rule, RuleCondition, default_rules
 
@@ -60,66 +60,55 @@ def rule_values(questionnaire: Questionnaire, answers: Answers, as_of: dt.date) 
     values: dict[str, Any] = {}
     unknown: list[str] = []
     given = answers.values
-    for qid, show_if, is_date, is_text, safety in _plan(questionnaire):
+    for qid, show_if, _, _, step in _reading(questionnaire)[0]:
         value = given.get(qid)
         if value is None:
             if show_if is not None and not show_if.holds(given):
                 continue
             value = UNANSWERED
-        elif is_date and isinstance(value, str) and value not in SPECIAL_VALUES:
+        elif step.is_date and isinstance(value, str) and value not in SPECIAL_VALUES:
             value = (dt.date.fromisoformat(value) - as_of).days
-        elif is_text:
-            if safety and value in SPECIAL_VALUES:
+        elif step.is_text:
+            if step.safety and value in SPECIAL_VALUES:
                 unknown.append(qid)
             continue  # free text is never read by rules
         values[qid] = value
-        if safety and isinstance(value, str) and value in _UNKNOWN:
+        if step.safety and isinstance(value, str) and value in _UNKNOWN:
             unknown.append(qid)
     return RuleValues(values, unknown)
 
 
 _UNKNOWN = frozenset((UNANSWERED, *SPECIAL_VALUES))
-_PLANS: dict[int, tuple[Questionnaire, list[tuple[str, Any, bool, bool, bool]]]] = {}
-
-
-def _plan(questionnaire: Questionnaire) -> list[tuple[str, Any, bool, bool, bool]]:
-    """Per question, in order: id, show-if, is a date, is free text, is a safety question;
-    made once per questionnaire (kept alive here, so its id is not reused)."""
-    found = _PLANS.get(id(questionnaire))
-    if found is None or found[0] is not questionnaire:
-        if len(_PLANS) >= 64:
-            _PLANS.clear()
-        plan = [
-            (q.id, q.show_if, q.type == "date", q.type == "text", q.safety)
-            for q in questionnaire.questions
-        ]
-        found = _PLANS[id(questionnaire)] = (questionnaire, plan)
-    return found[1]
 
 
 def fact_from_values(found: RuleValues) -> dict[str, Any]:
     """The lean answers fact durable-rules is given (without its ``t`` and ``sid``)."""
-    tested = _tested()
     fact: dict[str, Any] = {}
     for qid, value in found.values.items():
-        if isinstance(value, list):
-            for choice in value:
-                tick = _tick(qid, choice)
-                if tick is not None:
-                    fact[tick] = 1
-            continue
-        if isinstance(value, str):
-            prop = qid
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            prop = _NUMBER.get(qid) or _NUMBER.setdefault(qid, f"{qid}__n")
-        else:
-            continue
-        wanted = tested.get(prop)
-        if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
-            fact[prop] = value
+        _keep(fact, qid, value)
     if found.unknown:
         fact[SAFETY_UNKNOWN] = 1
     return fact
+
+
+def _keep(fact: dict[str, Any], qid: str, value: Any) -> None:
+    """Puts in ``fact`` what it keeps of one rule value: a ticked choice (``q__choice: 1``),
+    a number (``q__n``) or a word (``q``), each only if some rule tests for it."""
+    if isinstance(value, list):
+        for choice in value:
+            tick = _tick(qid, choice)
+            if tick is not None:
+                fact[tick] = 1
+        return
+    if isinstance(value, str):
+        prop = qid
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        prop = _NUMBER.get(qid) or _NUMBER.setdefault(qid, f"{qid}__n")
+    else:
+        return
+    wanted = _tested().get(prop)
+    if wanted is not None and (value in wanted or ANY_NUMBER in wanted):
+        fact[prop] = value
 
 
 # Property names, made once: each answer would otherwise format its own. Bounded by the
@@ -300,11 +289,9 @@ def read_plain(data: Any, questionnaire: Questionnaire) -> PlainRead | None:
 
 
 class _Step(NamedTuple):
-    """How one question's answers are read for :func:`read_plain`: its id, reader, check
-    against the day (dated questions), whether it is a date, free text or a safety question,
-    what the engine's fact keeps of its answers (the ticked choices some rule tests, the
-    words, the number property and the numbers, None for any), and whether what an answer
-    gives can be kept for the next person (not when it depends on the day)."""
+    """How one question's answers are read: its id, reader, check against the day (dated
+    questions), whether it is a date, free text or a safety question, and whether what an
+    answer gives can be kept for the next person (not when it depends on the day)."""
 
     qid: str
     read: Any
@@ -312,10 +299,6 @@ class _Step(NamedTuple):
     is_date: bool
     is_text: bool
     safety: bool
-    ticks: dict[str, str]
-    words: frozenset[Any]
-    number: str | None
-    numbers: frozenset[Any] | None
     memo: bool
 
 
@@ -330,7 +313,7 @@ def _read_one(
     fact, whether it is an unknown safety answer), or None when it is wrong, or of a type
     validating Answers would change."""
     value, error = step.read(given)
-    if error is not None or value is None or not _plain(value):
+    if error is not None or value is None or not _plain_value(value):
         return None
     if step.bound is not None and step.bound(value, day) is not None:
         return None
@@ -343,34 +326,12 @@ def _read_one(
 
 
 def ruled_parts(step: _Step, value: Any, ruled: Any) -> tuple[Any, Any, dict[str, Any], bool]:
-    """A valid answer's parts: the value, its rule value, what the fact keeps, whether it is
-    an unknown safety answer."""
+    """A valid answer's parts: the value, its rule value, what the fact keeps of it, whether
+    it is an unknown safety answer."""
     gives: dict[str, Any] = {}
-    kind = ruled.__class__
-    is_unknown = False
-    if kind is str:
-        is_unknown = step.safety and ruled in _UNKNOWN
-        if ruled in step.words:
-            gives[step.qid] = ruled
-    elif kind is list:
-        for choice in ruled:
-            prop = step.ticks.get(choice)
-            if prop is not None:
-                gives[prop] = 1
-    elif (
-        (kind is int or kind is float)
-        and step.number is not None
-        and (step.numbers is None or ruled in step.numbers)
-    ):
-        gives[step.number] = ruled
+    _keep(gives, step.qid, ruled)
+    is_unknown = step.safety and ruled.__class__ is str and ruled in _UNKNOWN
     return value, ruled, gives, is_unknown
-
-
-def _plain(value: Any) -> bool:
-    kind = value.__class__
-    if kind is list:
-        return all(v.__class__ is str for v in value)
-    return kind is str or kind is int or kind is float
 
 
 _Plan = list[tuple[str, Any, dict[Any, Any], tuple[dict[str, Any], bool], _Step]]
@@ -378,22 +339,16 @@ _READINGS: dict[int, tuple[Questionnaire, _Plan, Any]] = {}
 
 
 def _reading(questionnaire: Questionnaire) -> tuple[_Plan, Any]:
-    """Per question, in order, what :func:`read_plain` needs: its id, show-if, what its
-    common answers give (filled as they are met), what no answer gives, and how its answers
-    are read; with the questionnaire's ids. Made once per questionnaire (kept alive here)."""
+    """Per question, in order, what :func:`read_plain` and :func:`rule_values` need: its id,
+    show-if, what its common answers give (filled as they are met), what no answer gives, and
+    how its answers are read; with the questionnaire's ids. Made once per questionnaire (kept
+    alive here, so its id is not reused)."""
     found = _READINGS.get(id(questionnaire))
     if found is None or found[0] is not questionnaire:
         if len(_READINGS) >= 64:
             _READINGS.clear()
-        tested = _tested()
         plan: _Plan = []
         for q in questionnaire.questions:
-            ticks = {}
-            for c in q.choice_ids:
-                wanted = tested.get(f"{q.id}__{c}", frozenset())
-                if 1 in wanted or ANY_NUMBER in wanted:
-                    ticks[c] = f"{q.id}__{c}"
-            number = tested.get(f"{q.id}__n")
             step = _Step(
                 q.id,
                 q.read,
@@ -401,10 +356,6 @@ def _reading(questionnaire: Questionnaire) -> tuple[_Plan, Any]:
                 q.type == "date",
                 q.type == "text",
                 q.safety,
-                ticks,
-                frozenset(v for v in tested.get(q.id, ()) if isinstance(v, str)),
-                f"{q.id}__n" if number is not None else None,
-                None if number is None or ANY_NUMBER in number else number,
                 not q.kind.dated,
             )
             _, _, gives, is_unknown = ruled_parts(step, None, UNANSWERED)
