@@ -73,12 +73,6 @@ __all__ = [
 Verdict = Literal[
     "worth_discussing", "discuss_with_caution", "avoid_until_reviewed", "not_relevant"
 ]
-#: Most to least favourable; ``not_relevant`` stands apart (the treatment serves no goal).
-VERDICT_SCALE: tuple[Verdict, ...] = (
-    "worth_discussing",
-    "discuss_with_caution",
-    "avoid_until_reviewed",
-)
 Effect = Literal["relevant", "caution", "avoid"]
 _EFFECT: dict[str, Effect] = {"I": "relevant", "C": "caution", "A": "avoid"}
 #: How a treatment fits the person's plans: ``fits`` (no plans row applies),
@@ -677,6 +671,7 @@ def _compose(
     # more than all the rest of this function.
     verdicts: dict[str, TreatmentVerdict] = {}
     for i, t in enumerate(TREATMENTS):
+        # What combine() and plan_fit() give, read off the masks: the most conservative wins.
         bit = 1 << i
         verdict: Verdict = (
             "not_relevant"

@@ -65,13 +65,17 @@ def read_lines(path: Path) -> list[Any]:
     return [strict_json(line) for line in data.decode("utf-8").splitlines()]
 
 
-@pytest.fixture(scope="module")
-def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("batch") / "big.jsonl"
+def generated_jsonl(source: Path, count: int, seed: int) -> Path:
+    """``count`` generated answer sets (benchmarks/generate.py) as a JSON Lines batch input."""
     with source.open("w", encoding="utf-8") as handle:
-        for record in generate(Q, COUNT, seed=5):
+        for record in generate(Q, count, seed=seed):
             handle.write(json.dumps(record) + "\n")
     return source
+
+
+@pytest.fixture(scope="module")
+def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated_jsonl(tmp_path_factory.mktemp("batch") / "big.jsonl", COUNT, seed=5)
 
 
 def children(pid: int) -> list[int]:

@@ -23,10 +23,7 @@ from suitability.batch import WorkerLost, read_records, run_batch
 from suitability.cli import main
 
 from .conftest import ROOT
-from .test_batch_faults import alive, children, read_lines, run_env, wait_for
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate
+from .test_batch_faults import alive, children, generated_jsonl, read_lines, run_env, wait_for
 
 Q = default_questionnaire()
 COUNT = 6000
@@ -36,11 +33,7 @@ OOM = "was killed by signal 9 (SIGKILL); the machine may have run out of memory"
 
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("killed") / "big.jsonl"
-    with source.open("w", encoding="utf-8") as handle:
-        for record in generate(Q, COUNT, seed=15):
-            handle.write(json.dumps(record) + "\n")
-    return source
+    return generated_jsonl(tmp_path_factory.mktemp("killed") / "big.jsonl", COUNT, seed=15)
 
 
 @pytest.fixture
