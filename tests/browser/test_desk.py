@@ -91,7 +91,7 @@ def test_staff_log_in_read_the_list_and_a_record_and_export(
     assert_accessible(page)
 
     page.get_by_role("link", name="Pat Example").click()
-    assert page.url == f"{running.url}/desk/record/{rid}"
+    expect(page).to_have_url(f"{running.url}/desk/record/{rid}")
     expect(page.get_by_role("heading", name="Mesotherapy: Not advisable")).to_be_visible()
     assert page.locator(".desk-note blockquote").inner_text() == PLANTED
     assert_accessible(page)
@@ -127,7 +127,7 @@ def test_staff_log_in_read_the_list_and_a_record_and_export(
     assert_accessible(page)
 
     page.get_by_role("button", name="Log out").click()
-    assert page.url == running.url + "/desk/login"
+    expect(page).to_have_url(running.url + "/desk/login")
     page.goto(running.url + "/desk/audit")
     assert page.url == running.url + "/desk/login"
     # The server's log says which pages were asked for, never what was on them.

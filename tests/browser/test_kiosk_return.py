@@ -42,7 +42,11 @@ def test_a_return_code_continues_the_screening_once(server: StartServer, new_pag
     page.reload()  # the code survives a reload of its page
     assert page.locator("#return-code").inner_text().strip() == code
     page.get_by_role("button", name="I have noted it").click()
+    # Let that navigation finish first: going back while it is under way races it in Chromium.
+    expect(page).to_have_url(running.url + "/")
+    expect(page.get_by_role("button", name="Start the screening")).to_be_visible()
     page.go_back()
+    page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Your answers are saved")).to_have_count(0)
     assert code not in page.locator("body").inner_text()
 
