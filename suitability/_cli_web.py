@@ -83,12 +83,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     scheme = "https" if tls else "http"
     shown = f"[{args.host}]" if ":" in args.host else args.host
     what = "kiosk intake" if args.kiosk else "screening"
-    print(f"Serving the {what} at {scheme}://{shown}:{port}/  (Ctrl-C to stop)", flush=True)
-    print(f"Records: {store.path}", flush=True)
     # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again: this
-    # handler turns that into an ordinary exit, so the database is closed cleanly.
+    # handler turns that into an ordinary exit, so the database is closed cleanly. It is in
+    # place before the address is printed: whoever reads that line may stop the server at once.
     previous = signal.signal(signal.SIGTERM, _stopped)
     try:
+        print(f"Serving the {what} at {scheme}://{shown}:{port}/  (Ctrl-C to stop)", flush=True)
+        print(f"Records: {store.path}", flush=True)
         _run(app, sock, args)
     finally:
         signal.signal(signal.SIGTERM, previous)

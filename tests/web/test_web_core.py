@@ -256,3 +256,30 @@ def test_serve_closes_the_database_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert "Traceback" not in err
     # A cleanly closed WAL database leaves no -wal or -shm file behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.db"]
+
+
+def test_serve_handles_sigterm_before_it_prints_its_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever reads the address line may stop the server at once: by then a SIGTERM must
+    already close the database cleanly (exit 143), not kill the process where it stands."""
+    import io
+    import signal
+
+    from suitability import _cli_web
+    from suitability.cli import main
+
+    seen: list[object] = []
+
+    class Out(io.StringIO):
+        def write(self, text: str) -> int:
+            if text.startswith("Serving the screening at "):
+                seen.append(signal.getsignal(signal.SIGTERM))
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stdout", Out())
+    monkeypatch.setattr(_cli_web, "_run", lambda _app, sock, _args: sock.close())
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["serve", "--db", str(tmp_path / "r.db"), "--port", "0"]) == 0
+    assert seen == [_cli_web._stopped]
+    assert signal.getsignal(signal.SIGTERM) == before  # and put back afterwards
