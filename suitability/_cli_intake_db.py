@@ -260,7 +260,7 @@ class _StoreIntake(_Intake):
         since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
         waiting = [
             r
-            for r in self.store.records(since=since)
+            for r in self.store.records(since=since, assessments=False)
             if r.status == "partial" and r.needs_staff and r.source == "intake"
         ]
         if not waiting:
@@ -337,7 +337,7 @@ def list_store_intakes(path: Path, fmt: str = "text") -> int:
 
     try:
         with Store.open(path, create=False) as store:
-            records = store.records(limit=100_000)
+            records = store.records(limit=1_000_000, assessments=False)
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_IO
@@ -353,7 +353,7 @@ def store_record(path: Path, wanted: str) -> dict[str, Any] | None:
 
     try:
         with Store.open(path, create=False) as store:
-            found = store.get(wanted) or find_store_record(store.records(limit=100_000), wanted)
+            found = find_store_record(store, wanted)
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None

@@ -27,7 +27,7 @@ from .treatments import SHORT_NAMES, TREATMENT_INFO
 
 if TYPE_CHECKING:
     from .questionnaire import Questionnaire
-    from .web.store import Record
+    from .web.store import Record, Store
 
 __all__ = [
     "ListRow",
@@ -154,12 +154,19 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _row_of(data: Mapping[str, Any], status: str) -> ListRow:
+def _row_of(
+    data: Mapping[str, Any], status: str, headline: Mapping[str, Any] | None = None
+) -> ListRow:
+    """The row of a record's data; a database record gives its stored ``headline`` instead of
+    its assessment."""
     answers_data, _ = record_answers_data(data)
     answers = answers_data.get("answers")
     answered = sum(1 for v in answers.values() if v is not None) if isinstance(answers, dict) else 0
     verdicts = flags = None
-    if status == "complete":
+    if status == "complete" and headline is not None:
+        verdicts = {str(t): str(v[0]) for t, v in headline["verdicts"].items()}
+        flags = len(headline["flags"])
+    elif status == "complete":
         assessment = data["assessment"]
         verdicts = {t: str(v["verdict"]) for t, v in assessment["verdicts"].items()}
         flags = len(assessment["flags"])
@@ -207,11 +214,22 @@ def folder_rows(folder: Path) -> list[ListRow]:
 
 
 def store_rows(records: Iterable[Record]) -> list[ListRow]:
+    """The rows of database records, from their headlines: records read with
+    ``assessments=False`` will do (the list reads no assessment)."""
     rows = []
     for record in records:
+        data = {
+            "id": record.id,
+            "started": record.started.isoformat(),
+            "reason": record.reason,
+            "reference": record.reference,
+            "answers": record.answers,
+        }
         try:
-            rows.append(_row_of(store_record_data(record), record.status))
-        except (KeyError, TypeError, AttributeError):
+            if record.status == "complete" and record.headline is None:
+                raise KeyError("headline")  # its assessment could not be read when stored
+            rows.append(_row_of(data, record.status, record.headline))
+        except (KeyError, TypeError, AttributeError, IndexError):
             rows.append(
                 ListRow(
                     id=record.id,
@@ -236,7 +254,7 @@ def _in_order(rows: list[ListRow]) -> list[ListRow]:
 
 def store_record_data(record: Record) -> dict[str, Any]:
     """A database record in the shape the desk exports it."""
-    from .web.desk import record_json
+    from .web.store import record_json
 
     return record_json(record)
 
@@ -452,9 +470,12 @@ def find_folder_record(folder: Path, wanted: str) -> dict[str, Any]:
     return dict(data)
 
 
-def find_store_record(records: Sequence[Record], wanted: str) -> Record:
-    by_id = {r.id: r for r in records}
-    return by_id[_match(by_id, wanted)]
+def find_store_record(store: Store, wanted: str) -> Record:
+    """The database record whose id is ``wanted`` or starts with it."""
+    found = store.get(wanted) or store.get(_match(store.record_ids(), wanted))
+    if found is None:  # removed since its id was read
+        raise NotFound(f"no record has the id {wanted!r}")
+    return found
 
 
 def show_text(data: Mapping[str, Any], questionnaire: Questionnaire, width: int) -> str:

@@ -284,8 +284,7 @@ def test_assess_a_partial_record__assesses_its_answers_with_a_warning(
 def test_assess_the_desks_export_of_one_record(
     tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
-    from suitability.web.desk import record_json
-    from suitability.web.store import Store
+    from suitability.web.store import Store, record_json
 
     db = tmp_path / "records.db"
     record_id = _store_with_one(db, questionnaire)

@@ -46,7 +46,7 @@ from ..treatments import SHORT_NAMES, TREATMENT_INFO
 from .app import STAFF_COOKIE, Web, WebProblem, web
 from .kiosk import reopen_url, timed_out
 from .passwords import MAX_PASSWORD, verify
-from .store import Record, Session, Store, now
+from .store import Record, Session, Store, now, record_json
 
 __all__ = [
     "FIT_WORDS",
@@ -293,8 +293,8 @@ def _assessment(record: Record) -> Assessment | None:
 @dataclass(frozen=True)
 class Headline:
     """What the list and the CSV need of an assessment: each treatment's verdict and fit, and
-    the flags' titles. Read from the stored JSON directly (a full validation of every row's
-    assessment would cost the list a second on a busy machine)."""
+    the flags' titles. Read from the record's stored headline (see ``store.headline_of``): the
+    list reads no assessment at all."""
 
     verdicts: dict[str, tuple[str, str]]  # treatment -> (verdict, fit)
     names: dict[str, str]
@@ -303,14 +303,14 @@ class Headline:
 
 def _headline(record: Record) -> Headline | None:
     """None when the record has no assessment, or one that cannot be read as one."""
-    data = record.assessment
-    if record.status != "complete" or not isinstance(data, dict):
+    data = record.headline
+    if record.status != "complete" or data is None:
         return None
     try:
-        verdicts = {str(t): (str(v["verdict"]), str(v["fit"])) for t, v in data["verdicts"].items()}
-        names = {str(t): str(v["name"]) for t, v in data["verdicts"].items()}
-        flags = [str(f["title"]) for f in data["flags"]]
-    except (KeyError, TypeError, AttributeError):
+        verdicts = {str(t): (str(v[0]), str(v[1])) for t, v in data["verdicts"].items()}
+        names = {str(t): str(v[2]) for t, v in data["verdicts"].items()}
+        flags = [str(f) for f in data["flags"]]
+    except (KeyError, TypeError, AttributeError, IndexError):
         return None
     if any(v not in VERDICT_WORDS for v, _ in verdicts.values()):
         return None
@@ -385,7 +385,7 @@ async def desk_list(
     elif view == "week":
         since = _local_midnight(today - dt.timedelta(days=6))
     skip = (page - 1) * PAGE_SIZE
-    records = shared.store.records(since=since, limit=skip + PAGE_SIZE + 1)[skip:]
+    records = shared.store.records(since=since, limit=PAGE_SIZE + 1, offset=skip, assessments=False)
     more = len(records) > PAGE_SIZE
     # Kiosk screenings that timed out while nobody was there (h-kiosk's rule: within a day);
     # staff reopen them on the tablet itself, which then carries on for the patient.
@@ -752,33 +752,6 @@ def csv_cell(value: Any) -> str:
     else:
         text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def record_json(record: Record) -> dict[str, Any]:
-    """A record as exported: what it holds, answers and assessment included."""
-    return {
-        "id": record.id,
-        "reference": record.reference,
-        "status": record.status,
-        "reason": record.reason,
-        "source": record.source,
-        "started": _iso(record.started),
-        "finished": _iso(record.finished),
-        "questionnaire": {
-            "id": record.questionnaire_id,
-            "version": record.questionnaire_version,
-            "content_hash": record.questionnaire_hash,
-        },
-        "answered_on": record.answered_on.isoformat(),
-        "answers": record.answers,
-        "assessment": record.assessment,
-        "reviewed_by": record.reviewed_by,
-        "reviewed_at": _iso(record.reviewed_at),
-    }
 
 
 _META = (

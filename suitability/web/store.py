@@ -7,6 +7,10 @@ nothing the server holds in memory would be lost by a restart.
 The schema carries a version, and ``MIGRATIONS`` lists the steps from the first release on: a
 database of an older version is brought up to date when it is opened, inside one transaction,
 and a database newer than this program is refused rather than misread.
+
+A finished screening's assessment is large (100-200 KB of JSON), so lists never read it: each
+record also keeps its headline (every treatment's verdict, fit and name, and the titles of
+the things to mention), and a record's assessment is parsed only when it is asked for.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import secrets
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +43,30 @@ __all__ = [
     "Store",
     "Token",
     "digest",
+    "headline_of",
     "now",
+    "record_json",
 ]
 
-# Each step takes the database from version N to N + 1 (the list index is N). Steps are never
-# edited once released: a change is a new step.
-MIGRATIONS: tuple[str, ...] = (
+
+def _add_headlines(db: sqlite3.Connection) -> None:
+    """1 -> 2: every record keeps its headline beside its assessment, so that lists need not
+    read the assessments; the records there already get theirs, one record at a time."""
+    db.execute("ALTER TABLE screenings ADD COLUMN headline TEXT")
+    ids = [row[0] for row in db.execute("SELECT id FROM screenings WHERE assessment IS NOT NULL")]
+    for record_id in ids:
+        (text,) = db.execute(
+            "SELECT assessment FROM screenings WHERE id = ?", (record_id,)
+        ).fetchone()
+        db.execute(
+            "UPDATE screenings SET headline = ? WHERE id = ?", (headline_text(text), record_id)
+        )
+
+
+# Each step takes the database from version N to N + 1 (the list index is N): SQL statements,
+# or a function given the connection inside the migration's transaction. Steps are never edited
+# once released: a change is a new step.
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 0 -> 1: the first release.
     """
     CREATE TABLE screenings (
@@ -106,6 +129,8 @@ MIGRATIONS: tuple[str, ...] = (
         blocked_until TEXT NOT NULL
     );
     """,
+    # 1 -> 2
+    _add_headlines,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -130,10 +155,39 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def headline_of(assessment: Any) -> dict[str, Any] | None:
+    """What a list shows of an assessment (its JSON data): ``{"verdicts": {treatment: [verdict,
+    fit, name]}, "flags": [title, ...]}``; None when it cannot be read as an assessment."""
+    try:
+        verdicts = {
+            str(t): [str(v["verdict"]), str(v["fit"]), str(v["name"])]
+            for t, v in assessment["verdicts"].items()
+        }
+        flags = [str(f["title"]) for f in assessment["flags"]]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return {"verdicts": verdicts, "flags": flags}
+
+
+def headline_text(assessment_json: str | None) -> str | None:
+    """:func:`headline_of` an assessment's stored JSON, as JSON; None for none or an unreadable
+    one (which the record's own view then says it cannot read)."""
+    if assessment_json is None:
+        return None
+    try:
+        found = headline_of(json.loads(assessment_json))
+    except ValueError:
+        return None
+    return None if found is None else _dumps(found)
+
+
 @dataclass(frozen=True)
 class Record:
     """One screening, as stored: its answers (the answers file's mapping of question ids to
-    values), and its assessment's JSON once it is complete."""
+    values), and once it is complete its assessment and headline (see :func:`headline_of`).
+
+    The assessment's JSON is parsed when ``assessment`` is first read. A record read for a list
+    (``Store.records(..., assessments=False)``) holds no assessment: reading it is an error."""
 
     id: str
     started: dt.datetime
@@ -148,10 +202,28 @@ class Record:
     questionnaire_hash: str
     answered_on: dt.date
     answers: dict[str, Any]
-    assessment: dict[str, Any] | None
+    assessment_json: str | None = field(repr=False)
     reviewed_by: str | None
     reviewed_at: dt.datetime | None
     needs_staff: bool
+    headline: dict[str, Any] | None = None
+    with_assessment: bool = True
+    where: str = field(default="the records database", repr=False, compare=False)
+
+    @cached_property
+    def assessment(self) -> dict[str, Any] | None:
+        """The assessment's JSON data (None before the record is complete)."""
+        if not self.with_assessment:
+            raise RuntimeError("this record was read for a list, without its assessment")
+        if self.assessment_json is None:
+            return None
+        try:
+            data: dict[str, Any] = json.loads(self.assessment_json)
+        except ValueError:
+            raise StorageError(
+                f"{self.where}: a stored record is damaged (restore a backup)"
+            ) from None
+        return data
 
 
 @dataclass(frozen=True)
@@ -186,7 +258,8 @@ class Token:
     revoked: dt.datetime | None
 
 
-def _record(row: sqlite3.Row) -> Record:
+def _record(row: sqlite3.Row, where: str) -> Record:
+    keys = row.keys()
     return Record(
         id=row["id"],
         started=_from_iso(row["started"]),
@@ -201,11 +274,50 @@ def _record(row: sqlite3.Row) -> Record:
         questionnaire_hash=row["questionnaire_hash"],
         answered_on=dt.date.fromisoformat(row["answered_on"]),
         answers=json.loads(row["answers"]),
-        assessment=json.loads(row["assessment"]) if row["assessment"] else None,
+        assessment_json=row["assessment"] if "assessment" in keys else None,
         reviewed_by=row["reviewed_by"],
         reviewed_at=_from_iso(row["reviewed_at"]) if row["reviewed_at"] else None,
         needs_staff=bool(row["needs_staff"]),
+        headline=json.loads(row["headline"]) if row["headline"] else None,
+        with_assessment="assessment" in keys,
+        where=where,
     )
+
+
+def record_json(record: Record) -> dict[str, Any]:
+    """A record as the desk exports it and ``intake --show`` reads it: what it holds, answers
+    and assessment included."""
+
+    def iso(moment: dt.datetime | None) -> str | None:
+        return moment.isoformat() if moment is not None else None
+
+    return {
+        "id": record.id,
+        "reference": record.reference,
+        "status": record.status,
+        "reason": record.reason,
+        "source": record.source,
+        "started": iso(record.started),
+        "finished": iso(record.finished),
+        "questionnaire": {
+            "id": record.questionnaire_id,
+            "version": record.questionnaire_version,
+            "content_hash": record.questionnaire_hash,
+        },
+        "answered_on": record.answered_on.isoformat(),
+        "answers": record.answers,
+        "assessment": record.assessment,
+        "reviewed_by": record.reviewed_by,
+        "reviewed_at": iso(record.reviewed_at),
+    }
+
+
+# Every column but the assessment (a constant of this module: never built from input).
+_LIST_COLUMNS = (
+    "id, started, updated, finished, status, reason, source, reference, questionnaire_id, "
+    "questionnaire_version, questionnaire_hash, answered_on, answers, reviewed_by, reviewed_at, "
+    "needs_staff, headline"
+)
 
 
 def _dumps(value: Any) -> str:
@@ -309,6 +421,9 @@ class Store:
             if version == SCHEMA_VERSION:
                 return
             for step in MIGRATIONS[version:]:
+                if callable(step):
+                    step(db)
+                    continue
                 for statement in _statements(step):
                     db.execute(statement)
             # PRAGMA takes no parameters; the value is this module's own integer.
@@ -364,7 +479,7 @@ class Store:
 
     def _records(self, rows: list[sqlite3.Row]) -> list[Record]:
         try:
-            return [_record(row) for row in rows]
+            return [_record(row, self.name) for row in rows]
         except (ValueError, TypeError, KeyError):
             raise self._fault(ValueError()) from None
 
@@ -418,11 +533,12 @@ class Store:
     def finish(self, record_id: str, answers: dict[str, Any], assessment_json: str) -> None:
         """Marks a record complete with its final answers and assessment (JSON text)."""
         at = _iso(now())
+        headline = headline_text(assessment_json)
         changed = self._write(
-            "UPDATE screenings SET answers = ?, assessment = ?, status = 'complete', "
-            "reason = NULL, finished = ?, updated = ?, needs_staff = 0, return_hash = NULL, "
-            "return_expires = NULL WHERE id = ?",
-            (_dumps(answers), assessment_json, at, at, record_id),
+            "UPDATE screenings SET answers = ?, assessment = ?, headline = ?, "
+            "status = 'complete', reason = NULL, finished = ?, updated = ?, needs_staff = 0, "
+            "return_hash = NULL, return_expires = NULL WHERE id = ?",
+            (_dumps(answers), assessment_json, headline, at, at, record_id),
         )
         if changed != 1:
             raise StorageError(f"{self.name}: that screening no longer exists")
@@ -453,18 +569,27 @@ class Store:
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
         limit: int = 500,
+        offset: int = 0,
+        assessments: bool = True,
     ) -> list[Record]:
-        """Records started in [since, until), newest first."""
+        """Records started in [since, until), newest first, from the ``offset``-th on. With
+        ``assessments=False`` (for a list) the assessments are not read: each record has its
+        headline, and reading its ``assessment`` is an error."""
         rows = self._query(
-            "SELECT * FROM screenings WHERE started >= ? AND started < ? "
-            "ORDER BY started DESC, id LIMIT ?",
+            f"SELECT {'*' if assessments else _LIST_COLUMNS} FROM screenings "
+            "WHERE started >= ? AND started < ? ORDER BY started DESC, id LIMIT ? OFFSET ?",
             (
                 _iso(since) if since else "",
                 _iso(until) if until else "~",
                 limit,
+                offset,
             ),
         )
         return self._records(rows)
+
+    def record_ids(self) -> list[str]:
+        """Every record's id, oldest first."""
+        return [row[0] for row in self._query("SELECT id FROM screenings ORDER BY started, id")]
 
     def mark_reviewed(self, record_id: str, staff: str) -> bool:
         return (
@@ -632,6 +757,7 @@ class Store:
             answered_on.isoformat(),
             _dumps(answers),
             assessment_json,
+            headline_text(assessment_json),
             reference,
         )
         with self._transaction() as db:
@@ -640,8 +766,8 @@ class Store:
                 db.execute(
                     "INSERT INTO screenings (started, updated, finished, status, reason, source, "
                     "questionnaire_id, questionnaire_version, questionnaire_hash, answered_on, "
-                    "answers, assessment, reference, id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "answers, assessment, headline, reference, id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, record_id),
                 )
                 return "added"
@@ -651,8 +777,8 @@ class Store:
                 "UPDATE screenings SET started = ?, updated = ?, finished = ?, status = ?, "
                 "reason = ?, source = ?, questionnaire_id = ?, questionnaire_version = ?, "
                 "questionnaire_hash = ?, answered_on = ?, answers = ?, assessment = ?, "
-                "reference = COALESCE(?, reference), needs_staff = 0, return_hash = NULL, "
-                "return_expires = NULL WHERE id = ?",
+                "headline = ?, reference = COALESCE(?, reference), needs_staff = 0, "
+                "return_hash = NULL, return_expires = NULL WHERE id = ?",
                 (*values, record_id),
             )
             return "completed"
