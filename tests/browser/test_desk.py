@@ -114,12 +114,14 @@ def test_staff_log_in_read_the_list_and_a_record_and_export(
     expect(page.get_by_text(f"{NAME}, ").first).to_be_visible()
 
     page.get_by_role("link", name="Delete this record").click()
+    expect(page.get_by_role("button", name="Delete this record")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Delete this record").click()
     expect(page.get_by_role("heading", name="Record deleted")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Audit log").click()
+    page.wait_for_url("**/desk/audit")
     audit = page.locator("table").inner_text()
     for action in ("logged in", "login failed", "viewed", "exported (csv)", "deleted"):
         assert action in audit
@@ -141,7 +143,7 @@ def test_a_patient_browser_is_refused_at_every_staff_page(
     running = server(db=db)
     page.goto(running.url + "/")
     page.get_by_role("button", name="Start the screening").click()
-    assert "/screening/" in page.url  # a patient session, bound to its own screening
+    page.wait_for_url("**/screening/**")  # a patient session, bound to its own screening
     for path in ("/desk", f"/desk/record/{rid}", f"/desk/record/{rid}/delete", "/desk/audit"):
         page.goto(running.url + path)
         assert page.url == running.url + "/desk/login", path

@@ -195,6 +195,7 @@ def test_the_welcome_pages_refusal_and_the_result_clearing(
     assert_accessible(page)
     page.get_by_label("Your name or booking reference").fill("Eve")
     page.get_by_role("button", name="Start the screening").click()
+    expect(page.locator("#f-age")).to_be_visible()  # the record exists once its page is shown
     eve = _record(running, "Eve")
     with _records(running) as store:
         store.save_answers(eve.id, dict(BASELINE))

@@ -54,6 +54,7 @@ def test_a_return_code_continues_the_screening_once(server: StartServer, new_pag
     later = new_page()
     later.goto(running.url + "/")
     later.get_by_role("link", name="Continue a screening with a return code").click()
+    expect(later.get_by_label("Your return code")).to_be_visible()
     assert_accessible(later)
     later.get_by_label("Your return code").fill(code.lower().replace("-", " "))
     later.get_by_role("button", name="Continue", exact=True).click()
@@ -83,6 +84,7 @@ def test_wrong_codes_are_throttled(server: StartServer, new_page: NewPage) -> No
     patient.get_by_role("button", name="Start the screening").click()
     patient.locator("#f-age").fill("55")
     patient.get_by_role("button", name="Continue", exact=True).click()
+    expect(patient).to_have_url(re.compile(r"/screening/section/[2-9]$"))
     code = _save_and_leave(patient)  # the kiosk's code page
     patient.get_by_role("button", name="Done – clear the screen").click()
     expect(patient.get_by_role("heading", name="Welcome")).to_be_visible()

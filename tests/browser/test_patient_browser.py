@@ -93,6 +93,8 @@ def _start(page: Page, url: str) -> None:
     page.goto(url + "/")
     page.get_by_role("button", name="Start the screening").click()
     expect(page.locator("h1")).to_have_text(Q.sections[0].title)
+    # The heading is there before the deferred script has run: wait for it too.
+    page.wait_for_load_state()
 
 
 def _until(page: Page, title: str, answers: dict[str, Any], *, check: bool = False) -> None:
@@ -315,6 +317,7 @@ def test_the_pages_show_if_agrees_with_the_server_on_every_condition(
     conditions = _conditions()
     sets = _answer_sets(400)
     data = [c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in conditions]
+    page.wait_for_function("() => typeof window.suitability?.holds === 'function'")
     in_page = page.evaluate(
         "([conds, sets]) => conds.map(c => sets.map(v => window.suitability.holds(c, v)))",
         [data, sets],
