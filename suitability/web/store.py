@@ -547,7 +547,7 @@ class Store:
         """Sets an unfinished record aside (left, timed out, interrupted): answers, no verdicts."""
         self._write(
             "UPDATE screenings SET status = 'partial', reason = ?, updated = ?, needs_staff = ?, "
-            "assessment = NULL WHERE id = ? AND status != 'complete'",
+            "assessment = NULL, headline = NULL WHERE id = ? AND status != 'complete'",
             (reason, _iso(now()), int(needs_staff), record_id),
         )
 
