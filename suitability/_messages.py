@@ -571,6 +571,12 @@ CATALOGUE.update(
             "Your answers so far are kept, but the result could not be saved just now. "
             "Please go back and press Finish again in a moment, or tell the clinic's staff.",
         ),
+        "records_unavailable": Template(
+            "the records database could not be used",
+            "the records database could not be used",
+            "The clinic's records cannot be read or written just now. Nothing was changed. "
+            "Please try again in a moment, or tell whoever looks after this computer.",
+        ),
         "expected_date_typed": Template(
             "expected a date as {date_form}, got {given:show}",
             "expected a date as {date_form}",

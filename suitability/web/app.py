@@ -14,6 +14,7 @@ session, a token of its own in a cookie), and a post from another origin is refu
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from .._messages import problem
-from ..errors import Problem
+from ..errors import Problem, StorageError
 from .forms import Form, FormRefused, parse_form
 from .security import BodyLimit, SecurityHeaders
 from .settings import Settings
@@ -51,6 +52,7 @@ PATIENT_COOKIE = "suitability_patient"
 STAFF_COOKIE = "suitability_staff"
 FORM_COOKIE = "suitability_form"
 HERE = Path(__file__).parent
+log = logging.getLogger("suitability.web")
 
 
 class WebProblem(Exception):
@@ -242,6 +244,16 @@ def create_app(
     @app.exception_handler(WebProblem)
     async def _problem(request: Request, exc: WebProblem) -> Response:
         return problem_response(request, exc)
+
+    @app.exception_handler(StorageError)
+    async def _storage(request: Request, exc: StorageError) -> Response:
+        # The database underneath failed (full disk, locked, damaged): said plainly, never a
+        # traceback. The log gets the store's own words, which name no answer by design.
+        log.error("records database: %s (%s %s)", exc, request.method, request.url.path)
+        return problem_response(
+            request,
+            WebProblem(503, "The records could not be used", [problem("records_unavailable")]),
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

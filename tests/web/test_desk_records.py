@@ -305,3 +305,20 @@ def test_a_damaged_assessment_is_said_not_guessed(staff: Desk) -> None:
     page = staff.client.get(f"/desk/record/{record_id}")
     assert page.status_code == 200
     assert "The assessment of this record could not be read." in _text(page.text)
+
+
+def test_the_list_shows_each_records_headline_without_reading_its_assessment(
+    staff: Desk,
+) -> None:
+    """The list reads the headline kept beside each assessment: with the assessment itself
+    spoiled after the fact, the row still shows the verdicts, and only the record's own page
+    finds the damage."""
+    record_id = add_record(staff.store, reference="Headline Only")
+    listed = _text(staff.client.get("/desk").text)
+    staff.store._db.execute("UPDATE screenings SET assessment = '{' WHERE id = ?", (record_id,))
+    assert _text(staff.client.get("/desk").text) == listed
+    assert "MESO REVIEW FIRST" in listed
+    damaged = staff.client.get(f"/desk/record/{record_id}")
+    assert damaged.status_code == 503  # said plainly, as any failure of the database is
+    assert "The clinic's records cannot be read or written just now." in _text(damaged.text)
+    assert "Traceback" not in damaged.text and "restore a backup" not in damaged.text
