@@ -274,7 +274,7 @@ def _record(row: sqlite3.Row, where: str) -> Record:
         questionnaire_hash=row["questionnaire_hash"],
         answered_on=dt.date.fromisoformat(row["answered_on"]),
         answers=json.loads(row["answers"]),
-        assessment_json=row["assessment"] if "assessment" in keys else None,
+        assessment_json=(row["assessment"] or None) if "assessment" in keys else None,
         reviewed_by=row["reviewed_by"],
         reviewed_at=_from_iso(row["reviewed_at"]) if row["reviewed_at"] else None,
         needs_staff=bool(row["needs_staff"]),
